@@ -1,0 +1,404 @@
+package io.heapwatch.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * heapwatch's configuration. Immutable and validated on construction: build it with {@link #builder()} or read it
+ * from the environment with {@link #fromEnvironment()}.
+ *
+ * <p>Environment variables, with their defaults:
+ *
+ * <ul>
+ *   <li>{@value #ENABLE_MEMORY_PROFILING} ({@code true})
+ *   <li>{@value #MEMORY_PROFILING_SAMPLE_RATE} ({@code 1.0}, from 0.0 to 1.0)
+ *   <li>{@value #MEMORY_GROWTH_THRESHOLD_MB} ({@code 10}, from 1 to 1048576)
+ *   <li>{@value #CONTAINER_NAME} ({@code default})
+ *   <li>{@value #ENABLE_PROMETHEUS_METRICS} ({@code true})
+ *   <li>{@value #METRICS_AUTH_USERNAME} and {@value #METRICS_AUTH_PASSWORD} or {@value #METRICS_AUTH_PASSWORD_FILE}
+ *       (no default: {@code /metrics} answers 500 until both are set)
+ *   <li>{@value #HEAPWATCH_MAX_ROUTES} ({@code 100}, from 1 to 10000)
+ *   <li>{@value #HEAPWATCH_HEAP_DELTA} ({@code true})
+ * </ul>
+ */
+public final class HeapwatchConfig {
+
+    public static final String ENABLE_MEMORY_PROFILING = "ENABLE_MEMORY_PROFILING";
+    public static final String MEMORY_PROFILING_SAMPLE_RATE = "MEMORY_PROFILING_SAMPLE_RATE";
+    public static final String MEMORY_GROWTH_THRESHOLD_MB = "MEMORY_GROWTH_THRESHOLD_MB";
+    public static final String CONTAINER_NAME = "CONTAINER_NAME";
+    public static final String ENABLE_PROMETHEUS_METRICS = "ENABLE_PROMETHEUS_METRICS";
+    public static final String METRICS_AUTH_USERNAME = "METRICS_AUTH_USERNAME";
+    public static final String METRICS_AUTH_PASSWORD = "METRICS_AUTH_PASSWORD";
+    public static final String METRICS_AUTH_PASSWORD_FILE = "METRICS_AUTH_PASSWORD_FILE";
+    public static final String HEAPWATCH_MAX_ROUTES = "HEAPWATCH_MAX_ROUTES";
+    public static final String HEAPWATCH_HEAP_DELTA = "HEAPWATCH_HEAP_DELTA";
+
+    static final int MAX_THRESHOLD_MB = 1_048_576;
+    static final int MAX_ROUTES_LIMIT = 10_000;
+    static final int MAX_CONTAINER_NAME_LENGTH = 253;
+    static final int MAX_CREDENTIAL_LENGTH = 256;
+
+    private static final String BOOLEAN = "true or false";
+
+    private final boolean profilingEnabled;
+    private final double sampleRate;
+    private final int growthThresholdMb;
+    private final String containerName;
+    private final boolean prometheusEnabled;
+    private final @Nullable String metricsUsername;
+    private final @Nullable String metricsPassword;
+    private final int maxRoutes;
+    private final boolean heapDeltaEnabled;
+
+    private HeapwatchConfig(Builder b) {
+        if (Double.isNaN(b.sampleRate) || b.sampleRate < 0.0 || b.sampleRate > 1.0) {
+            throw new ConfigException(
+                    MEMORY_PROFILING_SAMPLE_RATE, Double.toString(b.sampleRate), "a decimal number from 0.0 to 1.0");
+        }
+        if (b.growthThresholdMb < 1 || b.growthThresholdMb > MAX_THRESHOLD_MB) {
+            throw new ConfigException(
+                    MEMORY_GROWTH_THRESHOLD_MB,
+                    Integer.toString(b.growthThresholdMb),
+                    "a whole number of megabytes from 1 to " + MAX_THRESHOLD_MB);
+        }
+        String container = b.containerName.trim();
+        if (container.isEmpty() || container.length() > MAX_CONTAINER_NAME_LENGTH) {
+            throw new ConfigException(
+                    CONTAINER_NAME, b.containerName, "a non-blank name of at most " + MAX_CONTAINER_NAME_LENGTH + " characters");
+        }
+        if (b.maxRoutes < 1 || b.maxRoutes > MAX_ROUTES_LIMIT) {
+            throw new ConfigException(
+                    HEAPWATCH_MAX_ROUTES, Integer.toString(b.maxRoutes), "a whole number from 1 to " + MAX_ROUTES_LIMIT);
+        }
+        checkCredentials(b.metricsUsername, b.metricsPassword);
+        this.profilingEnabled = b.profilingEnabled;
+        this.sampleRate = b.sampleRate;
+        this.growthThresholdMb = b.growthThresholdMb;
+        this.containerName = container;
+        this.prometheusEnabled = b.prometheusEnabled;
+        this.metricsUsername = b.metricsUsername;
+        this.metricsPassword = b.metricsPassword;
+        this.maxRoutes = b.maxRoutes;
+        this.heapDeltaEnabled = b.heapDeltaEnabled;
+    }
+
+    private static void checkCredentials(@Nullable String username, @Nullable String password) {
+        if ((username == null) != (password == null)) {
+            String missing = username == null ? METRICS_AUTH_USERNAME : METRICS_AUTH_PASSWORD;
+            throw new ConfigException(
+                    missing,
+                    null,
+                    "to be set together with "
+                            + (username == null ? METRICS_AUTH_PASSWORD : METRICS_AUTH_USERNAME)
+                            + " (set both, or neither to leave /metrics answering 500)");
+        }
+        if (username != null) {
+            if (username.isEmpty() || username.length() > MAX_CREDENTIAL_LENGTH || username.indexOf(':') >= 0
+                    || hasControlCharacter(username)) {
+                throw new ConfigException(
+                        METRICS_AUTH_USERNAME,
+                        null,
+                        "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without ':' or control characters");
+            }
+        }
+        if (password != null) {
+            if (password.isEmpty() || password.length() > MAX_CREDENTIAL_LENGTH || hasControlCharacter(password)) {
+                throw new ConfigException(
+                        METRICS_AUTH_PASSWORD, null, "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without control characters");
+            }
+        }
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A builder holding the documented defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the configuration from the process environment. */
+    public static HeapwatchConfig fromEnvironment() {
+        return fromMap(System.getenv());
+    }
+
+    /**
+     * Reads the configuration from a map of environment variables. Blank values count as unset.
+     *
+     * @throws ConfigException naming the first variable whose value is not accepted
+     */
+    public static HeapwatchConfig fromMap(Map<String, String> env) {
+        Builder b = builder();
+        String v;
+        if ((v = value(env, ENABLE_MEMORY_PROFILING)) != null) {
+            b.profilingEnabled(parseBoolean(ENABLE_MEMORY_PROFILING, v));
+        }
+        if ((v = value(env, MEMORY_PROFILING_SAMPLE_RATE)) != null) {
+            b.sampleRate(parseSampleRate(v));
+        }
+        if ((v = value(env, MEMORY_GROWTH_THRESHOLD_MB)) != null) {
+            b.growthThresholdMb(parseInt(MEMORY_GROWTH_THRESHOLD_MB, v, 1, MAX_THRESHOLD_MB, "megabytes "));
+        }
+        if ((v = value(env, CONTAINER_NAME)) != null) {
+            b.containerName(v);
+        }
+        if ((v = value(env, ENABLE_PROMETHEUS_METRICS)) != null) {
+            b.prometheusEnabled(parseBoolean(ENABLE_PROMETHEUS_METRICS, v));
+        }
+        if ((v = value(env, HEAPWATCH_MAX_ROUTES)) != null) {
+            b.maxRoutes(parseInt(HEAPWATCH_MAX_ROUTES, v, 1, MAX_ROUTES_LIMIT, ""));
+        }
+        if ((v = value(env, HEAPWATCH_HEAP_DELTA)) != null) {
+            b.heapDeltaEnabled(parseBoolean(HEAPWATCH_HEAP_DELTA, v));
+        }
+        String username = env.get(METRICS_AUTH_USERNAME);
+        String password = env.get(METRICS_AUTH_PASSWORD);
+        String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
+        if (password != null && passwordFile != null) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_FILE, null, "to be unset when " + METRICS_AUTH_PASSWORD + " is set (set one of them)");
+        }
+        if (passwordFile != null) {
+            password = readPasswordFile(passwordFile);
+        }
+        b.metricsCredentials(emptyToNull(username), emptyToNull(password));
+        return b.build();
+    }
+
+    private static @Nullable String emptyToNull(@Nullable String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static @Nullable String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    static boolean parseBoolean(String name, String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new ConfigException(name, value, BOOLEAN);
+        }
+    }
+
+    private static double parseSampleRate(String value) {
+        double rate;
+        try {
+            rate = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            rate = Double.NaN;
+        }
+        if (Double.isNaN(rate) || rate < 0.0 || rate > 1.0 || value.endsWith("d") || value.endsWith("f")
+                || value.endsWith("D") || value.endsWith("F")) {
+            throw new ConfigException(MEMORY_PROFILING_SAMPLE_RATE, value, "a decimal number from 0.0 to 1.0");
+        }
+        return rate;
+    }
+
+    private static int parseInt(String name, String value, int min, int max, String unit) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(name, value, "a whole number of " + unit + "from " + min + " to " + max);
+    }
+
+    private static String readPasswordFile(String file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_FILE, file, "a readable file holding the password (" + e.getClass().getSimpleName() + ")");
+        }
+        String password = new String(bytes, StandardCharsets.UTF_8);
+        // Secrets written with `echo` end in a newline that is not part of the password.
+        if (password.endsWith("\r\n")) {
+            password = password.substring(0, password.length() - 2);
+        } else if (password.endsWith("\n")) {
+            password = password.substring(0, password.length() - 1);
+        }
+        if (password.isEmpty()) {
+            throw new ConfigException(METRICS_AUTH_PASSWORD_FILE, file, "a file holding a non-empty password");
+        }
+        return password;
+    }
+
+    /** Whether the request filter measures requests. */
+    public boolean profilingEnabled() {
+        return profilingEnabled;
+    }
+
+    /** The fraction of requests measured, from 0.0 to 1.0. */
+    public double sampleRate() {
+        return sampleRate;
+    }
+
+    /** The heap growth, in megabytes, from which a request counts as a growth event. */
+    public int growthThresholdMb() {
+        return growthThresholdMb;
+    }
+
+    /** {@link #growthThresholdMb()} in bytes. */
+    public long growthThresholdBytes() {
+        return growthThresholdMb * 1024L * 1024L;
+    }
+
+    /** The value of the {@code container} tag on every heapwatch meter. */
+    public String containerName() {
+        return containerName;
+    }
+
+    /** Whether the {@code /metrics} endpoint is installed. */
+    public boolean prometheusEnabled() {
+        return prometheusEnabled;
+    }
+
+    /** The {@code /metrics} username, or {@code null} when credentials are not configured. */
+    public @Nullable String metricsUsername() {
+        return metricsUsername;
+    }
+
+    /** The {@code /metrics} password, or {@code null} when credentials are not configured. */
+    public @Nullable String metricsPassword() {
+        return metricsPassword;
+    }
+
+    /** Whether both {@code /metrics} credentials are configured. */
+    public boolean metricsCredentialsConfigured() {
+        return metricsUsername != null && metricsPassword != null;
+    }
+
+    /** How many distinct {@code uri} tag values are kept before further routes fold into {@code OTHER}. */
+    public int maxRoutes() {
+        return maxRoutes;
+    }
+
+    /** Whether the filter reads heap used before and after each sampled request (the heap-delta signal). */
+    public boolean heapDeltaEnabled() {
+        return heapDeltaEnabled;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+        if (!(o instanceof HeapwatchConfig)) {
+            return false;
+        }
+        HeapwatchConfig c = (HeapwatchConfig) o;
+        return profilingEnabled == c.profilingEnabled
+                && Double.compare(sampleRate, c.sampleRate) == 0
+                && growthThresholdMb == c.growthThresholdMb
+                && containerName.equals(c.containerName)
+                && prometheusEnabled == c.prometheusEnabled
+                && Objects.equals(metricsUsername, c.metricsUsername)
+                && Objects.equals(metricsPassword, c.metricsPassword)
+                && maxRoutes == c.maxRoutes
+                && heapDeltaEnabled == c.heapDeltaEnabled;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(profilingEnabled, sampleRate, growthThresholdMb, containerName, prometheusEnabled, maxRoutes);
+    }
+
+    /** Describes the configuration; credentials are shown only as set or unset. */
+    @Override
+    public String toString() {
+        return "HeapwatchConfig{profilingEnabled=" + profilingEnabled
+                + ", sampleRate=" + sampleRate
+                + ", growthThresholdMb=" + growthThresholdMb
+                + ", containerName=" + containerName
+                + ", prometheusEnabled=" + prometheusEnabled
+                + ", metricsCredentials=" + (metricsCredentialsConfigured() ? "set" : "unset")
+                + ", maxRoutes=" + maxRoutes
+                + ", heapDeltaEnabled=" + heapDeltaEnabled
+                + '}';
+    }
+
+    /** Collects settings; {@link #build()} validates them. */
+    public static final class Builder {
+        private boolean profilingEnabled = true;
+        private double sampleRate = 1.0;
+        private int growthThresholdMb = 10;
+        private String containerName = "default";
+        private boolean prometheusEnabled = true;
+        private @Nullable String metricsUsername;
+        private @Nullable String metricsPassword;
+        private int maxRoutes = 100;
+        private boolean heapDeltaEnabled = true;
+
+        private Builder() {}
+
+        public Builder profilingEnabled(boolean enabled) {
+            this.profilingEnabled = enabled;
+            return this;
+        }
+
+        public Builder sampleRate(double rate) {
+            this.sampleRate = rate;
+            return this;
+        }
+
+        public Builder growthThresholdMb(int megabytes) {
+            this.growthThresholdMb = megabytes;
+            return this;
+        }
+
+        public Builder containerName(String name) {
+            this.containerName = Objects.requireNonNull(name, "containerName");
+            return this;
+        }
+
+        public Builder prometheusEnabled(boolean enabled) {
+            this.prometheusEnabled = enabled;
+            return this;
+        }
+
+        /** Sets both credentials; pass two {@code null}s to leave {@code /metrics} unconfigured (it answers 500). */
+        public Builder metricsCredentials(@Nullable String username, @Nullable String password) {
+            this.metricsUsername = username;
+            this.metricsPassword = password;
+            return this;
+        }
+
+        public Builder maxRoutes(int maxRoutes) {
+            this.maxRoutes = maxRoutes;
+            return this;
+        }
+
+        public Builder heapDeltaEnabled(boolean enabled) {
+            this.heapDeltaEnabled = enabled;
+            return this;
+        }
+
+        /** @throws ConfigException naming the first setting that is not accepted */
+        public HeapwatchConfig build() {
+            return new HeapwatchConfig(this);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.heapwatch.gc;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows garbage collections through JMX notifications.
+ *
+ * <ul>
+ *   <li>{@link #gcCount()} is a counter of collections, one volatile read, for the request filter.
+ *   <li>After each collection, the used bytes of the long-lived pools (G1 Old Gen, Parallel and Serial old
+ *       generations, ZGC and Shenandoah old generations) are read from the notification's after-GC usage, not from
+ *       {@code MemoryPoolMXBean#getCollectionUsage()}, which G1's young collections leave stale. Collectors without a
+ *       long-lived pool report the whole heap after GC.
+ *   <li>As a {@link MeterBinder} it registers heap, GC and live-heap meters.
+ * </ul>
+ *
+ * <p>{@link #close()} removes the JMX listeners and the meters it registered.
+ */
+public final class GcEventTracker implements MeterBinder, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GcEventTracker.class);
+
+    private final List<GarbageCollectorMXBean> collectors;
+    private final MemoryMXBean memory;
+    private final Set<String> longLivedPools;
+    private final Set<String> heapPools;
+    private final Tags tags;
+    private final AtomicLong gcCount = new AtomicLong();
+    private final AtomicLong notificationFaults = new AtomicLong();
+    private final AtomicBoolean faultLogged = new AtomicBoolean();
+    private final List<LiveHeapListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final NotificationListener listener = this::handle;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile long liveBytes = -1;
+    private volatile long liveMaxBytes = -1;
+
+    /** Tracks the platform's collectors; meters get the given tags (for example {@code container}). */
+    public GcEventTracker(Tags tags) {
+        this(ManagementFactory.getGarbageCollectorMXBeans(), ManagementFactory.getMemoryPoolMXBeans(), tags);
+    }
+
+    GcEventTracker(List<GarbageCollectorMXBean> collectors, List<MemoryPoolMXBean> pools, Tags tags) {
+        this.collectors = List.copyOf(collectors);
+        this.memory = ManagementFactory.getMemoryMXBean();
+        this.tags = tags;
+        Set<String> heap = new TreeSet<>();
+        Set<String> longLived = new TreeSet<>();
+        for (MemoryPoolMXBean pool : pools) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heap.add(pool.getName());
+                if (isLongLivedPool(pool.getName())) {
+                    longLived.add(pool.getName());
+                }
+            }
+        }
+        this.heapPools = Set.copyOf(heap);
+        this.longLivedPools = Set.copyOf(longLived);
+        for (GarbageCollectorMXBean collector : this.collectors) {
+            if (collector instanceof NotificationEmitter) {
+                NotificationEmitter emitter = (NotificationEmitter) collector;
+                emitter.addNotificationListener(listener, null, null);
+                emitters.add(emitter);
+            }
+        }
+        if (emitters.isEmpty()) {
+            log.warn("heapwatch: this JVM sends no GC notifications; samples spanning a GC are caught only by a falling"
+                    + " heap, and the live heap after GC is not tracked");
+        }
+    }
+
+    /**
+     * Whether a heap pool holds long-lived objects: the old or tenured generation of the generational collectors.
+     */
+    static boolean isLongLivedPool(String poolName) {
+        String name = poolName.toLowerCase(Locale.ROOT);
+        return name.contains("old gen") || name.contains("tenured") || name.contains("old generation");
+    }
+
+    /** The names of the pools whose after-GC usage is tracked; all heap pools when there is no long-lived one. */
+    public Set<String> trackedPools() {
+        return longLivedPools.isEmpty() ? heapPools : longLivedPools;
+    }
+
+    /** How many collections have been notified so far. One volatile read. */
+    public long gcCount() {
+        return gcCount.get();
+    }
+
+    /** The long-lived pools' used bytes after the last collection, or -1 before the first one. */
+    public long liveBytesAfterLastGc() {
+        return liveBytes;
+    }
+
+    /** Adds a listener called after each collection with the long-lived heap. */
+    public void addListener(LiveHeapListener l) {
+        listeners.add(l);
+    }
+
+    /** Removes a listener added with {@link #addListener(LiveHeapListener)}. */
+    public void removeListener(LiveHeapListener l) {
+        listeners.remove(l);
+    }
+
+    private void handle(Notification notification, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            return;
+        }
+        gcCount.incrementAndGet();
+        try {
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            onCollection(info.getGcInfo(), System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            notificationFaults.incrementAndGet();
+            if (faultLogged.compareAndSet(false, true)) {
+                log.warn("heapwatch: could not read a GC notification; counting further faults silently", e);
+            }
+        }
+    }
+
+    void onCollection(GcInfo gcInfo, long epochMillis) {
+        Map<String, MemoryUsage> after = gcInfo.getMemoryUsageAfterGc();
+        Set<String> tracked = trackedPools();
+        long used = 0;
+        long max = 0;
+        boolean found = false;
+        for (String pool : tracked) {
+            MemoryUsage usage = after.get(pool);
+            if (usage == null) {
+                continue;
+            }
+            found = true;
+            used += usage.getUsed();
+            max = usage.getMax() < 0 || max < 0 ? -1 : max + usage.getMax();
+        }
+        if (!found) {
+            return;
+        }
+        if (max <= 0) {
+            max = Runtime.getRuntime().maxMemory();
+        }
+        liveBytes = used;
+        liveMaxBytes = max;
+        for (LiveHeapListener l : listeners) {
+            try {
+                l.onLiveHeap(epochMillis, used, max);
+            } catch (RuntimeException e) {
+                notificationFaults.incrementAndGet();
+                if (faultLogged.compareAndSet(false, true)) {
+                    log.warn("heapwatch: a live-heap listener failed; counting further faults silently", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        registries.add(registry);
+        meters.add(Gauge.builder("heapwatch.heap.used", memory, m -> m.getHeapMemoryUsage().getUsed())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Heap in use now, all pools (includes garbage not yet collected)")
+                .register(registry));
+        meters.add(Gauge.builder("heapwatch.heap.committed", memory, m -> m.getHeapMemoryUsage().getCommitted())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Heap committed by the JVM")
+                .register(registry));
+        meters.add(Gauge.builder("heapwatch.heap.max", memory, m -> m.getHeapMemoryUsage().getMax())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Maximum heap, or -1 when undefined")
+                .register(registry));
+        meters.add(FunctionCounter.builder("heapwatch.gc.collections", this, GcEventTracker::collectionCount)
+                .tags(tags)
+                .description("Garbage collections, all collectors")
+                .register(registry));
+        meters.add(FunctionCounter.builder("heapwatch.gc.collection", this, GcEventTracker::collectionSeconds)
+                .tags(tags)
+                .baseUnit("seconds")
+                .description("Accumulated collection time, all collectors (pauses and concurrent work)")
+                .register(registry));
+        meters.add(Gauge.builder("heapwatch.live.heap.after.gc", this, t -> t.liveBytes)
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Long-lived heap pools used after the last GC; -1 before the first GC")
+                .register(registry));
+        meters.add(Gauge.builder("heapwatch.live.heap.max", this, t -> t.liveMaxBytes)
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Maximum the long-lived heap pools can grow to; -1 before the first GC")
+                .register(registry));
+        meters.add(FunctionCounter.builder("heapwatch.gc.notification.faults", notificationFaults, AtomicLong::get)
+                .tags(tags)
+                .description("GC notifications that could not be read or whose listener failed")
+                .register(registry));
+    }
+
+    private double collectionCount() {
+        long total = 0;
+        for (GarbageCollectorMXBean c : collectors) {
+            long n = c.getCollectionCount();
+            if (n > 0) {
+                total += n;
+            }
+        }
+        return total;
+    }
+
+    private double collectionSeconds() {
+        long millis = 0;
+        for (GarbageCollectorMXBean c : collectors) {
+            long t = c.getCollectionTime();
+            if (t > 0) {
+                millis += t;
+            }
+        }
+        return millis / 1000.0;
+    }
+
+    /** Removes the JMX listeners and every meter this tracker registered. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (NotificationEmitter emitter : emitters) {
+            try {
+                emitter.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException e) {
+                // already gone
+            }
+        }
+        emitters.clear();
+        listeners.clear();
+        for (MeterRegistry registry : registries) {
+            for (Meter meter : meters) {
+                registry.remove(meter);
+            }
+        }
+        meters.clear();
+        registries.clear();
+    }
+}
