@@ -1,0 +1,100 @@
+package io.heapwatch.gc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+class GcEventTrackerTest {
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void countsRealCollectionsAndReportsTheLongLivedHeapAfterEach() throws Exception {
+        List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+        try (GcEventTracker tracker = new GcEventTracker(Tags.of("container", "t"))) {
+            tracker.addListener((at, live, max) -> samples.add(new long[] {at, live, max}));
+            long before = tracker.gcCount();
+            System.gc();
+            await(() -> tracker.gcCount() > before && !samples.isEmpty());
+            long[] last = samples.get(samples.size() - 1);
+            assertThat(last[1]).isPositive();
+            assertThat(last[2]).isGreaterThanOrEqualTo(last[1]);
+            assertThat(tracker.liveBytesAfterLastGc()).isPositive();
+        }
+    }
+
+    @Test
+    void tracksTheOldGenerationOfTheRunningCollector() {
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
+            // G1 is the default collector of the JVMs heapwatch is tested on.
+            assertThat(tracker.trackedPools()).containsExactly("G1 Old Gen");
+        }
+    }
+
+    @Test
+    void poolsAreClassifiedAsLongLivedByCollector() {
+        assertThat(GcEventTracker.isLongLivedPool("G1 Old Gen")).isTrue();
+        assertThat(GcEventTracker.isLongLivedPool("PS Old Gen")).isTrue();
+        assertThat(GcEventTracker.isLongLivedPool("Tenured Gen")).isTrue();
+        assertThat(GcEventTracker.isLongLivedPool("ZGC Old Generation")).isTrue();
+        assertThat(GcEventTracker.isLongLivedPool("G1 Eden Space")).isFalse();
+        assertThat(GcEventTracker.isLongLivedPool("G1 Survivor Space")).isFalse();
+        assertThat(GcEventTracker.isLongLivedPool("ZHeap")).isFalse();
+        assertThat(GcEventTracker.isLongLivedPool("Shenandoah")).isFalse();
+    }
+
+    @Test
+    void closeRemovesItsListenersSoLaterCollectionsAreNotSeen() throws Exception {
+        GcEventTracker tracker = new GcEventTracker(Tags.empty());
+        tracker.close();
+        long after = tracker.gcCount();
+        System.gc();
+        // A live tracker sees this collection within milliseconds; give a closed one ample time to misbehave.
+        Thread.sleep(300);
+        assertThat(tracker.gcCount()).isEqualTo(after);
+    }
+
+    @Test
+    void bindsExactMeterNamesAndRemovesThemOnClose() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        GcEventTracker tracker = new GcEventTracker(Tags.of("container", "t"));
+        tracker.bindTo(registry);
+        assertThat(registry.get("heapwatch.heap.used").gauge().value()).isPositive();
+        assertThat(registry.get("heapwatch.heap.max").gauge().value())
+                .isEqualTo(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+        assertThat(registry.get("heapwatch.gc.collections").functionCounter().count()).isNotNegative();
+        assertThat(registry.get("heapwatch.gc.collection").functionCounter().getId().getBaseUnit()).isEqualTo("seconds");
+        assertThat(registry.get("heapwatch.live.heap.after.gc").gauge()).isNotNull();
+        tracker.close();
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void failingListenerDoesNotStopOthers() throws Exception {
+        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
+            tracker.addListener((at, live, max) -> {
+                throw new IllegalStateException("listener bug");
+            });
+            tracker.addListener((at, live, max) -> seen.add(live));
+            System.gc();
+            await(() -> !seen.isEmpty());
+        }
+    }
+}
