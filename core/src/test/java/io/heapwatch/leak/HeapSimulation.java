@@ -59,8 +59,15 @@ final class HeapSimulation {
         return evaluations;
     }
 
+    private PerSecond perSecond = (sim, t) -> { };
+
+    HeapSimulation withPerSecond(PerSecond perSecond) {
+        this.perSecond = perSecond;
+        return this;
+    }
+
     List<Evaluation> run(long durationSeconds) {
-        return run(durationSeconds, (sim, t) -> { });
+        return run(durationSeconds, perSecond);
     }
 
     private void gc() {
