@@ -1,5 +1,6 @@
 package io.heapwatch.leak;
 
+import io.micrometer.core.instrument.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -29,9 +30,38 @@ final class HeapSimulation {
     private int gcs;
     private long seconds;
 
-    HeapSimulation(LeakDetectionSettings settings, long seed) {
-        this.detector = LeakDetector.manual(settings, List.of(), traffic, clock);
+    HeapSimulation(LeakDetectionSettings settings, long seed, Iterable<Tag> tags) {
+        this.detector = LeakDetector.manual(settings, tags, traffic, clock);
         this.random = new Random(seed);
+    }
+
+    HeapSimulation(LeakDetectionSettings settings, long seed) {
+        this(settings, seed, List.of());
+    }
+
+    /**
+     * Three routes whose request rates change every sub-window, independently or in fixed proportions;
+     * {@code POST /cart} retains 1 KiB per request, the others nothing.
+     */
+    static HeapSimulation threeRoutesLeakingCart(long seed, boolean proportional, Iterable<Tag> tags) {
+        HeapSimulation sim = new HeapSimulation(LeakDetectionSettings.defaults(), seed, tags);
+        sim.noiseBytes = 64 * 1024;
+        double[] retained = {0.0};
+        double[] rates = new double[3];
+        Random mix = new Random(seed * 31);
+        sim.baseline = t -> (100L << 20) + retained[0];
+        return sim.withPerSecond((s, second) -> {
+            if (second % 120 == 0) {
+                double total = 30 + mix.nextDouble() * 60;
+                for (int r = 0; r < 3; r++) {
+                    rates[r] = proportional ? total * (r + 1) / 6.0 : 4 + mix.nextDouble() * 21;
+                }
+            }
+            s.traffic.add("/cart", "POST", rates[0]);
+            s.traffic.add("/products", "GET", rates[1]);
+            s.traffic.add("/search", "GET", rates[2]);
+            retained[0] += 1024 * rates[0];
+        });
     }
 
     HeapSimulation(long seed) {

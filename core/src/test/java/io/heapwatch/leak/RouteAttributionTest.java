@@ -12,28 +12,8 @@ class RouteAttributionTest {
 
     private static final long MB = 1L << 20;
 
-    /**
-     * Three routes whose request rates change independently every sub-window; /cart retains 1 KiB per request.
-     */
     private static HeapSimulation threeRoutes(long seed, boolean proportional) {
-        HeapSimulation sim = new HeapSimulation(seed);
-        sim.noiseBytes = 64 * 1024;
-        double[] retained = {0.0};
-        double[] rates = new double[3];
-        Random mix = new Random(seed * 31);
-        sim.baseline = t -> 100 * MB + retained[0];
-        return sim.withPerSecond((s, second) -> {
-            if (second % 120 == 0) {
-                double total = 30 + mix.nextDouble() * 60;
-                for (int r = 0; r < 3; r++) {
-                    rates[r] = proportional ? total * (r + 1) / 6.0 : 4 + mix.nextDouble() * 21;
-                }
-            }
-            s.traffic.add("/cart", "POST", rates[0]);
-            s.traffic.add("/products", "GET", rates[1]);
-            s.traffic.add("/search", "GET", rates[2]);
-            retained[0] += 1024 * rates[0];
-        });
+        return HeapSimulation.threeRoutesLeakingCart(seed, proportional, List.of());
     }
 
     @Test
