@@ -1,0 +1,129 @@
+package io.heapwatch.leak;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides whether the floors of the live heap window show a leak. Stateless and thread-safe; meant to run off the
+ * request path.
+ *
+ * <p>A leak is suspected when all of these hold:
+ * <ol>
+ *   <li>at least {@link LeakDetectionSettings#minFloors()} sub-window floors are available;</li>
+ *   <li>the Mann&ndash;Kendall test finds an increasing trend at {@link LeakDetectionSettings#alpha()};</li>
+ *   <li>the Theil&ndash;Sen slope of the floors over time is positive;</li>
+ *   <li>that slope, projected over the whole window, adds at least
+ *       {@link LeakDetectionSettings#minGrowthFraction()} of the maximum heap;</li>
+ *   <li>the trend holds recently: the floors of the most recent two thirds also rise, Mann&ndash;Kendall at
+ *       {@link LeakDetectionSettings#recentAlpha()}, and the median floor of the last third is not below the highest
+ *       floor of the first third.</li>
+ * </ol>
+ * The last rule clears a cache warm-up as soon as its plateau fills the recent two thirds of the window, and a
+ * rise that was later reclaimed.
+ */
+public final class LeakAnalyzer {
+
+    private final LeakDetectionSettings settings;
+    private final RouteAttributor attributor;
+
+    /** Creates an analyzer with {@code settings}. */
+    public LeakAnalyzer(LeakDetectionSettings settings) {
+        this.settings = settings;
+        this.attributor = new RouteAttributor(settings);
+    }
+
+    /** The settings in use. */
+    public LeakDetectionSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Assesses {@code floors} (oldest first, as from {@link LiveHeapWindow#floors}) and, when a leak is suspected,
+     * attributes it to the routes of {@code traffic}.
+     */
+    public LeakAssessment assess(List<Floor> floors, TrafficCounts traffic) {
+        Duration window = settings.window();
+        int n = floors.size();
+        if (n < settings.minFloors()) {
+            return notSuspected("only " + n + " of the " + settings.minFloors() + " sub-window floors needed",
+                    Double.NaN, Double.NaN, Double.NaN, n);
+        }
+        double[] seconds = new double[n];
+        double[] bytes = new double[n];
+        long origin = floors.get(0).epochMillis();
+        for (int i = 0; i < n; i++) {
+            seconds[i] = (floors.get(i).epochMillis() - origin) / 1000.0;
+            bytes[i] = floors.get(i).liveBytes();
+        }
+        double slope = TheilSen.slope(seconds, bytes);
+        double pValue = MannKendall.test(bytes).pValueIncreasing();
+        long maxBytes = floors.get(n - 1).maxBytes();
+        double windowSeconds = window.toMillis() / 1000.0;
+        double growthFraction = maxBytes > 0 ? slope * windowSeconds / maxBytes : Double.NaN;
+
+        if (!(pValue < settings.alpha())) {
+            return notSuspected(format("no significant rise of the floor (p=%.3g >= alpha %.3g)", pValue,
+                    settings.alpha()), slope, pValue, growthFraction, n);
+        }
+        if (!(slope > 0)) {
+            return notSuspected(format("floor slope %.3g B/s is not positive", slope), slope, pValue,
+                    growthFraction, n);
+        }
+        if (maxBytes <= 0) {
+            return notSuspected("maximum heap undefined, growth cannot be judged", slope, pValue, growthFraction,
+                    n);
+        }
+        if (!(growthFraction >= settings.minGrowthFraction())) {
+            return notSuspected(format("growth over the window %.2f%% of max is below %.2f%%",
+                    growthFraction * 100, settings.minGrowthFraction() * 100), slope, pValue, growthFraction, n);
+        }
+        String recent = recentTrendFailure(bytes);
+        if (recent != null) {
+            return notSuspected(recent, slope, pValue, growthFraction, n);
+        }
+        double headroom = Math.max(0.0, maxBytes - bytes[n - 1]);
+        double secondsToExhaustion = headroom / slope;
+        Attribution attribution = attributor.attribute(floors, traffic);
+        return new LeakAssessment(true, format("floor rising %.3g B/s (p=%.3g), %.1f%% of max per window",
+                slope, pValue, growthFraction * 100), slope, pValue, growthFraction, secondsToExhaustion, n, window,
+                attribution);
+    }
+
+    private @Nullable String recentTrendFailure(double[] bytes) {
+        int n = bytes.length;
+        int third = Math.max(1, n / 3);
+        if (settings.recentAlpha() < 1.0) {
+            int recentCount = n - third;
+            double[] recent = new double[recentCount];
+            System.arraycopy(bytes, third, recent, 0, recentCount);
+            double recentP = MannKendall.test(recent).pValueIncreasing();
+            if (!(recentP < settings.recentAlpha())) {
+                return format("the recent two thirds of the window do not rise (p=%.3g >= %.3g)", recentP,
+                        settings.recentAlpha());
+            }
+        }
+        double firstMax = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < third; i++) {
+            firstMax = Math.max(firstMax, bytes[i]);
+        }
+        double[] last = new double[third];
+        System.arraycopy(bytes, n - third, last, 0, third);
+        double lastMedian = TheilSen.median(last);
+        if (lastMedian < firstMax) {
+            return format("the last third's median floor %.0f B is below the first third's highest %.0f B",
+                    lastMedian, firstMax);
+        }
+        return null;
+    }
+
+    private LeakAssessment notSuspected(String reason, double slope, double pValue, double growthFraction, int n) {
+        return new LeakAssessment(false, reason, slope, pValue, growthFraction, Double.POSITIVE_INFINITY, n,
+                settings.window(), Attribution.refused("no leak suspected"));
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}

@@ -1,0 +1,298 @@
+package io.heapwatch.leak;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the long-lived heap after each GC for a rising floor and publishes the verdict as gauges.
+ *
+ * <p>The GC-notification listener calls {@link #onLiveHeap}, which only updates a bounded window. Analysis runs on
+ * a single daemon thread named {@code heapwatch-leak-analyzer}, started by the first {@link #bindTo} or by
+ * {@link #start()}, every {@link LeakDetectionSettings#evaluationInterval()}, aligned just after sub-window
+ * boundaries. A detector made by {@link #manual} has no thread; its owner calls {@link #evaluate()}.
+ *
+ * <p>Gauges, all tagged with the constructor's tags (the {@code container} tag):
+ * <ul>
+ *   <li>{@code heapwatch.leak.suspected} (0 or 1);</li>
+ *   <li>{@code heapwatch.live.heap.growth.bytes.per.second}: the Theil&ndash;Sen slope of the floors, NaN until
+ *       enough floors;</li>
+ *   <li>{@code heapwatch.leak.time.to.exhaustion.seconds}: +Inf unless a leak is suspected;</li>
+ *   <li>{@code heapwatch.leak.route.retained.bytes.per.request} with tags {@code uri} and {@code method}, for the
+ *       current top suspects only; a route that drops out has its gauge removed.</li>
+ * </ul>
+ * {@link #close()} stops the thread and removes every gauge from every registry it was bound to.
+ */
+public final class LeakDetector implements MeterBinder, AutoCloseable {
+
+    static final String SUSPECTED = "heapwatch.leak.suspected";
+    static final String GROWTH = "heapwatch.live.heap.growth.bytes.per.second";
+    static final String TIME_TO_EXHAUSTION = "heapwatch.leak.time.to.exhaustion.seconds";
+    static final String ROUTE_RETAINED = "heapwatch.leak.route.retained.bytes.per.request";
+    static final String THREAD_NAME = "heapwatch-leak-analyzer";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeakDetector.class);
+
+    private final LeakDetectionSettings settings;
+    private final Tags tags;
+    private final RouteTraffic traffic;
+    private final Clock clock;
+    private final boolean scheduled;
+    private final LiveHeapWindow window;
+    private final RouteTrafficWindow trafficWindow;
+    private final LeakAnalyzer analyzer;
+    private final List<MeterRegistry> registries = new ArrayList<>();
+    private final List<Meter> globalMeters = new ArrayList<>();
+    private final Map<RouteKey, RouteGauge> routeGauges = new HashMap<>();
+    private volatile LeakAssessment assessment;
+    private volatile boolean closed;
+    private @Nullable ScheduledExecutorService executor;
+    private boolean failureLogged;
+
+    /**
+     * Creates a detector using the system clock and its own analyzer thread.
+     *
+     * @param settings the detection settings
+     * @param tags the tags of every meter, normally {@code container=<CONTAINER_NAME>}
+     * @param traffic the cumulative per-route request counts, or {@link RouteTraffic#NONE}
+     */
+    public LeakDetector(LeakDetectionSettings settings, Iterable<Tag> tags, RouteTraffic traffic) {
+        this(settings, tags, traffic, Clock.systemUTC(), true);
+    }
+
+    private LeakDetector(LeakDetectionSettings settings, Iterable<Tag> tags, RouteTraffic traffic, Clock clock,
+            boolean scheduled) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+        this.traffic = Objects.requireNonNull(traffic, "traffic");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduled = scheduled;
+        this.window = new LiveHeapWindow(settings.window(), settings.subWindows());
+        this.trafficWindow = new RouteTrafficWindow(window.subWindowMillis(), settings.subWindows(),
+                settings.maxTrackedRoutes());
+        this.analyzer = new LeakAnalyzer(settings);
+        this.assessment = LeakAssessment.initial(settings.window());
+    }
+
+    /**
+     * Creates a detector without a thread, reading time from {@code clock}; its owner calls {@link #evaluate()}
+     * (tests, simulations, or a host that schedules its own work).
+     */
+    public static LeakDetector manual(
+            LeakDetectionSettings settings, Iterable<Tag> tags, RouteTraffic traffic, Clock clock) {
+        return new LeakDetector(settings, tags, traffic, clock, false);
+    }
+
+    /**
+     * Records the long-lived pools' used bytes after a GC. Cheap and thread-safe: meant for the GC-notification
+     * thread.
+     *
+     * @param epochMillis when the GC ended
+     * @param liveBytes the used bytes after the GC
+     * @param maxBytes their maximum, or -1 when undefined
+     */
+    public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes) {
+        if (!closed && liveBytes >= 0) {
+            window.record(epochMillis, liveBytes, maxBytes);
+        }
+    }
+
+    /** The latest assessment. */
+    public LeakAssessment assessment() {
+        return assessment;
+    }
+
+    /** Starts the analyzer thread unless already started, closed, or made by {@link #manual}. */
+    public synchronized void start() {
+        if (!scheduled || closed || executor != null) {
+            return;
+        }
+        ScheduledExecutorService service = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long sub = window.subWindowMillis();
+        long now = clock.millis();
+        long initialDelay = sub - Math.floorMod(now, sub) + Math.max(1, sub / 100);
+        service.scheduleAtFixedRate(this::evaluateSafely, initialDelay, settings.evaluationInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+        executor = service;
+    }
+
+    /**
+     * Snapshots the route traffic, analyses the window, updates the gauges and logs a changed verdict. Called by
+     * the analyzer thread; callable directly, never from the request path.
+     */
+    public synchronized LeakAssessment evaluate() {
+        if (closed) {
+            return assessment;
+        }
+        long now = clock.millis();
+        trafficWindow.sample(now, traffic);
+        LeakAssessment previous = assessment;
+        LeakAssessment current = analyzer.assess(window.floors(now), trafficWindow.counts(now));
+        assessment = current;
+        updateRouteGauges(current);
+        logChange(previous, current);
+        return current;
+    }
+
+    private void evaluateSafely() {
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.warn("heapwatch leak analysis failed; will keep trying", e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        if (closed || registries.contains(registry)) {
+            return;
+        }
+        registries.add(registry);
+        globalMeters.add(Gauge.builder(SUSPECTED, this, d -> d.assessment.suspected() ? 1.0 : 0.0)
+                .tags(tags).description("1 when the long-lived heap's after-GC floor rises like a leak, else 0")
+                .register(registry));
+        globalMeters.add(Gauge.builder(GROWTH, this, d -> d.assessment.growthBytesPerSecond())
+                .tags(tags).description("Theil-Sen slope of the long-lived heap's after-GC floors, bytes per second")
+                .register(registry));
+        globalMeters.add(Gauge.builder(TIME_TO_EXHAUSTION, this, d -> d.assessment.secondsToExhaustion())
+                .tags(tags).description("Seconds until the floor reaches the maximum heap; +Inf unless suspected")
+                .register(registry));
+        for (Map.Entry<RouteKey, RouteGauge> entry : routeGauges.entrySet()) {
+            entry.getValue().meters.add(registerRoute(registry, entry.getKey(), entry.getValue()));
+        }
+        start();
+    }
+
+    private void updateRouteGauges(LeakAssessment current) {
+        Map<RouteKey, Double> top = new HashMap<>();
+        if (current.suspected() && current.attribution().attributable()) {
+            for (RouteSuspect suspect : current.attribution().suspects()) {
+                top.put(suspect.route(), suspect.retainedBytesPerRequest());
+            }
+        }
+        Set<RouteKey> stale = new HashSet<>(routeGauges.keySet());
+        stale.removeAll(top.keySet());
+        for (RouteKey route : stale) {
+            RouteGauge gauge = routeGauges.remove(route);
+            for (int i = 0; i < registries.size(); i++) {
+                registries.get(i).remove(gauge.meters.get(i));
+            }
+        }
+        for (Map.Entry<RouteKey, Double> entry : top.entrySet()) {
+            RouteGauge gauge = routeGauges.get(entry.getKey());
+            if (gauge == null) {
+                gauge = new RouteGauge();
+                routeGauges.put(entry.getKey(), gauge);
+                for (MeterRegistry registry : registries) {
+                    gauge.meters.add(registerRoute(registry, entry.getKey(), gauge));
+                }
+            }
+            gauge.value = entry.getValue();
+        }
+    }
+
+    private Meter registerRoute(MeterRegistry registry, RouteKey route, RouteGauge gauge) {
+        return Gauge.builder(ROUTE_RETAINED, gauge, g -> g.value)
+                .tags(tags).tag("uri", route.uri()).tag("method", route.method())
+                .description("Estimated bytes each request on the route leaves on the long-lived heap (top suspects)")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    private void logChange(LeakAssessment previous, LeakAssessment current) {
+        if (current.suspected() && !previous.suspected()) {
+            LOG.warn("heapwatch: memory leak suspected {}: live heap floor rising {} bytes/s (Mann-Kendall p={}) "
+                            + "over the last {} ({} floors), {}% of max heap per window, max reached in {} s; "
+                            + "routes: {}",
+                    tags, format("%.1f", current.growthBytesPerSecond()), format("%.2g", current.pValue()),
+                    current.window(), current.floorsUsed(), format("%.1f", current.growthFractionOfMax() * 100),
+                    format("%.0f", current.secondsToExhaustion()), describe(current.attribution()));
+        } else if (!current.suspected() && previous.suspected()) {
+            LOG.info("heapwatch: memory leak suspicion cleared {}: {}", tags, current.reason());
+        }
+    }
+
+    private static String describe(Attribution attribution) {
+        if (!attribution.attributable()) {
+            return "not attributable (" + attribution.reason() + ")";
+        }
+        return attribution.suspects().stream()
+                .map(s -> s.route().method() + " " + s.route().uri() + " ~"
+                        + format("%.0f", s.retainedBytesPerRequest()) + " B/request")
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String format(String pattern, double value) {
+        return String.format(Locale.ROOT, pattern, value);
+    }
+
+    /** Stops the analyzer thread and removes this detector's meters from every registry. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        for (MeterRegistry registry : registries) {
+            for (Meter meter : globalMeters) {
+                registry.remove(meter);
+            }
+            for (RouteGauge gauge : routeGauges.values()) {
+                for (Meter meter : gauge.meters) {
+                    registry.remove(meter);
+                }
+            }
+        }
+        globalMeters.clear();
+        routeGauges.clear();
+        registries.clear();
+    }
+
+    /** Whether the analyzer thread is running. */
+    synchronized boolean running() {
+        return executor != null && !executor.isShutdown();
+    }
+
+    LiveHeapWindow window() {
+        return window;
+    }
+
+    RouteTrafficWindow trafficWindow() {
+        return trafficWindow;
+    }
+
+    private static final class RouteGauge {
+        final List<Meter> meters = new ArrayList<>();
+        volatile double value;
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Leak detection on the long-lived heap measured after each garbage collection.
+ *
+ * <p>{@link io.heapwatch.leak.LeakDetector} receives the after-GC live bytes of the long-lived pools, keeps the
+ * per-sub-window floor (minimum) in a bounded {@link io.heapwatch.leak.LiveHeapWindow}, and periodically asks
+ * {@link io.heapwatch.leak.LeakAnalyzer} whether the floor rises: a Theil&ndash;Sen slope, a Mann&ndash;Kendall
+ * trend test and a minimum growth relative to the maximum heap. When a leak is suspected, floor increments are
+ * attributed to routes by non-negative least squares over per-route request counts, or the attribution is
+ * refused when the traffic mix does not vary enough to tell routes apart.
+ */
+@org.jspecify.annotations.NullMarked
+package io.heapwatch.leak;
