@@ -1,9 +1,12 @@
 package io.heapwatch.config;
 
+import io.heapwatch.leak.LeakDetectionSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  *       (no default: {@code /metrics} answers 500 until both are set)
  *   <li>{@value #HEAPWATCH_MAX_ROUTES} ({@code 100}, from 1 to 10000)
  *   <li>{@value #HEAPWATCH_HEAP_DELTA} ({@code true})
+ *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
+ *       {@value #HEAPWATCH_LEAK_SUB_WINDOWS} ({@code 15}), {@value #HEAPWATCH_LEAK_MIN_GROWTH_PERCENT} ({@code 2}),
+ *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5})
  * </ul>
  */
 public final class HeapwatchConfig {
@@ -39,6 +45,16 @@ public final class HeapwatchConfig {
     public static final String METRICS_AUTH_PASSWORD_FILE = "METRICS_AUTH_PASSWORD_FILE";
     public static final String HEAPWATCH_MAX_ROUTES = "HEAPWATCH_MAX_ROUTES";
     public static final String HEAPWATCH_HEAP_DELTA = "HEAPWATCH_HEAP_DELTA";
+    public static final String HEAPWATCH_LEAK_DETECTION = "HEAPWATCH_LEAK_DETECTION";
+    public static final String HEAPWATCH_LEAK_WINDOW = "HEAPWATCH_LEAK_WINDOW";
+    public static final String HEAPWATCH_LEAK_SUB_WINDOWS = "HEAPWATCH_LEAK_SUB_WINDOWS";
+    public static final String HEAPWATCH_LEAK_MIN_GROWTH_PERCENT = "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT";
+    public static final String HEAPWATCH_LEAK_TOP_ROUTES = "HEAPWATCH_LEAK_TOP_ROUTES";
+
+    static final Duration MIN_LEAK_WINDOW = Duration.ofSeconds(15);
+    static final Duration MAX_LEAK_WINDOW = Duration.ofDays(7);
+    private static final String WINDOW_RANGE =
+            "a duration from 15s to 7d, such as 30m, 90s, 2h or PT30M, of at least one second per sub-window";
 
     static final int MAX_THRESHOLD_MB = 1_048_576;
     static final int MAX_ROUTES_LIMIT = 10_000;
@@ -56,6 +72,8 @@ public final class HeapwatchConfig {
     private final @Nullable String metricsPassword;
     private final int maxRoutes;
     private final boolean heapDeltaEnabled;
+    private final boolean leakDetectionEnabled;
+    private final LeakDetectionSettings leakDetection;
 
     private HeapwatchConfig(Builder b) {
         if (Double.isNaN(b.sampleRate) || b.sampleRate < 0.0 || b.sampleRate > 1.0) {
@@ -87,6 +105,8 @@ public final class HeapwatchConfig {
         this.metricsPassword = b.metricsPassword;
         this.maxRoutes = b.maxRoutes;
         this.heapDeltaEnabled = b.heapDeltaEnabled;
+        this.leakDetectionEnabled = b.leakDetectionEnabled;
+        this.leakDetection = b.leakDetection;
     }
 
     private static void checkCredentials(@Nullable String username, @Nullable String password) {
@@ -164,6 +184,10 @@ public final class HeapwatchConfig {
         if ((v = value(env, HEAPWATCH_HEAP_DELTA)) != null) {
             b.heapDeltaEnabled(parseBoolean(HEAPWATCH_HEAP_DELTA, v));
         }
+        if ((v = value(env, HEAPWATCH_LEAK_DETECTION)) != null) {
+            b.leakDetectionEnabled(parseBoolean(HEAPWATCH_LEAK_DETECTION, v));
+        }
+        b.leakDetection(leakSettings(env));
         String username = env.get(METRICS_AUTH_USERNAME);
         String password = env.get(METRICS_AUTH_PASSWORD);
         String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
@@ -176,6 +200,77 @@ public final class HeapwatchConfig {
         }
         b.metricsCredentials(emptyToNull(username), emptyToNull(password));
         return b.build();
+    }
+
+    private static LeakDetectionSettings leakSettings(Map<String, String> env) {
+        LeakDetectionSettings.Builder leak = LeakDetectionSettings.builder();
+        String v;
+        if ((v = value(env, HEAPWATCH_LEAK_SUB_WINDOWS)) != null) {
+            leak.subWindows(parseInt(HEAPWATCH_LEAK_SUB_WINDOWS, v, 3, 240, ""));
+        }
+        if ((v = value(env, HEAPWATCH_LEAK_MIN_GROWTH_PERCENT)) != null) {
+            leak.minGrowthFraction(parsePercent(HEAPWATCH_LEAK_MIN_GROWTH_PERCENT, v) / 100.0);
+        }
+        if ((v = value(env, HEAPWATCH_LEAK_TOP_ROUTES)) != null) {
+            leak.topRoutes(parseInt(HEAPWATCH_LEAK_TOP_ROUTES, v, 1, 100, ""));
+        }
+        String window = value(env, HEAPWATCH_LEAK_WINDOW);
+        if (window != null) {
+            leak.window(parseWindow(window));
+        }
+        try {
+            return leak.build();
+        } catch (IllegalArgumentException e) {
+            // Only the window and sub-window count can conflict once each passed its own range.
+            throw new ConfigException(HEAPWATCH_LEAK_WINDOW, window == null ? "30m" : window, WINDOW_RANGE);
+        }
+    }
+
+    /** Parses {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d} or an ISO-8601 duration such as {@code PT30M}. */
+    static Duration parseWindow(String value) {
+        Duration d = null;
+        try {
+            if (value.length() > 1 && (value.startsWith("P") || value.startsWith("p"))) {
+                d = Duration.parse(value);
+            } else if (value.length() > 1) {
+                long n = Long.parseLong(value.substring(0, value.length() - 1));
+                switch (value.charAt(value.length() - 1)) {
+                    case 's':
+                        d = Duration.ofSeconds(n);
+                        break;
+                    case 'm':
+                        d = Duration.ofMinutes(n);
+                        break;
+                    case 'h':
+                        d = Duration.ofHours(n);
+                        break;
+                    case 'd':
+                        d = Duration.ofDays(n);
+                        break;
+                    default:
+                        d = null;
+                }
+            }
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(MIN_LEAK_WINDOW) < 0 || d.compareTo(MAX_LEAK_WINDOW) > 0) {
+            throw new ConfigException(HEAPWATCH_LEAK_WINDOW, value, WINDOW_RANGE);
+        }
+        return d;
+    }
+
+    private static double parsePercent(String name, String value) {
+        double p;
+        try {
+            p = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            p = Double.NaN;
+        }
+        if (Double.isNaN(p) || p < 0 || p > 100) {
+            throw new ConfigException(name, value, "a decimal percentage from 0 to 100");
+        }
+        return p;
     }
 
     private static @Nullable String emptyToNull(@Nullable String s) {
@@ -304,6 +399,16 @@ public final class HeapwatchConfig {
         return heapDeltaEnabled;
     }
 
+    /** Whether the live heap after GC is analysed for leaks. */
+    public boolean leakDetectionEnabled() {
+        return leakDetectionEnabled;
+    }
+
+    /** The leak analysis settings (window, sub-windows, minimum growth, reported routes and the rest). */
+    public LeakDetectionSettings leakDetection() {
+        return leakDetection;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (!(o instanceof HeapwatchConfig)) {
@@ -318,7 +423,9 @@ public final class HeapwatchConfig {
                 && Objects.equals(metricsUsername, c.metricsUsername)
                 && Objects.equals(metricsPassword, c.metricsPassword)
                 && maxRoutes == c.maxRoutes
-                && heapDeltaEnabled == c.heapDeltaEnabled;
+                && heapDeltaEnabled == c.heapDeltaEnabled
+                && leakDetectionEnabled == c.leakDetectionEnabled
+                && leakDetection.equals(c.leakDetection);
     }
 
     @Override
@@ -337,6 +444,8 @@ public final class HeapwatchConfig {
                 + ", metricsCredentials=" + (metricsCredentialsConfigured() ? "set" : "unset")
                 + ", maxRoutes=" + maxRoutes
                 + ", heapDeltaEnabled=" + heapDeltaEnabled
+                + ", leakDetectionEnabled=" + leakDetectionEnabled
+                + ", leakWindow=" + leakDetection.window()
                 + '}';
     }
 
@@ -351,8 +460,20 @@ public final class HeapwatchConfig {
         private @Nullable String metricsPassword;
         private int maxRoutes = 100;
         private boolean heapDeltaEnabled = true;
+        private boolean leakDetectionEnabled = true;
+        private LeakDetectionSettings leakDetection = LeakDetectionSettings.defaults();
 
         private Builder() {}
+
+        public Builder leakDetectionEnabled(boolean enabled) {
+            this.leakDetectionEnabled = enabled;
+            return this;
+        }
+
+        public Builder leakDetection(LeakDetectionSettings settings) {
+            this.leakDetection = Objects.requireNonNull(settings, "leakDetection");
+            return this;
+        }
 
         public Builder profilingEnabled(boolean enabled) {
             this.profilingEnabled = enabled;

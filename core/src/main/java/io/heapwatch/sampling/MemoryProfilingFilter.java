@@ -1,6 +1,8 @@
 package io.heapwatch.sampling;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.leak.RouteTraffic;
+import io.heapwatch.leak.RouteVisitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * without the allocation signal, because their work runs on other threads. Forward, include and error dispatches pass
  * through unmeasured.
  */
-public final class MemoryProfilingFilter implements Filter {
+public final class MemoryProfilingFilter implements Filter, RouteTraffic {
 
     private static final Logger log = LoggerFactory.getLogger(MemoryProfilingFilter.class);
 
@@ -229,15 +231,10 @@ public final class MemoryProfilingFilter implements Filter {
         return meters.routeCount();
     }
 
-    /** Visits every route and method with its cumulative count of sampled requests. */
-    public void forEachRoute(RouteVisitor visitor) {
-        meters.forEach(visitor::route);
-    }
-
-    /** Receives a route, a method and its cumulative count of sampled requests. */
-    @FunctionalInterface
-    public interface RouteVisitor {
-        void route(String uri, String method, double sampledRequests);
+    /** Reports every route and method with its cumulative count of sampled requests (for leak attribution). */
+    @Override
+    public void visit(RouteVisitor visitor) {
+        meters.forEach(visitor);
     }
 
     /** Removes every meter this filter registered. */

@@ -1,5 +1,6 @@
 package io.heapwatch.sampling;
 
+import io.heapwatch.leak.RouteVisitor;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -95,7 +96,7 @@ final class RouteMeterCache {
     }
 
     /** Visits the cumulative sampled-request count of every route and method that has meters. */
-    void forEach(RouteCountVisitor visitor) {
+    void forEach(RouteVisitor visitor) {
         for (Route r : routes.values()) {
             r.visit(visitor);
         }
@@ -109,12 +110,6 @@ final class RouteMeterCache {
         }
         other.remove();
         routes.clear();
-    }
-
-    /** Receives one route and method with its cumulative sampled-request count. */
-    @FunctionalInterface
-    interface RouteCountVisitor {
-        void visit(String uri, String method, double sampledRequests);
     }
 
     private final class Route {
@@ -135,11 +130,11 @@ final class RouteMeterCache {
             return byMethod.compareAndSet(index, null, created) ? created : byMethod.get(index);
         }
 
-        void visit(RouteCountVisitor visitor) {
+        void visit(RouteVisitor visitor) {
             for (int i = 0; i < METHODS.length; i++) {
                 RequestMeters m = byMethod.get(i);
                 if (m != null) {
-                    visitor.visit(uri, METHODS[i], m.sampled.count());
+                    visitor.route(uri, METHODS[i], m.sampled.count());
                 }
             }
         }

@@ -4,6 +4,8 @@ import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.leak.LeakDetector;
+import io.heapwatch.leak.RouteTraffic;
 import io.heapwatch.sampling.JvmMeasurementSource;
 import io.heapwatch.sampling.MemoryProfilingFilter;
 import io.micrometer.core.instrument.Tags;
@@ -48,18 +50,21 @@ public final class Heapwatch implements AutoCloseable {
     private final GcEventTracker tracker;
     private final @Nullable MemoryProfilingFilter filter;
     private final @Nullable MetricsServlet servlet;
+    private final @Nullable LeakDetector leakDetector;
 
     private Heapwatch(
             HeapwatchConfig config,
             PrometheusMeterRegistry registry,
             GcEventTracker tracker,
             @Nullable MemoryProfilingFilter filter,
-            @Nullable MetricsServlet servlet) {
+            @Nullable MetricsServlet servlet,
+            @Nullable LeakDetector leakDetector) {
         this.config = config;
         this.registry = registry;
         this.tracker = tracker;
         this.filter = filter;
         this.servlet = servlet;
+        this.leakDetector = leakDetector;
     }
 
     /**
@@ -78,12 +83,17 @@ public final class Heapwatch implements AutoCloseable {
         tracker.bindTo(registry);
         MemoryProfilingFilter filter = null;
         MetricsServlet servlet = null;
+        LeakDetector detector = null;
         try {
             if (config.profilingEnabled()) {
                 filter = new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
                 FilterRegistration.Dynamic f = context.addFilter(FILTER_NAME, filter);
                 f.setAsyncSupported(true);
                 f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+            }
+            if (config.leakDetectionEnabled()) {
+                detector = startLeakDetector(config, tracker, filter == null ? RouteTraffic.NONE : filter, tags);
+                detector.bindTo(registry);
             }
             if (config.prometheusEnabled()) {
                 servlet = new MetricsServlet(
@@ -93,10 +103,24 @@ public final class Heapwatch implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             tracker.close();
+            if (detector != null) {
+                detector.close();
+            }
             throw e;
         }
         log.info("heapwatch installed: {}", config);
-        return new Heapwatch(config, registry, tracker, filter, servlet);
+        return new Heapwatch(config, registry, tracker, filter, servlet, detector);
+    }
+
+    /**
+     * Creates the leak detector for a configuration and feeds it the tracker's after-GC samples. The caller binds it
+     * to a registry (which starts its analyzer thread) and closes it.
+     */
+    public static LeakDetector startLeakDetector(
+            HeapwatchConfig config, GcEventTracker tracker, RouteTraffic traffic, Tags tags) {
+        LeakDetector detector = new LeakDetector(config.leakDetection(), tags, traffic);
+        tracker.addListener(detector::onLiveHeap);
+        return detector;
     }
 
     /** The configuration in force. */
@@ -119,10 +143,18 @@ public final class Heapwatch implements AutoCloseable {
         return filter;
     }
 
-    /** Removes the GC listeners and every meter heapwatch registered. */
+    /** The leak detector, or {@code null} when leak detection is disabled. */
+    public @Nullable LeakDetector leakDetector() {
+        return leakDetector;
+    }
+
+    /** Stops the leak analyzer, removes the GC listeners and every meter heapwatch registered. */
     @Override
     public void close() {
         tracker.close();
+        if (leakDetector != null) {
+            leakDetector.close();
+        }
         if (filter != null) {
             filter.removeMeters();
         }

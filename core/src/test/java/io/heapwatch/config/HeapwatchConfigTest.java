@@ -100,6 +100,56 @@ class HeapwatchConfigTest {
                 .satisfies(e -> assertThat(((ConfigException) e).setting()).isEqualTo(variable));
     }
 
+    @ParameterizedTest
+    @CsvSource({"90s, 90", "30m, 1800", "2h, 7200", "1d, 86400", "PT45M, 2700"})
+    void leakWindowAcceptsShortAndIsoDurations(String value, long seconds) {
+        HeapwatchConfig c = HeapwatchConfig.fromMap(env("HEAPWATCH_LEAK_WINDOW", value));
+        assertThat(c.leakDetection().window().getSeconds()).isEqualTo(seconds);
+    }
+
+    @Test
+    void leakSettingsAreReadFromTheEnvironment() {
+        HeapwatchConfig c = HeapwatchConfig.fromMap(env(
+                "HEAPWATCH_LEAK_DETECTION", "false",
+                "HEAPWATCH_LEAK_SUB_WINDOWS", "10",
+                "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT", "5",
+                "HEAPWATCH_LEAK_TOP_ROUTES", "3"));
+        assertThat(c.leakDetectionEnabled()).isFalse();
+        assertThat(c.leakDetection().subWindows()).isEqualTo(10);
+        assertThat(c.leakDetection().minGrowthFraction()).isEqualTo(0.05);
+        assertThat(c.leakDetection().topRoutes()).isEqualTo(3);
+        assertThat(HeapwatchConfig.fromMap(Map.of()).leakDetection().window().toMinutes()).isEqualTo(30);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "HEAPWATCH_LEAK_WINDOW, 5s, from 15s to 7d",
+        "HEAPWATCH_LEAK_WINDOW, 8d, from 15s to 7d",
+        "HEAPWATCH_LEAK_WINDOW, 30x, from 15s to 7d",
+        "HEAPWATCH_LEAK_WINDOW, m, from 15s to 7d",
+        "HEAPWATCH_LEAK_WINDOW, PT, from 15s to 7d",
+        "HEAPWATCH_LEAK_SUB_WINDOWS, 2, from 3 to 240",
+        "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT, 101, from 0 to 100",
+        "HEAPWATCH_LEAK_TOP_ROUTES, 0, from 1 to 100",
+        "HEAPWATCH_LEAK_DETECTION, on, true or false",
+    })
+    void badLeakSettingFailsNamingTheVariable(String variable, String value, String range) {
+        assertThatThrownBy(() -> HeapwatchConfig.fromMap(env(variable, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(variable)
+                .hasMessageContaining("'" + value + "'")
+                .hasMessageContaining(range);
+    }
+
+    @Test
+    void leakWindowTooShortForItsSubWindowsNamesTheWindow() {
+        assertThatThrownBy(() -> HeapwatchConfig.fromMap(
+                        env("HEAPWATCH_LEAK_WINDOW", "60s", "HEAPWATCH_LEAK_SUB_WINDOWS", "240")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("HEAPWATCH_LEAK_WINDOW='60s'")
+                .hasMessageContaining("one second per sub-window");
+    }
+
     @Test
     void overlongContainerNameIsRejected() {
         assertThatThrownBy(() -> HeapwatchConfig.fromMap(env("CONTAINER_NAME", "x".repeat(254))))

@@ -253,7 +253,7 @@ class MemoryProfilingFilterTest {
         f.doFilter(request("/a", "GET"), ok(), chain);
         f.doFilter(request("/b", "POST"), ok(), chain);
         StringBuilder seen = new StringBuilder();
-        f.forEachRoute((uri, method, n) -> seen.append(uri).append(' ').append(method).append('=').append((long) n).append(';'));
+        f.visit((uri, method, n) -> seen.append(uri).append(' ').append(method).append('=').append((long) n).append(';'));
         assertThat(seen.toString()).contains("/a GET=2;").contains("/b POST=1;");
     }
 }

@@ -66,6 +66,8 @@ class HeapwatchJettyIntegrationTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
         assertThat(r.body()).contains("heapwatch_heap_used_bytes{container=\"it\"}");
         assertThat(r.body()).contains("heapwatch_metrics_auth_failures_total{container=\"it\",reason=\"bad_credentials\"}");
+        assertThat(r.body()).contains("heapwatch_leak_suspected{container=\"it\"} 0.0");
+        assertThat(r.body()).contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"it\"}");
     }
 
     @Test
