@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
@@ -83,7 +84,27 @@ final class PrometheusUnderTest implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The backend to use: {@code -Dheapwatch.it.prometheus.backend=local|docker|none} forces one (e.g. Docker on a
+     * machine that also has the binary, or {@code none} to check the skip/fail behaviour); {@code auto} (the
+     * default) takes the local binary, then Docker.
+     */
     static Backend detectBackend() {
+        String forced = System.getProperty("heapwatch.it.prometheus.backend", "auto").trim().toLowerCase(Locale.ROOT);
+        switch (forced) {
+            case "auto":
+            case "":
+                break;
+            case "local":
+                return Backend.LOCAL_BINARY;
+            case "docker":
+                return Backend.DOCKER;
+            case "none":
+                return Backend.NONE;
+            default:
+                throw new IllegalArgumentException(
+                        "heapwatch.it.prometheus.backend must be auto, local, docker or none, not " + forced);
+        }
         if (localBinary().isPresent()) {
             return Backend.LOCAL_BINARY;
         }
@@ -116,7 +137,9 @@ final class PrometheusUnderTest implements AutoCloseable {
     static PrometheusUnderTest start(Backend backend, Path configDir) throws Exception {
         switch (backend) {
             case LOCAL_BINARY:
-                return startLocal(localBinary().orElseThrow(), configDir);
+                return startLocal(
+                        localBinary().orElseThrow(() -> new IllegalStateException("no prometheus on PATH")),
+                        configDir);
             case DOCKER:
                 return startContainer(configDir);
             default:

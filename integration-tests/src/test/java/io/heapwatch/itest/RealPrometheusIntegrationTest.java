@@ -62,12 +62,14 @@ class RealPrometheusIntegrationTest {
         PrometheusUnderTest.Backend backend = PrometheusUnderTest.detectBackend();
         if (backend == PrometheusUnderTest.Backend.NONE) {
             String why = "no Prometheus available: no `prometheus` binary on PATH and no Docker engine for "
-                    + "Testcontainers (" + PrometheusUnderTest.DEFAULT_IMAGE + ")";
+                    + "Testcontainers (" + PrometheusUnderTest.DEFAULT_IMAGE + "), or -Dheapwatch.it.prometheus.backend=none";
             if (ItSupport.inCi()) {
                 fail(why + ". CI is set, so this test must run: install Prometheus (e.g. apt-get install prometheus)"
                         + " or provide Docker.");
             }
-            Assumptions.abort(why + ". Skipped outside CI; install Prometheus 2.42+ or start Docker to run it.");
+            String skipped = why + ". Skipped outside CI; install Prometheus 2.42+ or start Docker to run it.";
+            System.err.println("SKIPPED RealPrometheusIntegrationTest: " + skipped);
+            Assumptions.abort(skipped);
         }
 
         password = ItSupport.randomPassword();
@@ -84,6 +86,9 @@ class RealPrometheusIntegrationTest {
         Files.writeString(config.resolve("prometheus.yml"), prometheusYml(target));
 
         prometheus = PrometheusUnderTest.start(backend, config);
+        // visible in the build log, so a CI run shows which real Prometheus it used
+        System.out.println("RealPrometheusIntegrationTest: Prometheus (" + backend + ") at " + prometheus.baseUrl()
+                + " scraping " + target);
     }
 
     @AfterAll
