@@ -392,6 +392,8 @@ class RealPrometheusIntegrationTest {
             Thread.sleep(500);
         }
 
+        System.out.printf("RealPrometheusIntegrationTest: %d dashboard queries, %d without series, %d allowed empty:%n  %s%n",
+                queries.size(), failures.size(), exceptionNotes.size(), String.join("\n  ", exceptionNotes));
         StringBuilder report = new StringBuilder();
         failures.forEach((q, why) -> report.append("\n  ").append(q).append("\n      -> ").append(why));
         assertThat(failures)
@@ -403,7 +405,8 @@ class RealPrometheusIntegrationTest {
     }
 
     private static final String LEAK_WORK_MISSING =
-            "LEAK-ANALYSIS GAUGES MISSING from this build: merge the leak-analysis work into core and rerun";
+            "LEAK-ANALYSIS GAUGES MISSING from this build: heapwatch-core's Heapwatch.install must export them;"
+                    + " merge the leak-analysis work into core and rerun";
 
     private static String absentMessage(Set<String> absent) {
         return "returns nothing because " + absent + " " + (absent.size() == 1 ? "is" : "are")
