@@ -7,6 +7,7 @@ import io.heapwatch.gc.GcEventTracker;
 import io.heapwatch.sampling.JvmMeasurementSource;
 import io.heapwatch.sampling.MemoryProfilingFilter;
 import io.heapwatch.servlet.Heapwatch;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -33,7 +34,9 @@ public final class HeapwatchComponents {
     public static GcEventTracker gcTracker(HeapwatchConfig config, HeapwatchRegistries registries) {
         GcEventTracker tracker = new GcEventTracker(tags(config));
         try {
-            tracker.bindTo(registries.recording());
+            for (MeterRegistry registry : registries.binderTargets()) {
+                tracker.bindTo(registry);
+            }
         } catch (RuntimeException e) {
             tracker.close();
             throw e;

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -29,6 +31,8 @@ public final class HeapwatchConfigFactory {
 
     private static final Set<HeapwatchSetting> PASSWORD =
             EnumSet.of(HeapwatchSetting.METRICS_PASSWORD, HeapwatchSetting.METRICS_PASSWORD_FILE);
+
+    private static final Logger log = LoggerFactory.getLogger(HeapwatchConfigFactory.class);
 
     private HeapwatchConfigFactory() {}
 
@@ -57,7 +61,9 @@ public final class HeapwatchConfigFactory {
             }
         }
         try {
-            return HeapwatchConfig.fromMap(values);
+            HeapwatchConfig config = HeapwatchConfig.fromMap(values);
+            log.info("heapwatch: {}", config);
+            return config;
         } catch (ConfigException e) {
             HeapwatchSetting setting = HeapwatchSetting.ofEnvironmentVariable(e.setting());
             throw InvalidHeapwatchSettingException.from(e, setting, setting != null && fromProperties.contains(setting));

@@ -32,11 +32,15 @@ public final class HeapwatchRegistries implements AutoCloseable {
     private final MeterRegistry recording;
     private final PrometheusMeterRegistry scraped;
     private final boolean owned;
+    private final List<MeterRegistry> binderTargets;
 
     private HeapwatchRegistries(MeterRegistry recording, PrometheusMeterRegistry scraped, boolean owned) {
         this.recording = recording;
         this.scraped = scraped;
         this.owned = owned;
+        this.binderTargets = recording instanceof HeapwatchComposite
+                ? List.copyOf(((HeapwatchComposite) recording).getRegistries())
+                : List.of(recording);
     }
 
     /**
@@ -52,7 +56,7 @@ public final class HeapwatchRegistries implements AutoCloseable {
                 return new HeapwatchRegistries(application == null ? prometheus : application, prometheus, false);
             }
             return new HeapwatchRegistries(
-                    new CompositeMeterRegistry(Clock.SYSTEM, List.of(application, prometheus)), prometheus, false);
+                    new HeapwatchComposite(application, prometheus), prometheus, false);
         }
         if (application != null) {
             PrometheusMeterRegistry inside = findPrometheus(application, 0);
@@ -61,7 +65,7 @@ public final class HeapwatchRegistries implements AutoCloseable {
             }
             PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             return new HeapwatchRegistries(
-                    new CompositeMeterRegistry(Clock.SYSTEM, List.of(application, own)), own, true);
+                    new HeapwatchComposite(application, own), own, true);
         }
         return ofOwn(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
@@ -107,6 +111,15 @@ public final class HeapwatchRegistries implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Where a {@link io.micrometer.core.instrument.binder.MeterBinder} of heapwatch's is bound: the recording
+     * registry, or each member of the composite heapwatch built, so that a framework that also binds it to the
+     * application's registry finds its meters there and does not register them twice.
+     */
+    public List<MeterRegistry> binderTargets() {
+        return binderTargets;
+    }
+
     /** Where heapwatch's meters are recorded. */
     public MeterRegistry recording() {
         return recording;
@@ -120,6 +133,13 @@ public final class HeapwatchRegistries implements AutoCloseable {
     /** Whether heapwatch created the Prometheus registry (and closes it). */
     public boolean owned() {
         return owned;
+    }
+
+    /** A composite heapwatch built over the application's registry and a Prometheus registry. */
+    private static final class HeapwatchComposite extends CompositeMeterRegistry {
+        HeapwatchComposite(MeterRegistry application, PrometheusMeterRegistry prometheus) {
+            super(Clock.SYSTEM, List.of(application, prometheus));
+        }
     }
 
     @Override
