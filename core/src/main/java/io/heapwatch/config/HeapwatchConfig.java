@@ -320,7 +320,7 @@ public final class HeapwatchConfig {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(name, value, "a whole number of " + unit + "from " + min + " to " + max);
+        throw new ConfigException(name, value, "a whole number " + (unit.isEmpty() ? "" : "of " + unit) + "from " + min + " to " + max);
     }
 
     private static String readPasswordFile(String file) {

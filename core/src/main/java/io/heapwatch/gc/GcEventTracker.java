@@ -186,8 +186,15 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         }
     }
 
+    /**
+     * Registers the heap, GC and live-heap meters. Binding again to a registry that already holds them (for example
+     * when a framework binds every {@link MeterBinder} bean and the application binds this one too) does nothing.
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
+        if (registries.contains(registry) || registry.find("heapwatch.heap.used").tags(tags).gauge() != null) {
+            return;
+        }
         registries.add(registry);
         meters.add(Gauge.builder("heapwatch.heap.used", memory, m -> m.getHeapMemoryUsage().getUsed())
                 .tags(tags)

@@ -1,0 +1,2 @@
+/** A Spring Boot demo of heapwatch: one dependency, configured by environment variables. */
+package io.heapwatch.examples.springboot;

@@ -1,0 +1,114 @@
+package io.heapwatch.spring.boot;
+
+import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.endpoint.BasicAuthenticator;
+import io.heapwatch.endpoint.MetricsServlet;
+import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.sampling.MemoryProfilingFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * heapwatch in a servlet web application: configuration, GC tracker, request filter and the authenticated
+ * {@code /metrics} endpoint. Every bean backs off when the application defines its own. Ordered after the metrics
+ * auto-configurations of Spring Boot 4.x and 3.5.x (named as strings, since their packages differ) so that it
+ * finds the application's registry.
+ */
+@AutoConfiguration(afterName = {
+    // Spring Boot 4.x
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    // Spring Boot 3.5.x
+    "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
+})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(name = {
+    "jakarta.servlet.Filter",
+    "org.springframework.boot.web.servlet.FilterRegistrationBean",
+    "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"
+})
+@EnableConfigurationProperties(HeapwatchProperties.class)
+public final class HeapwatchAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HeapwatchConfig heapwatchConfig(HeapwatchProperties properties, Environment environment) {
+        return HeapwatchConfigFactory.create(properties, environment);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HeapwatchRegistries heapwatchRegistries(
+            ObjectProvider<MeterRegistry> registries, ObjectProvider<PrometheusMeterRegistry> prometheus) {
+        return HeapwatchRegistries.select(registries.getIfUnique(), prometheus.getIfUnique());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public GcEventTracker heapwatchGcEventTracker(HeapwatchConfig config, HeapwatchRegistries registries) {
+        return HeapwatchComponents.gcTracker(config, registries);
+    }
+
+    /** The request filter, present unless ENABLE_MEMORY_PROFILING / heapwatch.profiling.enabled is false. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnProfilingEnabledCondition.class)
+    public static final class Profiling {
+
+        @Bean(destroyMethod = "removeMeters")
+        @ConditionalOnMissingBean
+        public MemoryProfilingFilter heapwatchMemoryProfilingFilter(
+                HeapwatchConfig config, HeapwatchRegistries registries, GcEventTracker tracker) {
+            return HeapwatchComponents.filter(config, registries, tracker);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "heapwatchFilterRegistration")
+        public FilterRegistrationBean<MemoryProfilingFilter> heapwatchFilterRegistration(
+                MemoryProfilingFilter filter, HeapwatchConfig config) {
+            return HeapwatchComponents.filterRegistration(filter, config);
+        }
+    }
+
+    /** The authenticated /metrics endpoint, present unless ENABLE_PROMETHEUS_METRICS / heapwatch.metrics.enabled is false. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnMetricsEndpointEnabledCondition.class)
+    public static final class MetricsEndpoint {
+
+        @Bean
+        @ConditionalOnMissingBean
+        public BasicAuthenticator heapwatchBasicAuthenticator(HeapwatchConfig config) {
+            return HeapwatchComponents.authenticator(config);
+        }
+
+        @Bean(destroyMethod = "removeMeters")
+        @ConditionalOnMissingBean
+        public MetricsServlet heapwatchMetricsServlet(
+                HeapwatchConfig config, HeapwatchRegistries registries, BasicAuthenticator authenticator) {
+            return HeapwatchComponents.metricsServlet(config, registries, authenticator);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "heapwatchMetricsServletRegistration")
+        public ServletRegistrationBean<MetricsServlet> heapwatchMetricsServletRegistration(
+                MetricsServlet servlet, HeapwatchConfig config) {
+            return HeapwatchComponents.metricsServletRegistration(servlet, config);
+        }
+    }
+}

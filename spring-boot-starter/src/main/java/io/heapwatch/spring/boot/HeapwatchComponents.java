@@ -1,0 +1,90 @@
+package io.heapwatch.spring.boot;
+
+import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.endpoint.BasicAuthenticator;
+import io.heapwatch.endpoint.MetricsServlet;
+import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.sampling.JvmMeasurementSource;
+import io.heapwatch.sampling.MemoryProfilingFilter;
+import io.heapwatch.servlet.Heapwatch;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.core.Ordered;
+
+/** Builds heapwatch's components from the core, the way {@link Heapwatch} assembles them for plain servlets. */
+public final class HeapwatchComponents {
+
+    /**
+     * The filter's order: just after Spring's observation filter ({@code HIGHEST_PRECEDENCE + 1}), before Spring
+     * Security ({@code -100}), so that it measures nearly the whole request.
+     */
+    public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+    private HeapwatchComponents() {}
+
+    /** The {@code container} tag of every heapwatch meter. */
+    public static Tags tags(HeapwatchConfig config) {
+        return Tags.of("container", config.containerName());
+    }
+
+    /** A GC tracker bound to the registry heapwatch records into. */
+    public static GcEventTracker gcTracker(HeapwatchConfig config, HeapwatchRegistries registries) {
+        GcEventTracker tracker = new GcEventTracker(tags(config));
+        try {
+            for (MeterRegistry registry : registries.binderTargets()) {
+                tracker.bindTo(registry);
+            }
+        } catch (RuntimeException e) {
+            tracker.close();
+            throw e;
+        }
+        return tracker;
+    }
+
+    public static MemoryProfilingFilter filter(
+            HeapwatchConfig config, HeapwatchRegistries registries, GcEventTracker tracker) {
+        return new MemoryProfilingFilter(config, registries.recording(), new JvmMeasurementSource(tracker));
+    }
+
+    /**
+     * Registers the filter on {@code /*} for REQUEST and ASYNC dispatches, async-supported; disabled when the
+     * configuration says profiling is off (possible only with a user-supplied {@link HeapwatchConfig}).
+     */
+    public static FilterRegistrationBean<MemoryProfilingFilter> filterRegistration(
+            MemoryProfilingFilter filter, HeapwatchConfig config) {
+        FilterRegistrationBean<MemoryProfilingFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setName(Heapwatch.FILTER_NAME);
+        registration.setAsyncSupported(true);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.addUrlPatterns("/*");
+        registration.setOrder(FILTER_ORDER);
+        registration.setEnabled(config.profilingEnabled());
+        return registration;
+    }
+
+    public static BasicAuthenticator authenticator(HeapwatchConfig config) {
+        return new BasicAuthenticator(config.metricsUsername(), config.metricsPassword());
+    }
+
+    public static MetricsServlet metricsServlet(
+            HeapwatchConfig config, HeapwatchRegistries registries, BasicAuthenticator authenticator) {
+        return new MetricsServlet(registries.scraped(), authenticator, tags(config));
+    }
+
+    /**
+     * Maps the servlet on {@code /metrics}; disabled when the configuration says the endpoint is off (possible only
+     * with a user-supplied {@link HeapwatchConfig}).
+     */
+    public static ServletRegistrationBean<MetricsServlet> metricsServletRegistration(
+            MetricsServlet servlet, HeapwatchConfig config) {
+        ServletRegistrationBean<MetricsServlet> registration =
+                new ServletRegistrationBean<>(servlet, Heapwatch.METRICS_PATH);
+        registration.setName(Heapwatch.SERVLET_NAME);
+        registration.setLoadOnStartup(1);
+        registration.setEnabled(config.prometheusEnabled());
+        return registration;
+    }
+}

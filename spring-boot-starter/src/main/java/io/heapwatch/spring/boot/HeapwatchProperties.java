@@ -1,0 +1,174 @@
+package io.heapwatch.spring.boot;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * heapwatch's settings as Spring properties under {@code heapwatch.*}. Each one has an environment variable of the
+ * deployment contract; when both are set, the environment variable wins (see {@code docs/spring-boot.md}).
+ */
+@ConfigurationProperties(prefix = "heapwatch")
+public class HeapwatchProperties {
+
+    /**
+     * Value of the container tag on every heapwatch meter: a non-blank name of at most 253 characters.
+     * Environment variable: CONTAINER_NAME.
+     */
+    private String containerName = "default";
+
+    private final Profiling profiling = new Profiling();
+
+    private final Metrics metrics = new Metrics();
+
+    public String getContainerName() {
+        return containerName;
+    }
+
+    public void setContainerName(String containerName) {
+        this.containerName = containerName;
+    }
+
+    public Profiling getProfiling() {
+        return profiling;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** Settings of the request filter that measures sampled requests. */
+    public static class Profiling {
+
+        /**
+         * Whether the request filter is installed and measures requests. The /metrics endpoint stays authenticated
+         * either way. Environment variable: ENABLE_MEMORY_PROFILING.
+         */
+        private boolean enabled = true;
+
+        /** Fraction of requests measured, from 0.0 to 1.0. Environment variable: MEMORY_PROFILING_SAMPLE_RATE. */
+        private double sampleRate = 1.0;
+
+        /**
+         * Heap growth, in whole megabytes from 1 to 1048576, from which a sampled request with no GC counts as a
+         * growth event. Environment variable: MEMORY_GROWTH_THRESHOLD_MB.
+         */
+        private int growthThresholdMb = 10;
+
+        /**
+         * How many distinct uri tag values are kept, from 1 to 10000, before further routes fold into OTHER.
+         * Environment variable: HEAPWATCH_MAX_ROUTES.
+         */
+        private int maxRoutes = 100;
+
+        /**
+         * Whether heap used is read before and after each sampled request (the heap-delta signal and growth
+         * events). Environment variable: HEAPWATCH_HEAP_DELTA.
+         */
+        private boolean heapDelta = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getSampleRate() {
+            return sampleRate;
+        }
+
+        public void setSampleRate(double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public int getGrowthThresholdMb() {
+            return growthThresholdMb;
+        }
+
+        public void setGrowthThresholdMb(int growthThresholdMb) {
+            this.growthThresholdMb = growthThresholdMb;
+        }
+
+        public int getMaxRoutes() {
+            return maxRoutes;
+        }
+
+        public void setMaxRoutes(int maxRoutes) {
+            this.maxRoutes = maxRoutes;
+        }
+
+        public boolean isHeapDelta() {
+            return heapDelta;
+        }
+
+        public void setHeapDelta(boolean heapDelta) {
+            this.heapDelta = heapDelta;
+        }
+    }
+
+    /** Settings of the authenticated /metrics endpoint. */
+    public static class Metrics {
+
+        /**
+         * Whether /metrics is mapped. Environment variable: ENABLE_PROMETHEUS_METRICS.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Username of the HTTP basic authentication of /metrics: 1 to 256 characters, without ':'. Without
+         * credentials /metrics answers 500. Environment variable: METRICS_AUTH_USERNAME.
+         */
+        private String username;
+
+        /**
+         * Password of the HTTP basic authentication of /metrics: 1 to 256 characters. Prefer password-file in
+         * production. Environment variable: METRICS_AUTH_PASSWORD.
+         */
+        private String password;
+
+        /**
+         * File holding the /metrics password (a mounted secret; one trailing newline is ignored). Set it or
+         * password, not both. Environment variable: METRICS_AUTH_PASSWORD_FILE.
+         */
+        private String passwordFile;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getPasswordFile() {
+            return passwordFile;
+        }
+
+        public void setPasswordFile(String passwordFile) {
+            this.passwordFile = passwordFile;
+        }
+
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "Metrics{enabled=" + enabled + ", username=" + (username == null ? "unset" : "set")
+                    + ", password=" + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + '}';
+        }
+    }
+}

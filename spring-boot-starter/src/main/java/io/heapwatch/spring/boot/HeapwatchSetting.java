@@ -1,0 +1,78 @@
+package io.heapwatch.spring.boot;
+
+import io.heapwatch.config.HeapwatchConfig;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/** Each heapwatch setting: its environment variable and its Spring property. */
+public enum HeapwatchSetting {
+    PROFILING_ENABLED(HeapwatchConfig.ENABLE_MEMORY_PROFILING, "heapwatch.profiling.enabled",
+            p -> Boolean.toString(p.getProfiling().isEnabled())),
+    SAMPLE_RATE(HeapwatchConfig.MEMORY_PROFILING_SAMPLE_RATE, "heapwatch.profiling.sample-rate",
+            p -> Double.toString(p.getProfiling().getSampleRate())),
+    GROWTH_THRESHOLD_MB(HeapwatchConfig.MEMORY_GROWTH_THRESHOLD_MB, "heapwatch.profiling.growth-threshold-mb",
+            p -> Integer.toString(p.getProfiling().getGrowthThresholdMb())),
+    MAX_ROUTES(HeapwatchConfig.HEAPWATCH_MAX_ROUTES, "heapwatch.profiling.max-routes",
+            p -> Integer.toString(p.getProfiling().getMaxRoutes())),
+    HEAP_DELTA(HeapwatchConfig.HEAPWATCH_HEAP_DELTA, "heapwatch.profiling.heap-delta",
+            p -> Boolean.toString(p.getProfiling().isHeapDelta())),
+    CONTAINER_NAME(HeapwatchConfig.CONTAINER_NAME, "heapwatch.container-name", HeapwatchProperties::getContainerName),
+    METRICS_ENABLED(HeapwatchConfig.ENABLE_PROMETHEUS_METRICS, "heapwatch.metrics.enabled",
+            p -> Boolean.toString(p.getMetrics().isEnabled())),
+    METRICS_USERNAME(HeapwatchConfig.METRICS_AUTH_USERNAME, "heapwatch.metrics.username",
+            p -> p.getMetrics().getUsername()),
+    METRICS_PASSWORD(HeapwatchConfig.METRICS_AUTH_PASSWORD, "heapwatch.metrics.password",
+            p -> p.getMetrics().getPassword()),
+    METRICS_PASSWORD_FILE(HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, "heapwatch.metrics.password-file",
+            p -> p.getMetrics().getPasswordFile());
+
+    private final String environmentVariable;
+    private final String property;
+    private final Function<HeapwatchProperties, @Nullable String> value;
+
+    HeapwatchSetting(
+            String environmentVariable, String property, Function<HeapwatchProperties, @Nullable String> value) {
+        this.environmentVariable = environmentVariable;
+        this.property = property;
+        this.value = value;
+    }
+
+    /** The environment variable of the deployment contract, for example {@code ENABLE_MEMORY_PROFILING}. */
+    public String environmentVariable() {
+        return environmentVariable;
+    }
+
+    /** The Spring property, for example {@code heapwatch.profiling.enabled}. */
+    public String property() {
+        return property;
+    }
+
+    /** Whether the value is a credential, never to be shown. */
+    public boolean secret() {
+        return this == METRICS_USERNAME || this == METRICS_PASSWORD;
+    }
+
+    @Nullable String valueOf(HeapwatchProperties properties) {
+        return value.apply(properties);
+    }
+
+    /** The setting with this environment variable, or {@code null}. */
+    static @Nullable HeapwatchSetting ofEnvironmentVariable(String name) {
+        for (HeapwatchSetting s : values()) {
+            if (s.environmentVariable.equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The setting with this property (canonical form), or {@code null}. */
+    static @Nullable HeapwatchSetting ofProperty(String name) {
+        for (HeapwatchSetting s : values()) {
+            if (s.property.equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

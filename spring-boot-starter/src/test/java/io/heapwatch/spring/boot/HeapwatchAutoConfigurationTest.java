@@ -1,0 +1,396 @@
+package io.heapwatch.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.endpoint.BasicAuthenticator;
+import io.heapwatch.endpoint.MetricsServlet;
+import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.sampling.JvmMeasurementSource;
+import io.heapwatch.sampling.MemoryProfilingFilter;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+class HeapwatchAutoConfigurationTest {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(HeapwatchAutoConfiguration.class))
+            .withInitializer(HeapwatchAutoConfigurationTest::withoutProcessEnvironment);
+
+    /** The tests set heapwatch's variables themselves; the machine's own (CONTAINER_NAME, ...) must not leak in. */
+    static void withoutProcessEnvironment(org.springframework.context.ConfigurableApplicationContext context) {
+        context.getEnvironment().getPropertySources().remove("systemEnvironment");
+    }
+
+    // --- what is registered, and each flag
+
+    @Test
+    void registersConfigGcTrackerFilterAndMetricsServletByDefault() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasSingleBean(HeapwatchConfig.class);
+            assertThat(context).hasSingleBean(GcEventTracker.class);
+            assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
+            assertThat(context).hasBean("heapwatchFilterRegistration");
+            assertThat(context).hasSingleBean(MetricsServlet.class);
+            assertThat(context).hasBean("heapwatchMetricsServletRegistration");
+        });
+    }
+
+    @Test
+    void filterIsRegisteredOnAllPathsForRequestAndAsyncDispatches() {
+        runner.run(context -> {
+            FilterRegistrationBean<?> registration =
+                    context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class);
+            assertThat(registration.getFilter()).isSameAs(context.getBean(MemoryProfilingFilter.class));
+            assertThat(registration.getUrlPatterns()).containsExactly("/*");
+            assertThat(registration.isAsyncSupported()).isTrue();
+            assertThat(registration.determineDispatcherTypes())
+                    .containsExactlyInAnyOrder(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        });
+    }
+
+    @Test
+    void metricsServletIsMappedOnMetrics() {
+        runner.run(context -> {
+            ServletRegistrationBean<?> registration =
+                    context.getBean("heapwatchMetricsServletRegistration", ServletRegistrationBean.class);
+            assertThat(registration.getUrlMappings()).containsExactly("/metrics");
+            assertThat(registration.getServlet()).isSameAs(context.getBean(MetricsServlet.class));
+        });
+    }
+
+    @Test
+    void enableMemoryProfilingFalseRemovesTheFilterButKeepsTheMetricsServlet() {
+        runner.withPropertyValues("ENABLE_MEMORY_PROFILING=false").run(context -> {
+            assertThat(context).doesNotHaveBean(MemoryProfilingFilter.class);
+            assertThat(context).doesNotHaveBean("heapwatchFilterRegistration");
+            assertThat(context).hasSingleBean(MetricsServlet.class);
+            assertThat(context).hasSingleBean(GcEventTracker.class);
+        });
+    }
+
+    @Test
+    void profilingEnabledPropertyFalseRemovesTheFilter() {
+        runner.withPropertyValues("heapwatch.profiling.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(MemoryProfilingFilter.class);
+            assertThat(context).hasSingleBean(MetricsServlet.class);
+        });
+    }
+
+    @Test
+    void enablePrometheusMetricsFalseRemovesTheMetricsMapping() {
+        runner.withPropertyValues("ENABLE_PROMETHEUS_METRICS=false").run(context -> {
+            assertThat(context).doesNotHaveBean(MetricsServlet.class);
+            assertThat(context).doesNotHaveBean("heapwatchMetricsServletRegistration");
+            assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
+        });
+    }
+
+    @Test
+    void metricsEnabledPropertyFalseRemovesTheMetricsMapping() {
+        runner.withPropertyValues("heapwatch.metrics.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(MetricsServlet.class);
+            assertThat(context).doesNotHaveBean(ServletRegistrationBean.class);
+        });
+    }
+
+    @Test
+    void environmentVariablesConfigureTheCore() {
+        runner.withPropertyValues(
+                        "MEMORY_PROFILING_SAMPLE_RATE=0.25",
+                        "MEMORY_GROWTH_THRESHOLD_MB=3",
+                        "CONTAINER_NAME=web-1",
+                        "HEAPWATCH_MAX_ROUTES=7",
+                        "HEAPWATCH_HEAP_DELTA=false",
+                        "METRICS_AUTH_USERNAME=scraper",
+                        "METRICS_AUTH_PASSWORD=s3cret")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.sampleRate()).isEqualTo(0.25);
+                    assertThat(config.growthThresholdMb()).isEqualTo(3);
+                    assertThat(config.containerName()).isEqualTo("web-1");
+                    assertThat(config.maxRoutes()).isEqualTo(7);
+                    assertThat(config.heapDeltaEnabled()).isFalse();
+                    assertThat(config.metricsUsername()).isEqualTo("scraper");
+                    assertThat(config.metricsPassword()).isEqualTo("s3cret");
+                });
+    }
+
+    @Test
+    void propertiesConfigureTheCore() {
+        runner.withPropertyValues(
+                        "heapwatch.profiling.sample-rate=0.5",
+                        "heapwatch.profiling.growth-threshold-mb=4",
+                        "heapwatch.container-name=web-2",
+                        "heapwatch.profiling.max-routes=9",
+                        "heapwatch.profiling.heap-delta=false",
+                        "heapwatch.metrics.username=scraper",
+                        "heapwatch.metrics.password=pw")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.sampleRate()).isEqualTo(0.5);
+                    assertThat(config.growthThresholdMb()).isEqualTo(4);
+                    assertThat(config.containerName()).isEqualTo("web-2");
+                    assertThat(config.maxRoutes()).isEqualTo(9);
+                    assertThat(config.heapDeltaEnabled()).isFalse();
+                    assertThat(config.metricsCredentialsConfigured()).isTrue();
+                });
+    }
+
+    @Test
+    void passwordFilePropertyIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("pw"), "from-file\n");
+        runner.withPropertyValues("heapwatch.metrics.username=u", "heapwatch.metrics.password-file=" + secret)
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).metricsPassword()).isEqualTo("from-file"));
+    }
+
+    // --- precedence
+
+    @Test
+    void environmentVariableWinsOverPropertyForAFlag() {
+        runner.withPropertyValues("ENABLE_MEMORY_PROFILING=false", "heapwatch.profiling.enabled=true")
+                .run(context -> assertThat(context).doesNotHaveBean(MemoryProfilingFilter.class));
+    }
+
+    @Test
+    void environmentVariableWinsOverPropertyForAValue() {
+        runner.withPropertyValues("MEMORY_PROFILING_SAMPLE_RATE=0.25", "heapwatch.profiling.sample-rate=0.5")
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).sampleRate()).isEqualTo(0.25));
+    }
+
+    @Test
+    void environmentVariableFromTheSystemEnvironmentWinsOverProperty() {
+        runner.withInitializer(c -> c.getEnvironment().getPropertySources().addLast(new SystemEnvironmentPropertySource(
+                        "fakeSystemEnvironment",
+                        Map.of("MEMORY_GROWTH_THRESHOLD_MB", "12", "HEAPWATCH_HEAP_DELTA", "false"))))
+                .withPropertyValues("heapwatch.profiling.growth-threshold-mb=2", "heapwatch.profiling.heap-delta=true")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.growthThresholdMb()).isEqualTo(12);
+                    assertThat(config.heapDeltaEnabled()).isFalse();
+                });
+    }
+
+    @Test
+    void blankEnvironmentVariableLeavesThePropertyInForce() {
+        runner.withPropertyValues("MEMORY_GROWTH_THRESHOLD_MB= ", "heapwatch.profiling.growth-threshold-mb=5")
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).growthThresholdMb()).isEqualTo(5));
+    }
+
+    @Test
+    void passwordEnvironmentVariableReplacesBothPasswordProperties() {
+        runner.withPropertyValues(
+                        "METRICS_AUTH_PASSWORD=from-env",
+                        "heapwatch.metrics.username=u",
+                        "heapwatch.metrics.password-file=/does/not/exist")
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).metricsPassword()).isEqualTo("from-env"));
+    }
+
+    // --- back-off
+
+    @Test
+    void backsOffFromUserConfig() {
+        HeapwatchConfig mine = HeapwatchConfig.builder().containerName("mine").build();
+        runner.withBean(HeapwatchConfig.class, () -> mine).run(context -> {
+            assertThat(context).getBean(HeapwatchConfig.class).isSameAs(mine);
+            assertThat(context.getBean(GcEventTracker.class)).isNotNull();
+        });
+    }
+
+    @Test
+    void userConfigWithProfilingOffDisablesTheFilterRegistration() {
+        runner.withBean(HeapwatchConfig.class, () -> HeapwatchConfig.builder().profilingEnabled(false).build())
+                .run(context -> assertThat(context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class)
+                                .isEnabled())
+                        .isFalse());
+    }
+
+    @Test
+    void backsOffFromUserGcTracker() {
+        runner.withUserConfiguration(UserTracker.class).run(context -> {
+            assertThat(context).hasSingleBean(GcEventTracker.class);
+            assertThat(context).getBean(GcEventTracker.class).isSameAs(context.getBean("myTracker"));
+        });
+    }
+
+    @Test
+    void backsOffFromUserFilterAndRegistration() {
+        runner.withUserConfiguration(UserFilter.class).run(context -> {
+            assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
+            assertThat(context).getBean(MemoryProfilingFilter.class).isSameAs(context.getBean("myFilter"));
+            assertThat(context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class).getUrlPatterns())
+                    .containsExactly("/api/*");
+        });
+    }
+
+    @Test
+    void backsOffFromUserAuthenticatorAndMetricsServlet() {
+        BasicAuthenticator authenticator = new BasicAuthenticator("a", "b");
+        runner.withBean(BasicAuthenticator.class, () -> authenticator).run(context -> {
+            assertThat(context).getBean(BasicAuthenticator.class).isSameAs(authenticator);
+        });
+        runner.withUserConfiguration(UserServlet.class).run(context -> {
+            assertThat(context).hasSingleBean(MetricsServlet.class);
+            assertThat(context).getBean(MetricsServlet.class).isSameAs(context.getBean("myServlet"));
+        });
+    }
+
+    @Test
+    void backsOffFromUserRegistries() {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HeapwatchRegistries mine = HeapwatchRegistries.of(prometheus, prometheus);
+        runner.withBean(HeapwatchRegistries.class, () -> mine)
+                .run(context -> assertThat(context).getBean(HeapwatchRegistries.class).isSameAs(mine));
+    }
+
+    // --- registries
+
+    @Test
+    void recordsIntoAndServesTheApplicationsPrometheusRegistry() {
+        PrometheusMeterRegistry app = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        runner.withBean(PrometheusMeterRegistry.class, () -> app).run(context -> {
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            assertThat(registries.recording()).isSameAs(app);
+            assertThat(registries.scraped()).isSameAs(app);
+            assertThat(registries.owned()).isFalse();
+            assertThat(context).getBeans(MeterRegistry.class).hasSize(1);
+            assertThat(app.find("heapwatch.heap.used").gauge()).isNotNull();
+            assertThat(app.find("heapwatch.request.allocation.unavailable").counter()).isNotNull();
+        });
+    }
+
+    @Test
+    void recordsIntoThePrimaryCompositeAndServesThePrometheusRegistryInsideIt() {
+        runner.withUserConfiguration(CompositeWithPrometheus.class).run(context -> {
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            PrometheusMeterRegistry prometheus = context.getBean(PrometheusMeterRegistry.class);
+            assertThat(registries.recording()).isSameAs(context.getBean("composite"));
+            assertThat(registries.scraped()).isSameAs(prometheus);
+            assertThat(prometheus.scrape()).contains("heapwatch_heap_used_bytes");
+        });
+    }
+
+    @Test
+    void servesAPrometheusRegistryInsideACompositeThatIsNotABean() {
+        PrometheusMeterRegistry inside = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CompositeMeterRegistry composite = new CompositeMeterRegistry(Clock.SYSTEM, List.of(inside));
+        runner.withBean(MeterRegistry.class, () -> composite).run(context -> {
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            assertThat(registries.recording()).isSameAs(composite);
+            assertThat(registries.scraped()).isSameAs(inside);
+        });
+    }
+
+    @Test
+    void withANonPrometheusRegistryRecordsIntoItAndIntoItsOwnPrometheusRegistry() {
+        SimpleMeterRegistry simple = new SimpleMeterRegistry();
+        runner.withBean(MeterRegistry.class, () -> simple).run(context -> {
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            assertThat(registries.owned()).isTrue();
+            assertThat(simple.find("heapwatch.heap.used").gauge()).isNotNull();
+            assertThat(registries.scraped().scrape()).contains("heapwatch_heap_used_bytes");
+            assertThat(context).getBeans(MeterRegistry.class).hasSize(1);
+        });
+    }
+
+    @Test
+    void createsAPrometheusRegistryWhenTheApplicationHasNone() {
+        runner.run(context -> {
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            assertThat(registries.owned()).isTrue();
+            assertThat(registries.recording()).isSameAs(registries.scraped());
+            assertThat(registries.scraped().scrape()).contains("heapwatch_live_heap_after_gc_bytes");
+            assertThat(context).doesNotHaveBean(MeterRegistry.class);
+        });
+    }
+
+    @Test
+    void closingTheContextRemovesHeapwatchMetersFromTheApplicationsRegistry() {
+        PrometheusMeterRegistry app = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        runner.withBean(PrometheusMeterRegistry.class, () -> app)
+                .run(context -> assertThat(app.find("heapwatch.heap.used").gauge()).isNotNull());
+        assertThat(app.getMeters()).noneMatch(m -> m.getId().getName().startsWith("heapwatch."));
+    }
+
+    // --- where it applies
+
+    @Test
+    void isNotActiveOutsideServletWebApplications() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HeapwatchAutoConfiguration.class))
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(HeapwatchConfig.class);
+                    assertThat(context).doesNotHaveBean(GcEventTracker.class);
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserTracker {
+        @Bean(destroyMethod = "close")
+        GcEventTracker myTracker() {
+            return new GcEventTracker(Tags.of("container", "mine"));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserFilter {
+        @Bean
+        MemoryProfilingFilter myFilter(HeapwatchConfig config, GcEventTracker tracker) {
+            return new MemoryProfilingFilter(config, new SimpleMeterRegistry(), new JvmMeasurementSource(tracker));
+        }
+
+        @Bean
+        FilterRegistrationBean<MemoryProfilingFilter> heapwatchFilterRegistration(MemoryProfilingFilter filter) {
+            FilterRegistrationBean<MemoryProfilingFilter> r = new FilterRegistrationBean<>(filter);
+            r.addUrlPatterns("/api/*");
+            return r;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserServlet {
+        @Bean
+        MetricsServlet myServlet() {
+            return new MetricsServlet(
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new BasicAuthenticator("a", "b"), Tags.empty());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CompositeWithPrometheus {
+        @Bean
+        PrometheusMeterRegistry prometheus() {
+            return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        }
+
+        @Bean
+        SimpleMeterRegistry simple() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        @Primary
+        CompositeMeterRegistry composite(PrometheusMeterRegistry prometheus, SimpleMeterRegistry simple) {
+            return new CompositeMeterRegistry(Clock.SYSTEM, List.of(prometheus, simple));
+        }
+    }
+}
