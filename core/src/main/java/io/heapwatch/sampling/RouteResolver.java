@@ -9,7 +9,8 @@ import jakarta.servlet.http.MappingMatch;
  * Resolves the low-cardinality route of a finished request: never the raw path.
  *
  * <ol>
- *   <li>Spring MVC's best matching pattern, when the request carries it (for example {@code /api/items/{id}});
+ *   <li>Spring MVC's best matching pattern, when the request carries it (for example {@code /api/items/{id}}),
+ *       except Spring's catch-all static-resource pattern {@code /**} on a 404, which is {@link #NOT_FOUND};
  *   <li>{@link #REDIRECTION} for 3xx and {@link #NOT_FOUND} for 404 responses;
  *   <li>the servlet mapping pattern (for example {@code /api/items/*});
  *   <li>{@link #UNKNOWN} otherwise.
@@ -21,6 +22,8 @@ public final class RouteResolver {
     public static final String SPRING_BEST_MATCHING_PATTERN =
             "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
+    static final String SPRING_CATCH_ALL = "/**";
+
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String REDIRECTION = "REDIRECTION";
     public static final String UNKNOWN = "UNKNOWN";
@@ -29,10 +32,11 @@ public final class RouteResolver {
     /** The route of a request whose chain has finished. */
     public String resolve(HttpServletRequest request, HttpServletResponse response) {
         Object pattern = request.getAttribute(SPRING_BEST_MATCHING_PATTERN);
-        if (pattern instanceof String) {
-            return (String) pattern;
-        }
         int status = response.getStatus();
+        if (pattern instanceof String) {
+            // An unmatched path reaches Spring's resource handler, whose pattern matches everything.
+            return status == 404 && SPRING_CATCH_ALL.equals(pattern) ? NOT_FOUND : (String) pattern;
+        }
         if (status == 404) {
             return NOT_FOUND;
         }

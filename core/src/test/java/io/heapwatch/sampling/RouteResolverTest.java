@@ -37,6 +37,21 @@ class RouteResolverTest {
     }
 
     @Test
+    void springCatchAllResourcePatternOnA404IsNotFound() {
+        HttpServletRequest req = mapped(MappingMatch.DEFAULT, "/");
+        when(req.getAttribute(RouteResolver.SPRING_BEST_MATCHING_PATTERN)).thenReturn("/**");
+        assertThat(resolver.resolve(req, status(404))).isEqualTo("NOT_FOUND");
+        assertThat(resolver.resolve(req, status(200))).isEqualTo("/**");
+    }
+
+    @Test
+    void handlerThatAnswers404KeepsItsRoute() {
+        HttpServletRequest req = mapped(MappingMatch.DEFAULT, "/");
+        when(req.getAttribute(RouteResolver.SPRING_BEST_MATCHING_PATTERN)).thenReturn("/api/items/{id}");
+        assertThat(resolver.resolve(req, status(404))).isEqualTo("/api/items/{id}");
+    }
+
+    @Test
     void notFoundAndRedirectsGetFixedValues() {
         assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(404))).isEqualTo("NOT_FOUND");
         assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(302))).isEqualTo("REDIRECTION");

@@ -4,6 +4,7 @@ import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.sampling.MemoryProfilingFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,6 +65,22 @@ public final class HeapwatchAutoConfiguration {
     @ConditionalOnMissingBean
     public GcEventTracker heapwatchGcEventTracker(HeapwatchConfig config, HeapwatchRegistries registries) {
         return HeapwatchComponents.gcTracker(config, registries);
+    }
+
+    /** The leak detector, present unless HEAPWATCH_LEAK_DETECTION / heapwatch.leak.enabled is false. */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnLeakDetectionEnabledCondition.class)
+    public static final class LeakDetection {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        public LeakDetector heapwatchLeakDetector(
+                HeapwatchConfig config,
+                HeapwatchRegistries registries,
+                GcEventTracker tracker,
+                ObjectProvider<MemoryProfilingFilter> filter) {
+            return HeapwatchComponents.leakDetector(config, registries, tracker, filter.getIfAvailable());
+        }
     }
 
     /** The request filter, present unless ENABLE_MEMORY_PROFILING / heapwatch.profiling.enabled is false. */

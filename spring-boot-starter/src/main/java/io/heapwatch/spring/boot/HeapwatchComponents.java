@@ -4,12 +4,15 @@ import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.leak.LeakDetector;
+import io.heapwatch.leak.RouteTraffic;
 import io.heapwatch.sampling.JvmMeasurementSource;
 import io.heapwatch.sampling.MemoryProfilingFilter;
 import io.heapwatch.servlet.Heapwatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.core.Ordered;
@@ -63,6 +66,28 @@ public final class HeapwatchComponents {
         registration.setOrder(FILTER_ORDER);
         registration.setEnabled(config.profilingEnabled());
         return registration;
+    }
+
+    /**
+     * The leak detector, fed by the tracker's after-GC samples and the filter's per-route counts (none when profiling
+     * is off), bound like the tracker; binding starts its analyzer thread.
+     */
+    public static LeakDetector leakDetector(
+            HeapwatchConfig config,
+            HeapwatchRegistries registries,
+            GcEventTracker tracker,
+            @Nullable MemoryProfilingFilter filter) {
+        LeakDetector detector =
+                Heapwatch.startLeakDetector(config, tracker, filter == null ? RouteTraffic.NONE : filter, tags(config));
+        try {
+            for (MeterRegistry registry : registries.binderTargets()) {
+                detector.bindTo(registry);
+            }
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
+        }
+        return detector;
     }
 
     public static BasicAuthenticator authenticator(HeapwatchConfig config) {

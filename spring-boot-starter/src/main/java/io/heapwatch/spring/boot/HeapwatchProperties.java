@@ -19,6 +19,8 @@ public class HeapwatchProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Leak leak = new Leak();
+
     public String getContainerName() {
         return containerName;
     }
@@ -29,6 +31,10 @@ public class HeapwatchProperties {
 
     public Profiling getProfiling() {
         return profiling;
+    }
+
+    public Leak getLeak() {
+        return leak;
     }
 
     public Metrics getMetrics() {
@@ -103,6 +109,80 @@ public class HeapwatchProperties {
 
         public void setHeapDelta(boolean heapDelta) {
             this.heapDelta = heapDelta;
+        }
+    }
+
+    /** Settings of the leak analysis of the live heap after GC. */
+    public static class Leak {
+
+        /**
+         * Whether the live heap after GC is analysed for leaks, on its own thread. Environment variable:
+         * HEAPWATCH_LEAK_DETECTION.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Sliding window the verdict is computed over: 15s to 7d, as 90s, 30m, 2h, 1d or ISO-8601 (PT30M), at least
+         * one second per sub-window. Environment variable: HEAPWATCH_LEAK_WINDOW.
+         */
+        private String window = "30m";
+
+        /**
+         * Sub-windows per window, 3 to 240; one floor (minimum live heap after GC) is kept per sub-window.
+         * Environment variable: HEAPWATCH_LEAK_SUB_WINDOWS.
+         */
+        private int subWindows = 15;
+
+        /**
+         * Minimum growth over the window, as a percentage of max heap (0 to 100), for a leak verdict. Environment
+         * variable: HEAPWATCH_LEAK_MIN_GROWTH_PERCENT.
+         */
+        private double minGrowthPercent = 2.0;
+
+        /**
+         * Route suspects exposed while a leak is suspected, 1 to 100. Environment variable:
+         * HEAPWATCH_LEAK_TOP_ROUTES.
+         */
+        private int topRoutes = 5;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getWindow() {
+            return window;
+        }
+
+        public void setWindow(String window) {
+            this.window = window;
+        }
+
+        public int getSubWindows() {
+            return subWindows;
+        }
+
+        public void setSubWindows(int subWindows) {
+            this.subWindows = subWindows;
+        }
+
+        public double getMinGrowthPercent() {
+            return minGrowthPercent;
+        }
+
+        public void setMinGrowthPercent(double minGrowthPercent) {
+            this.minGrowthPercent = minGrowthPercent;
+        }
+
+        public int getTopRoutes() {
+            return topRoutes;
+        }
+
+        public void setTopRoutes(int topRoutes) {
+            this.topRoutes = topRoutes;
         }
     }
 

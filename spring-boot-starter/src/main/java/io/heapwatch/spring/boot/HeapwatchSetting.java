@@ -24,7 +24,16 @@ public enum HeapwatchSetting {
     METRICS_PASSWORD(HeapwatchConfig.METRICS_AUTH_PASSWORD, "heapwatch.metrics.password",
             p -> p.getMetrics().getPassword()),
     METRICS_PASSWORD_FILE(HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, "heapwatch.metrics.password-file",
-            p -> p.getMetrics().getPasswordFile());
+            p -> p.getMetrics().getPasswordFile()),
+    LEAK_ENABLED(HeapwatchConfig.HEAPWATCH_LEAK_DETECTION, "heapwatch.leak.enabled",
+            p -> Boolean.toString(p.getLeak().isEnabled())),
+    LEAK_WINDOW(HeapwatchConfig.HEAPWATCH_LEAK_WINDOW, "heapwatch.leak.window", p -> p.getLeak().getWindow()),
+    LEAK_SUB_WINDOWS(HeapwatchConfig.HEAPWATCH_LEAK_SUB_WINDOWS, "heapwatch.leak.sub-windows",
+            p -> Integer.toString(p.getLeak().getSubWindows())),
+    LEAK_MIN_GROWTH_PERCENT(HeapwatchConfig.HEAPWATCH_LEAK_MIN_GROWTH_PERCENT, "heapwatch.leak.min-growth-percent",
+            p -> Double.toString(p.getLeak().getMinGrowthPercent())),
+    LEAK_TOP_ROUTES(HeapwatchConfig.HEAPWATCH_LEAK_TOP_ROUTES, "heapwatch.leak.top-routes",
+            p -> Integer.toString(p.getLeak().getTopRoutes()));
 
     private final String environmentVariable;
     private final String property;

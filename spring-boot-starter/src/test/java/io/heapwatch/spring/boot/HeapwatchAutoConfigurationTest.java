@@ -6,6 +6,7 @@ import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.sampling.JvmMeasurementSource;
 import io.heapwatch.sampling.MemoryProfilingFilter;
 import io.micrometer.core.instrument.Clock;
@@ -86,6 +87,47 @@ class HeapwatchAutoConfigurationTest {
             assertThat(context).hasSingleBean(MetricsServlet.class);
             assertThat(context).hasSingleBean(GcEventTracker.class);
         });
+    }
+
+    @Test
+    void leakDetectorIsRegisteredByDefaultFedByTheFilterAndPublishesItsGauges() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(LeakDetector.class);
+            HeapwatchRegistries registries = context.getBean(HeapwatchRegistries.class);
+            assertThat(registries.scraped().scrape())
+                    .contains("heapwatch_leak_suspected")
+                    .contains("heapwatch_leak_time_to_exhaustion_seconds");
+        });
+    }
+
+    @Test
+    void leakDetectionFalseRemovesTheDetectorAndItsGauges() {
+        runner.withPropertyValues("HEAPWATCH_LEAK_DETECTION=false").run(context -> {
+            assertThat(context).doesNotHaveBean(LeakDetector.class);
+            assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
+            assertThat(context.getBean(HeapwatchRegistries.class).scraped().scrape())
+                    .doesNotContain("heapwatch_leak_suspected");
+        });
+    }
+
+    @Test
+    void leakPropertiesConfigureTheDetectionSettings() {
+        runner.withPropertyValues("heapwatch.leak.window=90s", "heapwatch.leak.sub-windows=10",
+                        "heapwatch.leak.min-growth-percent=5", "heapwatch.leak.top-routes=3")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.leakDetection().window()).hasSeconds(90);
+                    assertThat(config.leakDetection().subWindows()).isEqualTo(10);
+                    assertThat(config.leakDetection().minGrowthFraction()).isEqualTo(0.05);
+                    assertThat(config.leakDetection().topRoutes()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void leakWindowEnvironmentVariableWinsOverTheProperty() {
+        runner.withPropertyValues("heapwatch.leak.window=2h", "HEAPWATCH_LEAK_WINDOW=45m")
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).leakDetection().window())
+                        .hasMinutes(45));
     }
 
     @Test

@@ -58,6 +58,14 @@ class HeapwatchStartupFailureTest {
     }
 
     @Test
+    void leakWindowOutOfRangeInThePropertyNamesThePropertyAndTheRange() {
+        FailureAnalysis analysis = analyze("heapwatch.leak.window=5s");
+
+        assertThat(analysis.getDescription()).contains("property heapwatch.leak.window", "'5s'");
+        assertThat(analysis.getAction()).contains("HEAPWATCH_LEAK_WINDOW", "from 15s to 7d");
+    }
+
+    @Test
     void maxRoutesOutOfRangeNamesTheVariable() {
         FailureAnalysis analysis = analyze("HEAPWATCH_MAX_ROUTES=0");
 

@@ -84,6 +84,19 @@ class DemoHttpTest {
     }
 
     @Test
+    void unmatchedPathsAreTaggedNotFoundNeverWithTheirPath() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(client.get("/no/such/page/" + i).statusCode()).isEqualTo(404);
+        }
+
+        eventually(() -> assertThat(value(client.metrics(), "heapwatch_requests_sampled_total", "uri=\"NOT_FOUND\""))
+                .isGreaterThanOrEqualTo(50));
+        assertThat(samples(client.metrics(), "heapwatch_requests_sampled_total"))
+                .noneMatch(line -> line.contains("/no/such/page"))
+                .noneMatch(line -> line.contains("uri=\"/**\""));
+    }
+
+    @Test
     void thousandDistinctIdsProduceOneUriSeries() {
         for (int id = 0; id < 1000; id++) {
             assertThat(client.get("/api/items/" + id).statusCode()).isEqualTo(200);
