@@ -36,7 +36,8 @@ final class DemoProcess implements AutoCloseable {
         int port = freeLoopbackPort();
         String password = UUID.randomUUID().toString();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + Scaling.HEAP_MIB + "m", "-XX:+UseG1GC", "-jar",
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + Scaling.HEAP_MIB + "m", "-XX:+UseG1GC",
+                "-Xlog:gc:file=" + log.toAbsolutePath() + ".gc", "-jar",
                 demoJar.toAbsolutePath().toString());
         Map<String, String> env = pb.environment();
         env.put("SERVER_PORT", Integer.toString(port));

@@ -40,6 +40,8 @@ record Scenario(
     static final String LEAK_URI = "/api/leak";
     static final int CACHE_ENTRIES = 2000;
     static final int SMALL_CACHE_KEYS = 64;
+    /** MiB of garbage per call of the background garbage route (12 calls/s on average, 60 MiB/s: a young GC every ~2.5 s). */
+    static final int BACKGROUND_GARBAGE_MB = 5;
 
     static List<String> names() {
         return List.of("steady", "leak", "cache-warm-up", "garbage-heavy", "leak-noisy");
@@ -85,24 +87,24 @@ record Scenario(
                 n -> LEAK_URI + "?kb=" + Scaling.LEAK_KIB_PER_CALL);
     }
 
-    /** Mixed routes, about 24 MiB/s of garbage, nothing retained beyond a 64-entry cache. */
+    /** Mixed routes, about 60 MiB/s of garbage, nothing retained beyond a 64-entry cache. */
     static Scenario steady(long seed, int seconds) {
-        return new Scenario("steady", "mixed routes (items 30/s, cache of 64 keys 10/s, garbage 2 MiB × 12/s), no leak",
+        return new Scenario("steady", "mixed routes (items 30/s, cache of 64 keys 10/s, garbage 5 MiB × 12/s), no leak",
                 Kind.NO_LEAK,
                 List.of(items(30, Variation.MILD, seed + 1, seconds),
                         smallCache(10, Variation.MILD, seed + 2, seconds),
-                        garbage(2, 12, Variation.MILD, seed + 3, seconds)),
+                        garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds)),
                 0, "", "", 0, Map.of());
     }
 
     /** The reference leak: 16 KiB per call at 5.33 calls/s on average, mixed with normal routes. */
     static Scenario leak(long seed, int seconds) {
         return new Scenario("leak",
-                String.format("leak route 16 KiB × %.2f/s = %.0f B/s, plus items 15/s and garbage 2 MiB × 12/s",
+                String.format("leak route 16 KiB × %.2f/s = %.0f B/s, plus items 15/s and garbage 5 MiB × 12/s",
                         Scaling.LEAK_CALLS_PER_SECOND, Scaling.LEAK_BYTES_PER_SECOND),
                 Kind.LEAK,
                 List.of(items(15, Variation.MILD, seed + 1, seconds),
-                        garbage(2, 12, Variation.MILD, seed + 3, seconds),
+                        garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds),
                         leakRoute(Variation.MILD, seed + 4, seconds)),
                 Scaling.LEAK_BYTES_PER_SECOND, LEAK_URI, "", 0, Map.of());
     }
@@ -115,20 +117,20 @@ record Scenario(
         RouteLoad fill = new RouteLoad("cache-fill", t -> t < 28 ? 75 : 20,
                 n -> "/api/cache?key=c" + (n < CACHE_ENTRIES ? n : ThreadLocalRandom.current().nextInt(CACHE_ENTRIES)));
         return new Scenario("cache-warm-up",
-                "bounded LRU 2,000 × 16 KiB = 31.25 MiB filled at 75/s (~27 s), then hits; items 15/s, garbage 2 MiB × 12/s",
+                "bounded LRU 2,000 × 16 KiB = 31.25 MiB filled at 75/s (~27 s), then hits; items 15/s, garbage 5 MiB × 12/s",
                 Kind.CACHE_WARM_UP,
                 List.of(items(15, Variation.MILD, seed + 1, seconds),
-                        garbage(2, 12, Variation.MILD, seed + 3, seconds),
+                        garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds),
                         fill),
                 0, "", "cache-fill", CACHE_ENTRIES, Map.of("DEMO_CACHE_ENTRIES", Integer.toString(CACHE_ENTRIES)));
     }
 
-    /** About 80 MiB/s of short-lived garbage and nothing retained. */
+    /** About 120 MiB/s of short-lived garbage and nothing retained. */
     static Scenario garbageHeavy(long seed, int seconds) {
-        return new Scenario("garbage-heavy", "garbage 8 MiB × 10/s = 80 MiB/s, items 10/s, nothing retained",
+        return new Scenario("garbage-heavy", "garbage 12 MiB × 10/s = 120 MiB/s, items 10/s, nothing retained",
                 Kind.NO_LEAK,
                 List.of(items(10, Variation.MILD, seed + 1, seconds),
-                        garbage(8, 10, Variation.MILD, seed + 3, seconds)),
+                        garbage(12, 10, Variation.MILD, seed + 3, seconds)),
                 0, "", "", 0, Map.of());
     }
 
@@ -136,12 +138,12 @@ record Scenario(
     static Scenario leakNoisy(long seed, int seconds) {
         return new Scenario("leak-noisy",
                 String.format("leak route (16 KiB × %.2f/s on average, 10%% of requests) among items 20/s, cache 12/s,"
-                        + " garbage 3 MiB × 10/s, async 6/s; every rate varies 0.25–1.75× per sub-window",
+                        + " garbage 6 MiB × 10/s, async 6/s; every rate varies 0.25–1.75× per sub-window",
                         Scaling.LEAK_CALLS_PER_SECOND),
                 Kind.LEAK,
                 List.of(items(20, Variation.WIDE, seed + 1, seconds),
                         smallCache(12, Variation.WIDE, seed + 2, seconds),
-                        garbage(3, 10, Variation.WIDE, seed + 3, seconds),
+                        garbage(6, 10, Variation.WIDE, seed + 3, seconds),
                         async(6, Variation.WIDE, seed + 5, seconds),
                         leakRoute(Variation.WIDE, seed + 4, seconds)),
                 Scaling.LEAK_BYTES_PER_SECOND, LEAK_URI, "", 0, Map.of());
