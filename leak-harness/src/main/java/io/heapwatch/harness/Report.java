@@ -34,10 +34,10 @@ final class Report {
                             ? String.format(Locale.ROOT, "%d (full at %.0f s)", r.falseVerdictSamples(),
                                     r.fillCompleteSeconds)
                             : Integer.toString(r.falseVerdictSamples()),
-                    leak ? String.format(Locale.ROOT, "`%s` (%s)", r.topRoute(), pct(r.leakRankedFirstShare()))
+                    leak ? String.format(Locale.ROOT, "`%s` (%s)", r.topRoute(), share(r.leakRankedFirstShare()))
                             : r.flaggedSamples() > 0 ? "`" + r.topRoute() + "`" : "–",
                     leak ? pct(r.tteErrorAtFirstVerdict()) : "–",
-                    leak ? pct(r.medianTteError()) + " (" + pct(r.tteWithin25Share()) + ")" : "–",
+                    leak ? pct(r.medianTteError()) + " (" + share(r.tteWithin25Share()) + ")" : "–",
                     leak ? pct(r.medianSlopeError()) : "–",
                     r.requests, r.dropped, r.failed, r.error == null ? "" : " ERROR: " + r.error));
         }
@@ -100,7 +100,7 @@ final class Report {
         }
         b.append(String.format(Locale.ROOT, "- Time to exhaustion within ±25%% of the truth once flagged: %d of %d"
                 + " flagged scrapes (%s); errors at the first verdict %s%s.%n", within, flagged,
-                pct(flagged == 0 ? Double.NaN : (double) within / flagged), fmtPct(tteFirst),
+                share(flagged == 0 ? Double.NaN : (double) within / flagged), fmtPct(tteFirst),
                 flagged > 0 && within == flagged ? " — met" : " — **missed**"));
         return b.toString();
     }
@@ -134,6 +134,11 @@ final class Report {
 
     static String pct(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.0f%%", v * 100).replace("+0%", "0%");
+    }
+
+    /** A share in [0, 1] as an unsigned percentage. */
+    static String share(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.0f%%", v * 100);
     }
 
     private static String fmt(double v) {
