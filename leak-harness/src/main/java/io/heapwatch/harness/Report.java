@@ -17,7 +17,7 @@ final class Report {
                 + " Wall time %.1f min.%n%n", runs, seconds, seconds * Scaling.COMPRESSION / 60,
                 Scaling.COMPRESSION, Scaling.WINDOW, Scaling.SUB_WINDOWS, Scaling.SUB_WINDOW_SECONDS,
                 Scaling.HEAP_MIB, Scaling.LEAK_BYTES_PER_SECOND, wallMinutes));
-        b.append("Timeline: one character per sub-window (6 s = 2 real min): `L` suspected, `.` not suspected,"
+        b.append("Timeline: one character per sub-window (" + (int) Scaling.SUB_WINDOW_SECONDS + " s = 2 real min): `L` suspected, `.` not suspected,"
                 + " `-` no verdict yet (too few floors), `?` no scrape.\n\n");
         b.append("| scenario | run | timeline | first verdict s (real min) | false verdict s | top route"
                 + " (leak first, share of flagged s) | TTE error at first verdict | median TTE error (within ±25%)"

@@ -3,7 +3,8 @@ package io.heapwatch.harness;
 /**
  * How harness time maps to real time. The analysis window is compressed from the 30-minute default to 90 seconds
  * with the default 15 sub-windows (6 seconds each instead of 2 minutes): one harness second stands for
- * {@value #COMPRESSION} real seconds.
+ * 20 real seconds. The system property {@code harness.windowSeconds} (a divisor of 1800, default 90)
+ * changes the compression, for example 450 for 4&times; (30-second sub-windows); the leak rate scales with it.
  *
  * <p>The reference leak is 1 MB per minute on a 1 GiB heap: 1/1024 of the maximum heap per real minute. On the
  * demo's 256 MiB heap that is 256 KiB per real minute; compressed 20 times it is 256 KiB &times; 20 / 60 s
@@ -13,10 +14,10 @@ package io.heapwatch.harness;
 final class Scaling {
 
     /** Real seconds per harness second. */
-    static final int COMPRESSION = 20;
+    static final int WINDOW_SECONDS = Integer.getInteger("harness.windowSeconds", 90);
+    static final int COMPRESSION = 1800 / WINDOW_SECONDS;
     /** The compressed window, as given to {@code HEAPWATCH_LEAK_WINDOW}. */
-    static final String WINDOW = "90s";
-    static final int WINDOW_SECONDS = 90;
+    static final String WINDOW = WINDOW_SECONDS + "s";
     static final int SUB_WINDOWS = 15;
     static final double SUB_WINDOW_SECONDS = (double) WINDOW_SECONDS / SUB_WINDOWS;
     /** The demo JVM's maximum heap. */
