@@ -70,18 +70,25 @@ final class DemoServlets {
         }
     }
 
-    /** {@code GET /api/cache?key=K}: a bounded LRU cache of 1,000 entries of 16 KiB. */
+    /**
+     * {@code GET /api/cache?key=K}: a bounded LRU cache of 16 KiB entries, 1,000 of them unless
+     * {@code DEMO_CACHE_ENTRIES} says otherwise.
+     */
     static final class CacheServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
-        private static final int CAPACITY = 1000;
-        private final transient Map<String, byte[]> cache = new LinkedHashMap<>(CAPACITY, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
+        static final int DEFAULT_CAPACITY = 1000;
+        private final transient Map<String, byte[]> cache;
 
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-                return size() > CAPACITY;
-            }
-        };
+        CacheServlet(int capacity) {
+            this.cache = new LinkedHashMap<>(capacity, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

@@ -12,7 +12,8 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * An embedded Jetty 12 app with heapwatch installed from the environment variables. Listens on {@code SERVER_PORT}
- * (default 8080).
+ * (default 8080). {@code DEMO_CACHE_ENTRIES} sets the capacity of the {@code /api/cache} LRU (default 1,000 entries
+ * of 16 KiB).
  */
 public final class JettyDemo implements AutoCloseable {
 
@@ -37,7 +38,7 @@ public final class JettyDemo implements AutoCloseable {
         async.setAsyncSupported(true);
         context.addServlet(new ServletHolder(new DemoServlets.ItemsServlet()), "/api/items/*");
         context.addServlet(new ServletHolder(new DemoServlets.LeakServlet()), "/api/leak");
-        context.addServlet(new ServletHolder(new DemoServlets.CacheServlet()), "/api/cache");
+        context.addServlet(new ServletHolder(new DemoServlets.CacheServlet(cacheEntries(env))), "/api/cache");
         context.addServlet(new ServletHolder(new DemoServlets.GarbageServlet()), "/api/garbage");
         context.addServlet(async, "/api/async");
         Heapwatch heapwatch =
@@ -45,6 +46,19 @@ public final class JettyDemo implements AutoCloseable {
         server.setHandler(context);
         server.start();
         return new JettyDemo(server, heapwatch);
+    }
+
+    /** {@code DEMO_CACHE_ENTRIES}: capacity of the {@code /api/cache} LRU, 1 to 100,000 (default 1,000). */
+    static int cacheEntries(Map<String, String> env) {
+        String v = env.get("DEMO_CACHE_ENTRIES");
+        if (v == null || v.isBlank()) {
+            return DemoServlets.CacheServlet.DEFAULT_CAPACITY;
+        }
+        int n = Integer.parseInt(v.trim());
+        if (n < 1 || n > 100_000) {
+            throw new IllegalArgumentException("DEMO_CACHE_ENTRIES must be in [1, 100000], was " + v);
+        }
+        return n;
     }
 
     /** The port the demo listens on. */

@@ -1,0 +1,122 @@
+package io.heapwatch.harness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs leak scenarios against the Jetty demo and writes {@code results.md} and {@code results.json}.
+ *
+ * <pre>
+ * java -jar leak-harness/target/leak-harness.jar [--runs 2] [--seconds 150] [--parallel 2]
+ *     [--scenarios steady,leak,cache-warm-up,garbage-heavy,leak-noisy]
+ *     [--demo-jar examples/jetty-demo/target/heapwatch-jetty-demo.jar] [--out leak-harness/results]
+ * </pre>
+ */
+public final class LeakHarness {
+
+    private LeakHarness() {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = 2;
+        int seconds = 150;
+        int parallel = 2;
+        long seed = 42;
+        List<String> names = Scenario.names();
+        Path demoJar = Path.of("examples/jetty-demo/target/heapwatch-jetty-demo.jar");
+        Path out = Path.of("leak-harness/results");
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(value);
+                case "--seconds" -> seconds = Integer.parseInt(value);
+                case "--parallel" -> parallel = Integer.parseInt(value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--scenarios" -> names = Arrays.asList(value.split(","));
+                case "--demo-jar" -> demoJar = Path.of(value);
+                case "--out" -> out = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+            i++;
+        }
+        if (runs < 1 || runs > 20 || seconds < 30 || seconds > 1800 || parallel < 1 || parallel > 2) {
+            throw new IllegalArgumentException("--runs 1..20, --seconds 30..1800, --parallel 1..2");
+        }
+        long started = System.nanoTime();
+        List<Job> jobs = new ArrayList<>();
+        for (int r = 1; r <= runs; r++) {
+            for (String name : names) {
+                jobs.add(new Job(Scenario.named(name, seed + 1000L * r, seconds), r));
+            }
+        }
+        List<RunResult> results = runAll(jobs, seconds, parallel, demoJar, out);
+        double minutes = (System.nanoTime() - started) / 60e9;
+        Files.createDirectories(out);
+        String md = Report.markdown(results, seconds, runs, minutes);
+        Files.writeString(out.resolve("results.md"), md);
+        Files.writeString(out.resolve("results.json"), Report.json(results, seconds, runs, minutes));
+        System.out.println(md);
+    }
+
+    record Job(Scenario scenario, int run) {}
+
+    /** Runs the jobs, at most {@code parallel} (1 or 2) demo JVMs at a time. */
+    static List<RunResult> runAll(List<Job> jobs, int seconds, int parallel, Path demoJar, Path out)
+            throws Exception {
+        Path logs = out.resolve("logs");
+        Files.createDirectories(logs);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, parallel));
+        try {
+            List<Future<RunResult>> futures = new ArrayList<>();
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> runOne(job.scenario(), job.run(), seconds, demoJar, logs)));
+            }
+            List<RunResult> results = new ArrayList<>();
+            for (Future<RunResult> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Starts a demo JVM, drives it for {@code seconds} while scraping, stops it and scores the run. */
+    static RunResult runOne(Scenario scenario, int run, int seconds, Path demoJar, Path logDir) {
+        String container = scenario.name() + "-" + run;
+        Path log = logDir.resolve(container + ".log");
+        System.err.printf(Locale.ROOT, "%s start %s run %d (%d s)%n", Instant.now(), scenario.name(), run, seconds);
+        try (DemoProcess demo = DemoProcess.start(demoJar, container, scenario.env(), log)) {
+            long start = System.nanoTime();
+            LoadGenerator load = new LoadGenerator(demo, scenario.routes(), scenario.fillRoute(),
+                    scenario.fillRequests());
+            List<Sample> samples;
+            int scrapeFailures;
+            try (MetricsPoller poller = new MetricsPoller(demo, start)) {
+                poller.start();
+                load.run(start, seconds);
+                samples = poller.samples();
+                scrapeFailures = poller.scrapeFailures();
+            }
+            String error = demo.isAlive() ? null : "demo JVM exited during the run; see " + log;
+            RunResult result = new RunResult(scenario, run, seconds, samples, load.totalCompleted(), load.failed(),
+                    load.dropped(), load.completed("leak"), load.fillCompleteSeconds(), scrapeFailures, error);
+            System.err.printf(Locale.ROOT, "%s done  %s run %d: %s first=%.0fs%n", Instant.now(), scenario.name(),
+                    run, result.timeline(), result.firstVerdictSeconds());
+            return result;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return new RunResult(scenario, run, seconds, List.of(), 0, 0, 0, 0, Double.NaN, 0, e.toString());
+        }
+    }
+}
