@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -237,25 +238,20 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
     }
 
     private double collectionCount() {
-        long total = 0;
-        for (GarbageCollectorMXBean c : collectors) {
-            long n = c.getCollectionCount();
-            if (n > 0) {
-                total += n;
-            }
-        }
-        return total;
+        return sum(GarbageCollectorMXBean::getCollectionCount);
     }
 
     private double collectionSeconds() {
-        long millis = 0;
+        return sum(GarbageCollectorMXBean::getCollectionTime) / 1000.0;
+    }
+
+    /** Sums a per-collector value over all collectors, skipping the -1 of collectors that do not report it. */
+    private long sum(ToLongFunction<GarbageCollectorMXBean> value) {
+        long total = 0;
         for (GarbageCollectorMXBean c : collectors) {
-            long t = c.getCollectionTime();
-            if (t > 0) {
-                millis += t;
-            }
+            total += Math.max(0, value.applyAsLong(c));
         }
-        return millis / 1000.0;
+        return total;
     }
 
     /** Removes the JMX listeners and every meter this tracker registered. Idempotent. */
