@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class HostileFaultsTest {
 
     static final int REQUESTS = 50;
-    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A Jetty with the given filter on /* and an items servlet (and optionally a metrics servlet). */
     static final class App implements AutoCloseable {
