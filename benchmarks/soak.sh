@@ -120,6 +120,7 @@ fi
 
 # Live heap after GC: floors of the first and last quarter of the scrapes that have a value.
 awk -F, -v tol="$FLAT_TOLERANCE_MB" -v warmup="$WARMUP" '
+  BEGIN { n = 0 }
   NR == 2 { t0 = $1 }
   NR > 1 && $2 != "" && $2 >= 0 && $1 - t0 >= warmup { t[n] = $1; v[n] = $2; n++ }
   END {
