@@ -46,6 +46,8 @@ public final class MetricsServlet extends HttpServlet {
     private final transient Map<Outcome, Counter> failures = new EnumMap<>(Outcome.class);
     private final transient MeterRegistry failureRegistry;
     private volatile int lastScrapeSize = 8192;
+    private final transient java.util.concurrent.atomic.AtomicBoolean failureCountLogged =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param registry the registry to serve
@@ -75,7 +77,7 @@ public final class MetricsServlet extends HttpServlet {
         resp.setHeader("Cache-Control", "no-store");
         Outcome outcome = authenticator.authenticate(req.getHeaders("Authorization"));
         if (outcome != Outcome.AUTHENTICATED) {
-            failures.get(outcome).increment();
+            countFailure(outcome);
             if (outcome == Outcome.NOT_CONFIGURED) {
                 writeText(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, NOT_CONFIGURED_BODY);
             } else {
@@ -100,6 +102,18 @@ public final class MetricsServlet extends HttpServlet {
         resp.setContentLength(body.size());
         if (!head) {
             body.writeTo(resp.getOutputStream());
+        }
+    }
+
+    /** Counts a refusal; a failing registry must not turn the refusal into a 500 or let the request through. */
+    private void countFailure(Outcome outcome) {
+        try {
+            failures.get(outcome).increment();
+        } catch (RuntimeException e) {
+            if (failureCountLogged.compareAndSet(false, true)) {
+                log.warn("heapwatch: counting a refused /metrics request failed; the request is refused anyway and"
+                        + " further counting failures are not logged", e);
+            }
         }
     }
 

@@ -306,7 +306,16 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
         }
 
         void record(@Nullable Throwable e) {
-            counter.increment();
+            try {
+                counter.increment();
+            } catch (RuntimeException countingFailed) {
+                // The registry itself is failing: the log line below is all that is left. Never fail the request.
+                if (e == null) {
+                    e = countingFailed;
+                } else if (e != countingFailed) {
+                    e.addSuppressed(countingFailed);
+                }
+            }
             if (logged.compareAndSet(false, true)) {
                 if (e == null) {
                     log.warn("heapwatch: the {} signal returned an impossible value; this and further faults are"

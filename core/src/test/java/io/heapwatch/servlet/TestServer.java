@@ -30,7 +30,7 @@ final class TestServer implements AutoCloseable {
 
     final Server server;
     final Heapwatch heapwatch;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     static final List<byte[]> RETAINED = new ArrayList<>();
 
     private TestServer(Server server, Heapwatch heapwatch) {
