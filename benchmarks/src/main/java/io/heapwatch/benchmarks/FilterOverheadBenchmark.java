@@ -72,6 +72,7 @@ public class FilterOverheadBenchmark {
 
     private Filter instance;
     private AutoCloseable cleanup;
+    private PrometheusMeterRegistry registry;
     private ServletContext context;
 
     /**
@@ -92,7 +93,7 @@ public class FilterOverheadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         context = Fakes.servletContext(Map.of());
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         switch (filter) {
             case "none":
                 instance = null;
@@ -154,7 +155,41 @@ public class FilterOverheadBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        cleanup.close();
+        try {
+            checkRecorded();
+        } finally {
+            cleanup.close();
+        }
+    }
+
+    /** Fails the run if a filter under test did not record what it exists to record (so it was not measured idle). */
+    private void checkRecorded() {
+        String meter;
+        switch (filter) {
+            case "heapwatch_rate_1.0":
+            case "heapwatch_rate_0.1":
+            case "heapwatch_allocation_only":
+                meter = "heapwatch.requests.sampled";
+                break;
+            case "spring_observation":
+                meter = "http.server.requests";
+                break;
+            case "naive_mxbean":
+                meter = "naive.request.heap.delta.bytes";
+                break;
+            default:
+                return;
+        }
+        long routes = registry.find(meter).meters().stream()
+                .map(m -> m.getId().getTag("uri"))
+                .filter(uri -> uri != null && uri.startsWith("/api/resource"))
+                .distinct()
+                .count();
+        // A very short (smoke) run, still interpreted, may not have reached every route; a real run reaches all 50.
+        if (routes == 0) {
+            throw new IllegalStateException(filter + " recorded no " + meter + " for the benchmark's routes: "
+                    + registry.scrape());
+        }
     }
 
     /** Each thread's own requests (50 routes in rotation) and response. */
