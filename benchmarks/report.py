@@ -55,6 +55,8 @@ def load_jmh(path):
             "error": pm["scoreError"] if not math.isnan(float(pm["scoreError"])) else float("nan"),
             "unit": pm["scoreUnit"],
             "bytes": run.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score"),
+            # Fastest measurement iteration over all forks: on a shared machine, other load only ever adds time.
+            "best": min(x for fork in pm.get("rawData", [[pm["score"]]]) for x in fork),
             "threads": run["threads"],
             "jvm": run.get("vmName", "") + " " + run.get("vmVersion", ""),
             "jvmArgs": run.get("jvmArgs", []),
@@ -62,7 +64,9 @@ def load_jmh(path):
         if cls == "FilterOverheadBenchmark":
             filters[(run["params"]["filter"], run["threads"])] = entry
         elif cls == "ScrapeBenchmark":
-            scrapes[(method, int(run["params"]["series"]))] = entry
+            endpoint = run["params"].get("via")
+            kind = {"direct": "directScrape", "servlet": "metricsServlet"}.get(endpoint, method)
+            scrapes[(kind, int(run["params"]["series"]))] = entry
         elif cls == "SignalCostBenchmark":
             signals[method] = entry
     return data, filters, scrapes, signals
@@ -78,13 +82,14 @@ SIGNALS = [
 
 
 def signal_table(signals):
-    out = ["| part | 1 thread ns/op | 2 threads ns/op | B/op |", "|---|---:|---:|---:|"]
+    out = ["| part | 1 thread ns/op | best iteration | 2 threads ns/op | best iteration | B/op |",
+           "|---|---:|---:|---:|---:|---:|"]
     for key, label in SIGNALS:
         one, two = signals.get(key), signals.get(key + "_2threads")
         if not one:
             continue
-        out.append(f"| {label} | {fmt(one['score'])} ± {fmt(one['error'])} | "
-                   f"{fmt(two['score']) + ' ± ' + fmt(two['error']) if two else 'n/a'} | "
+        out.append(f"| {label} | {fmt(one['score'])} ± {fmt(one['error'])} | {fmt(one['best'])} | "
+                   f"{fmt(two['score']) + ' ± ' + fmt(two['error']) + ' | ' + fmt(two['best']) if two else 'n/a | n/a'} | "
                    f"{fmt(one['bytes'], 0) if one['bytes'] is not None else 'n/a'} |")
     return out
 
@@ -97,6 +102,13 @@ def added(filters, name, threads):
     return f["score"] - b["score"], err
 
 
+def added_best(filters, name, threads):
+    f, b = filters.get((name, threads)), filters.get(("none", threads))
+    if not f or not b:
+        return None
+    return f["best"] - b["best"]
+
+
 def added_bytes(filters, name, threads):
     f, b = filters.get((name, threads)), filters.get(("none", threads))
     if not f or not b or f["bytes"] is None or b["bytes"] is None:
@@ -106,9 +118,9 @@ def added_bytes(filters, name, threads):
 
 def filter_table(filters):
     out = []
-    out.append("| filter | 1 thread ns/op | added ns | B/op | 2 threads ns/op | added ns | B/op "
-               "| added 2t / 1t | added vs Spring |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| filter | 1 thread ns/op | added ns | added ns, best iteration | B/op "
+               "| 2 threads ns/op | added ns | added ns, best iteration | B/op | added 2t / 1t | added vs Spring |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     spring1, _ = added(filters, "spring_observation", 1)
     for key, label in FILTERS:
         row = [label]
@@ -116,13 +128,14 @@ def filter_table(filters):
         for t in (1, 2):
             e = filters.get((key, t))
             if not e:
-                row += ["n/a"] * 3
+                row += ["n/a"] * 4
                 continue
             a, aerr = added(filters, key, t)
             if t == 1:
                 a1 = a
             row.append(f"{fmt(e['score'])} ± {fmt(e['error'])}")
             row.append("—" if key == "none" else f"{fmt(a)} ± {fmt(aerr)}")
+            row.append(f"({fmt(e['best'])})" if key == "none" else fmt(added_best(filters, key, t)))
             row.append(fmt(e["bytes"], 0) if e["bytes"] is not None else "n/a")
         a2, _ = added(filters, key, 2)
         if key == "none":
@@ -135,15 +148,18 @@ def filter_table(filters):
 
 
 def scrape_table(scrapes):
-    out = ["| series | `scrape()` direct µs | `MetricsServlet` µs | servlet / direct | servlet B/op | direct B/op |",
-           "|---:|---:|---:|---:|---:|---:|"]
+    out = ["| series | `scrape()` direct µs | `MetricsServlet` µs | servlet / direct | same, best iterations "
+           "| servlet B/op | direct B/op | servlet / direct B/op |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n in sorted({k[1] for k in scrapes}):
         d, s = scrapes.get(("directScrape", n)), scrapes.get(("metricsServlet", n))
         if not d or not s:
             continue
         out.append(f"| {n:,} | {fmt(d['score'])} ± {fmt(d['error'])} | {fmt(s['score'])} ± {fmt(s['error'])} "
-                   f"| {s['score'] / d['score']:.2f}× | {fmt(s['bytes'], 0) if s['bytes'] is not None else 'n/a'} "
-                   f"| {fmt(d['bytes'], 0) if d['bytes'] is not None else 'n/a'} |")
+                   f"| {s['score'] / d['score']:.2f}× | {s['best'] / d['best']:.2f}× "
+                   f"| {fmt(s['bytes'], 0) if s['bytes'] is not None else 'n/a'} "
+                   f"| {fmt(d['bytes'], 0) if d['bytes'] is not None else 'n/a'} "
+                   f"| {s['bytes'] / d['bytes']:.2f}× |" if s['bytes'] and d['bytes'] else " | n/a | n/a | n/a |")
     return out
 
 
@@ -197,40 +213,58 @@ def verdict(ok):
 
 
 def targets(filters, scrapes, load_ratio):
-    out = ["| target | measured | verdict |", "|---|---|---|"]
+    out = ["| target | measured (JMH score: mean of all iterations) | verdict | best-iteration estimate |",
+           "|---|---|---|---|"]
+
+    def best_ok(value, ok):
+        return "n/a" if value is None else f"{value} ({'met' if ok else 'missed'})"
+
     a1, e1 = added(filters, "heapwatch_rate_1.0", 1)
+    ab1 = added_best(filters, "heapwatch_rate_1.0", 1)
     b1 = added_bytes(filters, "heapwatch_rate_1.0", 1)
     if a1 is not None:
+        by = (f"by {fmt(a1 - MAX_ADDED_NS)} ns" if a1 > MAX_ADDED_NS else f"margin {fmt(MAX_ADDED_NS - a1)} ns")
         out.append(f"| added cost, rate 1.0, default signals, 1 thread ≤ {MAX_ADDED_NS:.0f} ns | "
-                   f"{fmt(a1)} ± {fmt(e1)} ns | {verdict(a1 <= MAX_ADDED_NS)} "
-                   f"({'by ' + fmt(a1 - MAX_ADDED_NS) + ' ns' if a1 > MAX_ADDED_NS else 'margin ' + fmt(MAX_ADDED_NS - a1) + ' ns'}) |")
+                   f"{fmt(a1)} ± {fmt(e1)} ns | {verdict(a1 <= MAX_ADDED_NS)} ({by}) | "
+                   f"{best_ok(fmt(ab1) + ' ns', ab1 <= MAX_ADDED_NS)} |")
     if b1 is not None:
         out.append(f"| added allocation, rate 1.0, 1 thread = 0 B/op | {b1:.3f} B/op | "
-                   f"{verdict(b1 <= MAX_ADDED_BYTES)} |")
-    aa1, ea1 = added(filters, "heapwatch_allocation_only", 1)
-    if aa1 is not None:
-        out.append(f"| (alternative) allocation signal only, 1 thread ≤ {MAX_ADDED_NS:.0f} ns | {fmt(aa1)} ± {fmt(ea1)} ns "
-                   f"| {verdict(aa1 <= MAX_ADDED_NS)} |")
+                   f"{verdict(b1 <= MAX_ADDED_BYTES)} | — |")
+    for key, label in (("heapwatch_allocation_only", "allocation signal only, rate 1.0"),
+                       ("heapwatch_rate_0.1", "default signals, rate 0.1")):
+        a, e = added(filters, key, 1)
+        ab = added_best(filters, key, 1)
+        if a is not None:
+            out.append(f"| (alternative) {label}, 1 thread ≤ {MAX_ADDED_NS:.0f} ns | {fmt(a)} ± {fmt(e)} ns "
+                       f"| {verdict(a <= MAX_ADDED_NS)} | {best_ok(fmt(ab) + ' ns', ab <= MAX_ADDED_NS)} |")
     for t in (1, 2):
         h, _ = added(filters, "heapwatch_rate_1.0", t)
-        s, _ = added(filters, "spring_observation", t)
-        if h is not None and s is not None:
+        sp, _ = added(filters, "spring_observation", t)
+        hb, sb = added_best(filters, "heapwatch_rate_1.0", t), added_best(filters, "spring_observation", t)
+        if h is not None and sp is not None:
             out.append(f"| lower than `ServerHttpObservationFilter`, {t} thread{'s' if t > 1 else ''} | "
-                       f"heapwatch {fmt(h)} ns vs Spring {fmt(s)} ns ({h / s:.2f}×) | {verdict(h < s)} |")
+                       f"heapwatch {fmt(h)} ns vs Spring {fmt(sp)} ns ({h / sp:.2f}×) | {verdict(h < sp)} | "
+                       f"{best_ok(f'{fmt(hb)} vs {fmt(sb)} ns ({hb / sb:.2f}×)', hb < sb)} |")
     for key, label in (("heapwatch_rate_1.0", "default signals"), ("heapwatch_allocation_only", "allocation only")):
         h1, _ = added(filters, key, 1)
         h2, _ = added(filters, key, 2)
+        hb1, hb2 = added_best(filters, key, 1), added_best(filters, key, 2)
         if h1 is not None and h2 is not None and h1 > 0:
             out.append(f"| 2 threads ≤ {MAX_THREAD_RATIO}× the 1-thread added cost ({label}) | "
-                       f"{fmt(h2)} ns vs {fmt(h1)} ns ({h2 / h1:.2f}×) | {verdict(h2 <= MAX_THREAD_RATIO * h1)} |")
+                       f"{fmt(h2)} ns vs {fmt(h1)} ns ({h2 / h1:.2f}×) | {verdict(h2 <= MAX_THREAD_RATIO * h1)} | "
+                       f"{best_ok(f'{fmt(hb2)} vs {fmt(hb1)} ns ({hb2 / hb1:.2f}×)', hb2 <= MAX_THREAD_RATIO * hb1) if hb1 and hb1 > 0 else 'n/a'} |")
     if load_ratio and load_ratio.get("enabled"):
-        r = load_ratio["enabled"][0]
-        out.append(f"| wrk throughput enabled ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× | {verdict(r >= MIN_LOAD_RATIO)} |")
-    d, s = scrapes.get(("directScrape", 1000)), scrapes.get(("metricsServlet", 1000))
-    if d and s:
-        r = s["score"] / d["score"]
-        out.append(f"| /metrics with 1,000 series ≤ {MAX_SCRAPE_RATIO}× direct `scrape()` | {fmt(s['score'])} µs vs "
-                   f"{fmt(d['score'])} µs ({r:.2f}×) | {verdict(r <= MAX_SCRAPE_RATIO)} |")
+        r, lo, hi = load_ratio["enabled"]
+        out.append(f"| wrk throughput enabled ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× (median of per-round ratios; "
+                   f"rounds {lo:.3f}–{hi:.3f}) | {verdict(r >= MIN_LOAD_RATIO)} | — |")
+    d, sv = scrapes.get(("directScrape", 1000)), scrapes.get(("metricsServlet", 1000))
+    if d and sv:
+        r = sv["score"] / d["score"]
+        rb = sv["best"] / d["best"]
+        best_text = f"{fmt(sv['best'])} vs {fmt(d['best'])} µs ({rb:.2f}×)"
+        out.append(f"| /metrics with 1,000 series ≤ {MAX_SCRAPE_RATIO}× direct `scrape()` | {fmt(sv['score'])} µs vs "
+                   f"{fmt(d['score'])} µs ({r:.2f}×) | {verdict(r <= MAX_SCRAPE_RATIO)} | "
+                   f"{best_ok(best_text, rb <= MAX_SCRAPE_RATIO)} |")
     return out
 
 
