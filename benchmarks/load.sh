@@ -11,8 +11,12 @@
 # drift of the machine (other load, thermal, JIT) spreads over all three. Every measurement is preceded by a warm-up.
 # The servers share one CPU and wrk gets the other (taskset), when the machine has at least 2.
 #
+# The order rotates from round to round (ABC, BCA, CAB, ...) so that no configuration always runs first. Each server gets a
+# port the OS reports free, and before every measurement the script checks that the process listening on that port is
+# the server it started (on a shared machine another program may hold a fixed port and would answer instead).
+#
 # Tunables (environment): ROUNDS (5), WARMUP (5s, per measurement), DURATION (15s), WRK_THREADS (2), CONNECTIONS (16),
-# BASE_PORT (18080), URL_PATH (/api/items/42), JAVA (java), DEMO_JAVA_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC),
+# URL_PATH (/api/items/42), JAVA (java), DEMO_JAVA_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC),
 # OUT (benchmarks/results): writes $OUT/load-results.tsv and the raw wrk outputs under $OUT/load-raw/.
 set -euo pipefail
 
@@ -31,7 +35,6 @@ WARMUP=${WARMUP:-5s}
 DURATION=${DURATION:-15s}
 WRK_THREADS=${WRK_THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
-BASE_PORT=${BASE_PORT:-18080}
 URL_PATH=${URL_PATH:-/api/items/42}
 JAVA=${JAVA:-java}
 DEMO_JAVA_OPTS=${DEMO_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
@@ -64,10 +67,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-i=0
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Fails unless the process listening on the configuration's port is the server this script started.
+check_server() {
+  local n=$1
+  kill -0 "${PID[$n]}" 2>/dev/null || { echo "load.sh: the $n server died; see $RAW/server-$n.log" >&2; exit 1; }
+  if ! ss -ltnpH "sport = :${PORT[$n]}" 2>/dev/null | grep -q "pid=${PID[$n]},"; then
+    echo "load.sh: port ${PORT[$n]} is not served by the $n server (pid ${PID[$n]}):" >&2
+    ss -ltnp "sport = :${PORT[$n]}" >&2 || true
+    exit 1
+  fi
+}
+
 for n in "${NAMES[@]}"; do
-  PORT[$n]=$((BASE_PORT + i))
-  i=$((i + 1))
+  PORT[$n]=$(free_port)
   # shellcheck disable=SC2086
   env SERVER_PORT="${PORT[$n]}" SERVER_ADDRESS=127.0.0.1 \
       ENABLE_MEMORY_PROFILING="${ENABLE[$n]}" MEMORY_PROFILING_SAMPLE_RATE="${RATE[$n]}" \
@@ -84,6 +100,7 @@ for n in "${NAMES[@]}"; do
     sleep 0.5
   done
   curl -fsS -o /dev/null "$url" || { echo "load.sh: $n server does not answer $url" >&2; exit 1; }
+  check_server "$n"
 done
 
 to_ms() { # wrk latency value (e.g. 512.00us, 1.23ms, 2.00s) -> milliseconds
@@ -96,14 +113,16 @@ to_ms() { # wrk latency value (e.g. 512.00us, 1.23ms, 2.00s) -> milliseconds
 
 TSV="$OUT/load-results.tsv"
 {
-  echo "# demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
+  echo "# demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS order=rotating warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
   printf 'round\tconfig\trequests_per_second\tp50_ms\tp99_ms\n'
 } > "$TSV"
 
-echo "load.sh: $(basename "$DEMO_JAR"), $ROUNDS rounds of ${NAMES[*]}, $DURATION each after $WARMUP warm-up; pinning: $PINNING"
+echo "load.sh: $(basename "$DEMO_JAR"), $ROUNDS rounds of ${NAMES[*]} (order rotating), $DURATION each after $WARMUP warm-up; pinning: $PINNING"
 for round in $(seq 1 "$ROUNDS"); do
-  for n in "${NAMES[@]}"; do
+  for k in 0 1 2; do
+    n=${NAMES[$(( (round - 1 + k) % 3 ))]}
     url="http://127.0.0.1:${PORT[$n]}$URL_PATH"
+    check_server "$n"
     "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" > /dev/null
     raw="$RAW/round$round-$n.txt"
     "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$raw"
@@ -115,6 +134,7 @@ for round in $(seq 1 "$ROUNDS"); do
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$raw")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$raw")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$raw")")
+    check_server "$n"
     printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$n" "$rps" "$p50" "$p99" >> "$TSV"
     printf 'round %s %-9s %10s req/s  p50 %8s ms  p99 %8s ms\n' "$round" "$n" "$rps" "$p50" "$p99"
   done
