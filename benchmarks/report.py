@@ -34,6 +34,8 @@ MAX_ADDED_BYTES = 0.5       # gc.alloc.rate.norm reports ~0.01 B/op of profiler 
 MAX_THREAD_RATIO = 1.5
 MIN_LOAD_RATIO = 0.99
 MAX_SCRAPE_RATIO = 1.2
+# A throughput ratio whose per-round values spread wider than this cannot decide a 1% target.
+MAX_LOAD_SPREAD = 0.05
 
 
 def fmt(x, digits=1):
@@ -214,6 +216,13 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
+def load_verdict(r, lo, hi):
+    if hi - lo > MAX_LOAD_SPREAD:
+        return (f"**inconclusive** (would read as {'met' if r >= MIN_LOAD_RATIO else 'missed'}, but rounds spread "
+                f"{hi - lo:.2f}, more than the {1 - MIN_LOAD_RATIO:.2f} under test)")
+    return verdict(r >= MIN_LOAD_RATIO)
+
+
 def targets(filters, scrapes, load_ratio):
     out = ["| target | measured (JMH score: mean of all iterations) | verdict | best-iteration estimate |",
            "|---|---|---|---|"]
@@ -258,12 +267,12 @@ def targets(filters, scrapes, load_ratio):
     if load_ratio and load_ratio.get("enabled"):
         r, lo, hi = load_ratio["enabled"]
         out.append(f"| wrk throughput enabled ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× (median of per-round ratios; "
-                   f"rounds {lo:.3f}–{hi:.3f}) | {verdict(r >= MIN_LOAD_RATIO)} | — |")
+                   f"rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi)} | — |")
         for key, label in (("allocation_only", "allocation signal only, rate 1.0"), ("rate_0.1", "default signals, rate 0.1")):
             if load_ratio.get(key):
                 r, lo, hi = load_ratio[key]
                 out.append(f"| (alternative) wrk throughput, {label}, ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× "
-                           f"(rounds {lo:.3f}–{hi:.3f}) | {verdict(r >= MIN_LOAD_RATIO)} | — |")
+                           f"(rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi)} | — |")
     d, sv = scrapes.get(("directScrape", 1000)), scrapes.get(("metricsServlet", 1000))
     if d and sv:
         r = sv["score"] / d["score"]
