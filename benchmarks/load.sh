@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Throughput of a demo app under wrk with heapwatch enabled (sample rate 1.0, default signals), disabled, enabled at
+# rate 0.1, and enabled at rate 1.0 with the allocation signal only (HEAPWATCH_HEAP_DELTA=false).
+#
+#   benchmarks/load.sh [DEMO_JAR]
+#
+# DEMO_JAR (argument or environment): the demo to drive. Default: the Spring Boot demo if it has been built, else the
+# Jetty demo (examples/jetty-demo/target/heapwatch-jetty-demo.jar). Both read SERVER_PORT, ENABLE_MEMORY_PROFILING,
+# MEMORY_PROFILING_SAMPLE_RATE and METRICS_AUTH_USERNAME/PASSWORD.
+#
+# The configurations run as JVMs started once, then measured in alternation A/B/C/D, A/B/C/D, ... so that
+# drift of the machine (other load, thermal, JIT) spreads over all three. Every measurement is preceded by a warm-up.
+# The servers share one CPU and wrk gets the other (taskset), when the machine has at least 2.
+#
+# The order rotates from round to round (ABCD, BCDA, CDAB, ...) so that no configuration always runs first. Each server gets a
+# port the OS reports free, and before every measurement the script checks that the process listening on that port is
+# the server it started (on a shared machine another program may hold a fixed port and would answer instead).
+#
+# Tunables (environment): ROUNDS (4: with 4 configurations, each then runs once in each position), WARMUP (5s, per
+# measurement), DURATION (15s), WRK_THREADS (2), CONNECTIONS (16),
+# URL_PATH (/api/items/42), JAVA (java), DEMO_JAVA_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC),
+# OUT (benchmarks/results): writes $OUT/load-results.tsv and the raw wrk outputs under $OUT/load-raw/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SPRING_JAR="$ROOT/examples/spring-boot-demo/target/heapwatch-spring-boot-demo.jar"
+JETTY_JAR="$ROOT/examples/jetty-demo/target/heapwatch-jetty-demo.jar"
+DEMO_JAR=${1:-${DEMO_JAR:-}}
+if [[ -z "$DEMO_JAR" ]]; then
+  if [[ -f "$SPRING_JAR" ]]; then DEMO_JAR=$SPRING_JAR; else DEMO_JAR=$JETTY_JAR; fi
+fi
+[[ -f "$DEMO_JAR" ]] || { echo "load.sh: demo jar not found: $DEMO_JAR (build it first)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "load.sh: wrk is not installed" >&2; exit 2; }
+
+ROUNDS=${ROUNDS:-4}
+WARMUP=${WARMUP:-5s}
+DURATION=${DURATION:-15s}
+WRK_THREADS=${WRK_THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+URL_PATH=${URL_PATH:-/api/items/42}
+JAVA=${JAVA:-java}
+DEMO_JAVA_OPTS=${DEMO_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
+OUT=${OUT:-$ROOT/benchmarks/results}
+RAW="$OUT/load-raw"
+mkdir -p "$RAW"
+rm -f "$RAW"/*.txt
+
+SERVER_PIN=()
+WRK_PIN=()
+PINNING="none"
+if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
+  SERVER_PIN=(taskset -c 0)
+  WRK_PIN=(taskset -c 1)
+  PINNING="servers on CPU 0, wrk on CPU 1"
+fi
+
+NAMES=(enabled disabled rate_0.1 allocation_only)
+declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true)
+declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0)
+declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false)
+declare -A PORT PID
+
+cleanup() {
+  for n in "${NAMES[@]}"; do
+    if [[ -n "${PID[$n]:-}" ]] && kill -0 "${PID[$n]}" 2>/dev/null; then
+      kill "${PID[$n]}" 2>/dev/null || true
+      wait "${PID[$n]}" 2>/dev/null || true
+    fi
+  done
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Fails unless the process listening on the configuration's port is the server this script started.
+check_server() {
+  local n=$1
+  kill -0 "${PID[$n]}" 2>/dev/null || { echo "load.sh: the $n server died; see $RAW/server-$n.log" >&2; exit 1; }
+  if ! ss -ltnpH "sport = :${PORT[$n]}" 2>/dev/null | grep -q "pid=${PID[$n]},"; then
+    echo "load.sh: port ${PORT[$n]} is not served by the $n server (pid ${PID[$n]}):" >&2
+    ss -ltnp "sport = :${PORT[$n]}" >&2 || true
+    exit 1
+  fi
+}
+
+for n in "${NAMES[@]}"; do
+  PORT[$n]=$(free_port)
+  # shellcheck disable=SC2086
+  env SERVER_PORT="${PORT[$n]}" SERVER_ADDRESS=127.0.0.1 \
+      ENABLE_MEMORY_PROFILING="${ENABLE[$n]}" MEMORY_PROFILING_SAMPLE_RATE="${RATE[$n]}" \
+      HEAPWATCH_HEAP_DELTA="${HEAP_DELTA[$n]}" \
+      METRICS_AUTH_USERNAME=prometheus METRICS_AUTH_PASSWORD=load-test CONTAINER_NAME="load-$n" \
+      "${SERVER_PIN[@]}" "$JAVA" $DEMO_JAVA_OPTS -jar "$DEMO_JAR" > "$RAW/server-$n.log" 2>&1 &
+  PID[$n]=$!
+done
+
+for n in "${NAMES[@]}"; do
+  url="http://127.0.0.1:${PORT[$n]}$URL_PATH"
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then break; fi
+    kill -0 "${PID[$n]}" 2>/dev/null || { echo "load.sh: $n server died; see $RAW/server-$n.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  curl -fsS -o /dev/null "$url" || { echo "load.sh: $n server does not answer $url" >&2; exit 1; }
+  check_server "$n"
+done
+
+to_ms() { # wrk latency value (e.g. 512.00us, 1.23ms, 2.00s) -> milliseconds
+  awk -v v="$1" 'BEGIN {
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.4f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.4f", v }
+    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.4f", v * 60000 }
+    else { sub(/s$/, "", v); printf "%.4f", v * 1000 } }'
+}
+
+TSV="$OUT/load-results.tsv"
+{
+  echo "# demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS order=rotating warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
+  printf 'round\tconfig\trequests_per_second\tp50_ms\tp99_ms\ttimeouts\n'
+} > "$TSV"
+
+echo "load.sh: $(basename "$DEMO_JAR"), $ROUNDS rounds of ${NAMES[*]} (order rotating), $DURATION each after $WARMUP warm-up; pinning: $PINNING"
+for round in $(seq 1 "$ROUNDS"); do
+  for k in "${!NAMES[@]}"; do
+    n=${NAMES[$(( (round - 1 + k) % ${#NAMES[@]} ))]}
+    url="http://127.0.0.1:${PORT[$n]}$URL_PATH"
+    check_server "$n"
+    "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" > /dev/null
+    raw="$RAW/round$round-$n.txt"
+    "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$raw"
+    # A wrong answer or a refused connection invalidates the run; a timeout (a request slower than wrk's 2 s, which a
+    # stall of this shared machine can cause) is recorded with the round instead.
+    if grep -q 'Non-2xx' "$raw" || grep -Eq 'Socket errors: connect [1-9]|read [1-9]|write [1-9]' "$raw"; then
+      echo "load.sh: errors during $n round $round:" >&2
+      cat "$raw" >&2
+      exit 1
+    fi
+    timeouts=$(awk '/Socket errors:/ {print $NF; found = 1} END {if (!found) print 0}' "$raw")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$raw")
+    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$raw")")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$raw")")
+    check_server "$n"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$n" "$rps" "$p50" "$p99" "$timeouts" >> "$TSV"
+    printf 'round %s %-9s %10s req/s  p50 %8s ms  p99 %8s ms  timeouts %s\n' "$round" "$n" "$rps" "$p50" "$p99" "$timeouts"
+  done
+done
+echo "load.sh: wrote $TSV"

@@ -1,0 +1,2 @@
+/** JMH benchmarks of heapwatch's request filter and /metrics endpoint. */
+package io.heapwatch.benchmarks;
