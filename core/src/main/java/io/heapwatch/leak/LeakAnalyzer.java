@@ -19,11 +19,17 @@ import org.jspecify.annotations.Nullable;
  *   <li>the trend holds recently: the floors of the most recent two thirds also rise, Mann&ndash;Kendall at
  *       {@link LeakDetectionSettings#recentAlpha()}, and the median floor of the last third is not below the highest
  *       floor of the first third.</li>
+ *   <li>the growth persists: the Theil&ndash;Sen slope of the last {@code max(4, subWindows / 4)} floors is at
+ *       least half the whole window's slope, or the highest of the last {@code R - 1} floors tops every earlier
+ *       floor by at least half a sub-window's growth at the window's slope.</li>
  * </ol>
- * The last rule clears a cache warm-up as soon as its plateau fills the recent two thirds of the window, and a
- * rise that was later reclaimed.
+ * Rule 5 clears a rise that was later reclaimed; rule 6 clears a cache warm-up or a startup ramp as soon as its
+ * plateau fills the last few floors.
  */
 public final class LeakAnalyzer {
+
+    /** The fraction of the window's slope that the most recent floors must still rise at. */
+    static final double PERSISTENCE_FRACTION = 0.5;
 
     private final LeakDetectionSettings settings;
     private final RouteAttributor attributor;
@@ -80,6 +86,9 @@ public final class LeakAnalyzer {
                     growthFraction * 100, settings.minGrowthFraction() * 100), slope, pValue, growthFraction, n);
         }
         String recent = recentTrendFailure(bytes);
+        if (recent == null) {
+            recent = persistenceFailure(seconds, bytes, slope);
+        }
         if (recent != null) {
             return notSuspected(recent, slope, pValue, growthFraction, n);
         }
@@ -116,6 +125,54 @@ public final class LeakAnalyzer {
                     lastMedian, firstMax);
         }
         return null;
+    }
+
+    /**
+     * The number of most recent floors in which growth must persist: {@code max(4, subWindows / 4)}, four for the
+     * default 15 sub-windows. Three floors made a noisy leak near the growth threshold flicker more often than the
+     * other rules do; four do not.
+     */
+    static int persistenceFloors(int subWindows) {
+        return Math.max(4, subWindows / 4);
+    }
+
+    /**
+     * The growth must persist in the most recent {@code R} floors: either their Theil&ndash;Sen slope is at least
+     * {@link #PERSISTENCE_FRACTION} of the whole window's, or the highest of the last {@code R - 1} floors tops
+     * every earlier floor by at least {@code PERSISTENCE_FRACTION} of one sub-window's growth at the window's
+     * slope. A plateau (the end of a
+     * warm-up or a startup ramp) fails both as soon as it fills those floors, instead of once it fills most of the
+     * window; a noisy but continuing leak keeps making new highs even when a short slope dips.
+     */
+    private @Nullable String persistenceFailure(double[] seconds, double[] bytes, double slope) {
+        int n = bytes.length;
+        int r = Math.min(n - 1, persistenceFloors(settings.subWindows()));
+        double[] x = new double[r];
+        double[] y = new double[r];
+        System.arraycopy(seconds, n - r, x, 0, r);
+        System.arraycopy(bytes, n - r, y, 0, r);
+        double recentSlope = TheilSen.slope(x, y);
+        if (recentSlope >= PERSISTENCE_FRACTION * slope) {
+            return null;
+        }
+        // the new high must be set after the first of the recent floors, so that the step from the last rising
+        // floor to the first plateau floor does not count
+        double earlierMax = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i <= n - r; i++) {
+            earlierMax = Math.max(earlierMax, bytes[i]);
+        }
+        double recentMax = Double.NEGATIVE_INFINITY;
+        for (int i = n - r + 1; i < n; i++) {
+            recentMax = Math.max(recentMax, bytes[i]);
+        }
+        double subWindowSeconds = settings.subWindow().toMillis() / 1000.0;
+        double margin = PERSISTENCE_FRACTION * slope * subWindowSeconds;
+        if (recentMax >= earlierMax + margin) {
+            return null;
+        }
+        return format("growth stopped: the last %d floors rise %.3g B/s, less than %.0f%% of the window's "
+                + "%.3g B/s, and set no new high (%.0f B over the earlier floors, less than %.0f B)", r, recentSlope,
+                PERSISTENCE_FRACTION * 100, slope, recentMax - earlierMax, margin);
     }
 
     private LeakAssessment notSuspected(String reason, double slope, double pValue, double growthFraction, int n) {

@@ -10,6 +10,10 @@ import java.util.Locale;
  * by non-negative least squares, as a sum over routes of (requests between the two floors) &times; (bytes
  * retained per request).
  *
+ * <p>A retained object reaches the long-lived pools only when it is promoted, some time after its request, so
+ * the fit is repeated with the traffic shifted 0, 0.5, 1, &hellip; {@code subWindows / 2} sub-windows earlier than
+ * the increments, and the lag with the best adjusted R&sup2; is kept. The refusal rules below apply to that fit.
+ *
  * <p>The fit is refused, rather than guessed, when there are too few increments, when the column-scaled traffic
  * matrix is ill-conditioned (the routes' traffic moves in proportion, so their effects cannot be separated), or
  * when traffic explains too little of the variation of the increments.
@@ -22,22 +26,82 @@ public final class RouteAttributor {
     private final double maxConditionNumber;
     private final double minFit;
     private final int topRoutes;
+    private final int maxLag;
+    private final long subWindowMillis;
 
     /** Creates an attributor with the attribution settings of {@code settings}. */
     public RouteAttributor(LeakDetectionSettings settings) {
         this.maxConditionNumber = settings.maxConditionNumber();
         this.minFit = settings.minAttributionFit();
         this.topRoutes = settings.topRoutes();
+        this.maxLag = maxLag(settings.subWindows());
+        this.subWindowMillis = settings.subWindow().toMillis();
+    }
+
+    /**
+     * The largest lag, in sub-windows, tried between traffic and floor growth: {@code subWindows / 2}.
+     */
+    static int maxLag(int subWindows) {
+        return subWindows / 2;
     }
 
     /** Attributes the growth between consecutive {@code floors} to the routes of {@code traffic}. */
     public Attribution attribute(List<Floor> floors, TrafficCounts traffic) {
-        List<Floor[]> spans = new ArrayList<>();
+        Fit best = null;
+        Attribution firstRefusal = null;
+        for (int halves = 0; halves <= 2 * maxLag; halves++) {
+            Object outcome = fit(floors, traffic, halves / 2.0, halves * subWindowMillis / 2);
+            if (outcome instanceof Fit fit) {
+                if (best == null || fit.adjustedFit > best.adjustedFit) {
+                    best = fit;
+                }
+            } else if (firstRefusal == null) {
+                firstRefusal = (Attribution) outcome;
+            }
+        }
+        if (best == null) {
+            return firstRefusal;
+        }
+        if (!(best.fit >= minFit)) {
+            return new Attribution(false, String.format(Locale.ROOT,
+                    "route traffic explains too little of the floor growth (R^2 %.2f < %.2f at the best lag, %.1f "
+                            + "sub-windows)", best.fit, minFit, best.lag),
+                    List.of(), best.condition, best.fit);
+        }
+        List<RouteSuspect> suspects = new ArrayList<>();
+        for (int j = 0; j < best.columns.size(); j++) {
+            double perRequest = best.scaled[j] / best.columns.get(j).norm;
+            if (perRequest > 0) {
+                suspects.add(new RouteSuspect(best.columns.get(j).route, perRequest, best.columns.get(j).total));
+            }
+        }
+        if (suspects.isEmpty()) {
+            return new Attribution(false, "no route's traffic explains the floor growth", List.of(),
+                    best.condition, best.fit);
+        }
+        suspects.sort(Comparator.comparingDouble(RouteSuspect::retainedBytesPerRequest).reversed());
+        List<RouteSuspect> top = suspects.subList(0, Math.min(topRoutes, suspects.size()));
+        return new Attribution(true, String.format(Locale.ROOT,
+                "fitted %d floor increments over %d routes with traffic %.1f sub-windows earlier (condition number "
+                        + "%.3g, R^2 %.2f)", best.rows, best.columns.size(), best.lag, best.condition, best.fit),
+                top, best.condition, best.fit);
+    }
+
+    /**
+     * Fits the increments between consecutive floors against the traffic {@code lagMillis} earlier; returns a
+     * {@link Fit}, or an {@link Attribution} refusal.
+     */
+    private Object fit(List<Floor> floors, TrafficCounts traffic, double lag, long lagMillis) {
+        List<long[]> spans = new ArrayList<>();
+        List<Double> incrementList = new ArrayList<>();
         for (int i = 1; i < floors.size(); i++) {
             Floor from = floors.get(i - 1);
             Floor to = floors.get(i);
-            if (traffic.coveredBetween(from.epochMillis(), to.epochMillis())) {
-                spans.add(new Floor[] {from, to});
+            long fromMillis = from.epochMillis() - lagMillis;
+            long toMillis = to.epochMillis() - lagMillis;
+            if (traffic.coveredBetween(fromMillis, toMillis)) {
+                spans.add(new long[] {fromMillis, toMillis});
+                incrementList.add((double) (to.liveBytes() - from.liveBytes()));
             }
         }
         int rows = spans.size();
@@ -53,7 +117,7 @@ public final class RouteAttributor {
         double[][] design = new double[rows][n];
         double[] increments = new double[rows];
         for (int i = 0; i < rows; i++) {
-            increments[i] = spans.get(i)[1].liveBytes() - spans.get(i)[0].liveBytes();
+            increments[i] = incrementList.get(i);
             for (int j = 0; j < n; j++) {
                 design[i][j] = columns.get(j).requests[i] / columns.get(j).norm;
             }
@@ -66,36 +130,21 @@ public final class RouteAttributor {
         }
         double[] scaled = NonNegativeLeastSquares.solve(design, increments);
         double fit = coefficientOfDetermination(design, scaled, increments);
-        if (!(fit >= minFit)) {
-            return new Attribution(false, String.format(Locale.ROOT,
-                    "route traffic explains too little of the floor growth (R^2 %.2f < %.2f)", fit, minFit),
-                    List.of(), condition, fit);
-        }
-        List<RouteSuspect> suspects = new ArrayList<>();
-        for (int j = 0; j < n; j++) {
-            double perRequest = scaled[j] / columns.get(j).norm;
-            if (perRequest > 0) {
-                suspects.add(new RouteSuspect(columns.get(j).route, perRequest, columns.get(j).total));
-            }
-        }
-        if (suspects.isEmpty()) {
-            return new Attribution(false, "no route's traffic explains the floor growth", List.of(), condition,
-                    fit);
-        }
-        suspects.sort(Comparator.comparingDouble(RouteSuspect::retainedBytesPerRequest).reversed());
-        List<RouteSuspect> top = suspects.subList(0, Math.min(topRoutes, suspects.size()));
-        return new Attribution(true, String.format(Locale.ROOT,
-                "fitted %d floor increments over %d routes (condition number %.3g, R^2 %.2f)", rows, n, condition,
-                fit), top, condition, fit);
+        double adjusted = rows - n - 1 > 0 ? 1.0 - (1.0 - fit) * (rows - 1) / (rows - n - 1) : fit;
+        return new Fit(lag, rows, columns, scaled, condition, fit, adjusted);
     }
 
-    private static List<Column> columns(List<Floor[]> spans, TrafficCounts traffic, int maxColumns) {
+    private record Fit(double lag, int rows, List<Column> columns, double[] scaled, double condition, double fit,
+            double adjustedFit) {
+    }
+
+    private static List<Column> columns(List<long[]> spans, TrafficCounts traffic, int maxColumns) {
         List<Column> all = new ArrayList<>();
         List<RouteKey> routes = traffic.routes();
         for (int r = 0; r < routes.size(); r++) {
             double[] requests = new double[spans.size()];
             for (int i = 0; i < spans.size(); i++) {
-                requests[i] = traffic.countBetween(r, spans.get(i)[0].epochMillis(), spans.get(i)[1].epochMillis());
+                requests[i] = traffic.countBetween(r, spans.get(i)[0], spans.get(i)[1]);
             }
             Column column = new Column(routes.get(r), requests);
             if (column.norm > 0) {

@@ -4,9 +4,10 @@
  * <p>{@link io.heapwatch.leak.LeakDetector} receives the after-GC live bytes of the long-lived pools, keeps the
  * per-sub-window floor (minimum) in a bounded {@link io.heapwatch.leak.LiveHeapWindow}, and periodically asks
  * {@link io.heapwatch.leak.LeakAnalyzer} whether the floor rises: a Theil&ndash;Sen slope, a Mann&ndash;Kendall
- * trend test and a minimum growth relative to the maximum heap. When a leak is suspected, floor increments are
- * attributed to routes by non-negative least squares over per-route request counts, or the attribution is
- * refused when the traffic mix does not vary enough to tell routes apart.
+ * trend test, a minimum growth relative to the maximum heap, and growth that persists in the most recent floors.
+ * When a leak is suspected, floor increments are attributed to routes by non-negative least squares over
+ * per-route request counts at the best of several promotion lags, or the attribution is refused when the traffic
+ * mix does not vary enough to tell routes apart.
  */
 @org.jspecify.annotations.NullMarked
 package io.heapwatch.leak;

@@ -71,6 +71,74 @@ class LeakAnalyzerScenarioTest {
     }
 
     @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13, 14, 15, 16, 17, 18})
+    void plateauClearsWithinTheLastFewFloors(long seed) {
+        long plateauAt = 20 * 60;
+        long subWindow = WINDOW_SECONDS / 15;
+        int r = LeakAnalyzer.persistenceFloors(15);
+        HeapSimulation sim = new HeapSimulation(seed);
+        sim.baseline = t -> 100 * MB + 80.0 * MB * Math.min(t, plateauAt) / plateauAt;
+
+        List<Evaluation> evaluations = sim.run(3 * 3600);
+
+        // once the plateau fills the last R floors (all closed), the verdict clears for good
+        List<Evaluation> afterPlateau = evaluations.stream()
+                .filter(e -> e.second() >= plateauAt + r * subWindow).toList();
+        assertThat(afterPlateau).noneMatch(e -> e.assessment().suspected());
+        assertThat(afterPlateau.get(0).assessment().reason()).contains("growth stopped");
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {51, 52, 53, 54, 55, 56, 57, 58, 59, 60})
+    void constantLeakStaysSuspectedWithoutFlickerWhenFloorsAreNoisy(long seed) {
+        // 3% of max per window, just above the 2% minimum: 1 MiB of growth per floor, about the floors' noise
+        double leakBytesPerSecond = 0.03 * HeapSimulation.MAX_BYTES / WINDOW_SECONDS;
+        HeapSimulation sim = new HeapSimulation(seed);
+        sim.noiseBytes = MB;
+        sim.evaluateEverySeconds = 60;
+        sim.baseline = t -> 100 * MB + leakBytesPerSecond * t;
+
+        List<Evaluation> evaluations = sim.run(3 * 3600);
+
+        int first = -1;
+        for (int i = 0; i < evaluations.size(); i++) {
+            if (evaluations.get(i).assessment().suspected()) {
+                first = i;
+                break;
+            }
+        }
+        assertThat(first).as("never suspected").isNotNegative();
+        assertThat(evaluations.get(first).second()).isLessThanOrEqualTo(WINDOW_SECONDS + 120);
+        List<Evaluation> after = evaluations.subList(first, evaluations.size());
+        assertThat(after).as("suspicion flickered: %s", after.stream().filter(e -> !e.assessment().suspected())
+                .map(e -> e.second() + " s: " + e.assessment().reason()).toList())
+                .allMatch(e -> e.assessment().suspected());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {61, 62, 63, 64, 65})
+    void startupRampSpreadOverSeveralSubWindowsThenCreepIsNotSuspectedOnceItEnds(long seed) {
+        // the shape the scenario harness measured: pre-load floor, ~4% of max promoted over three sub-windows,
+        // then a creep of 0.02% of max per sub-window
+        long subWindow = WINDOW_SECONDS / 15;
+        long rampEnd = 4 * subWindow;
+        HeapSimulation sim = new HeapSimulation(seed);
+        sim.noiseBytes = 256 * 1024;
+        sim.sawtoothStepBytes = 2 * MB;
+        sim.baseline = t -> {
+            double ramp = t < subWindow ? 0 : 20.0 * MB * Math.min(t - subWindow, rampEnd - subWindow)
+                    / (rampEnd - subWindow);
+            return 20 * MB + ramp + 0.0002 * HeapSimulation.MAX_BYTES * t / subWindow;
+        };
+
+        List<Evaluation> evaluations = sim.run(2 * 3600);
+
+        int r = LeakAnalyzer.persistenceFloors(15);
+        assertThat(evaluations.stream().filter(e -> e.second() >= rampEnd + r * subWindow))
+                .noneMatch(e -> e.assessment().suspected());
+    }
+
+    @ParameterizedTest
     @ValueSource(longs = {21, 22, 23})
     void oneStepThenFlatIsSuspectedAtMostWhileTheStepIsInTheMiddleOfTheWindow(long seed) {
         long stepAt = 3600;

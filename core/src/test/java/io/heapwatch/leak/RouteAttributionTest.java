@@ -34,6 +34,43 @@ class RouteAttributionTest {
     }
 
     @Test
+    void leakingRouteIsRankedFirstWhenPromotionLagsTheTraffic() {
+        // retained bytes reach the long-lived pools 2.5 sub-windows after the requests that made them
+        long lagSeconds = 300;
+        for (long seed = 1; seed <= 5; seed++) {
+            HeapSimulation sim = new HeapSimulation(LeakDetectionSettings.defaults(), seed);
+            sim.noiseBytes = 64 * 1024;
+            double[] retainedBySecond = new double[4 * 3600];
+            double[] rates = new double[3];
+            Random mix = new Random(seed * 31);
+            sim.baseline = t -> (100L << 20) + (t > lagSeconds ? retainedBySecond[(int) (t - lagSeconds)] : 0.0);
+            sim.withPerSecond((s, second) -> {
+                if (second % 120 == 0) {
+                    for (int r = 0; r < 3; r++) {
+                        rates[r] = 4 + mix.nextDouble() * 21;
+                    }
+                }
+                s.traffic.add("/cart", "POST", rates[0]);
+                s.traffic.add("/products", "GET", rates[1]);
+                s.traffic.add("/search", "GET", rates[2]);
+                retainedBySecond[(int) second + 1] = retainedBySecond[(int) second] + 1024 * rates[0];
+            });
+
+            List<Evaluation> evaluations = sim.run(3600);
+
+            LeakAssessment last = evaluations.get(evaluations.size() - 1).assessment();
+            assertThat(last.suspected()).isTrue();
+            Attribution attribution = last.attribution();
+            assertThat(attribution.attributable()).as("seed %d: %s", seed, attribution.reason()).isTrue();
+            RouteSuspect top = attribution.suspects().get(0);
+            assertThat(top.route()).as("seed %d: %s", seed, attribution.suspects()).isEqualTo(
+                    new RouteKey("/cart", "POST"));
+            assertThat(top.retainedBytesPerRequest()).isCloseTo(1024.0, within(0.2 * 1024));
+            assertThat(attribution.reason()).contains("2.5 sub-windows earlier");
+        }
+    }
+
+    @Test
     void proportionalTrafficIsNotAttributable() {
         HeapSimulation sim = threeRoutes(9, true);
 

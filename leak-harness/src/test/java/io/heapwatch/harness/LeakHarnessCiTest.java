@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Timeout;
  * The short CI schedule: the reference leak and the steady mix, once each, run concurrently in two demo JVMs for
  * 150 s (50 real minutes at 20× compression). About 3 minutes of wall time.
  *
- * <p>Known miss, asserted around rather than hidden: the steady mix is flagged for about 30 s shortly after load
- * starts (about 3 MiB promoted while the JVM and Jetty warm up, spread over several compressed sub-windows by the
- * 15-GC tenuring delay). See "Scenario harness results" in docs/leak-detection.md. The test therefore asserts that
- * the steady mix is not flagged once the first window plus the tenuring delay has passed ({@value #STEADY_FROM}
- * s), and prints the full timeline.
+ * <p>Known miss, asserted around rather than hidden: the steady mix is flagged for about 18 s shortly after load
+ * starts, while about 3 MiB promoted as the JVM and Jetty warm up is still rising (spread over several compressed
+ * sub-windows by the 15-GC tenuring delay); the persistence rule clears it a few sub-windows after the rise ends,
+ * by 66&ndash;72 s in the four runs so far. See "Scenario harness results" in docs/leak-detection.md. The test
+ * therefore asserts that the steady mix is not flagged from {@value #STEADY_FROM} s on, and prints the full
+ * timeline.
  */
 class LeakHarnessCiTest {
 
     private static final int SECONDS = 150;
-    private static final int STEADY_FROM = 100;
+    private static final int STEADY_FROM = 90;
 
     @Test
     @Timeout(240)
