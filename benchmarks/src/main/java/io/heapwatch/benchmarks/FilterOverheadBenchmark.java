@@ -187,8 +187,8 @@ public class FilterOverheadBenchmark {
                 .count();
         // A very short (smoke) run, still interpreted, may not have reached every route; a real run reaches all 50.
         if (routes == 0) {
-            throw new IllegalStateException(filter + " recorded no " + meter + " for the benchmark's routes: "
-                    + registry.scrape());
+            throw new IllegalStateException(
+                    filter + " recorded no " + meter + " for the benchmark's routes: " + registry.scrape());
         }
     }
 

@@ -69,8 +69,8 @@ public class ScrapeBenchmark {
                     .register(registry)
                     .increment(i + 1);
         }
-        servlet = new MetricsServlet(registry, new BasicAuthenticator("prometheus", "s3cret"), Tags.of("container",
-                "bench"));
+        servlet = new MetricsServlet(
+                registry, new BasicAuthenticator("prometheus", "s3cret"), Tags.of("container", "bench"));
         String token = Base64.getEncoder().encodeToString("prometheus:s3cret".getBytes(StandardCharsets.UTF_8));
         request = new FakeRequest("GET", "/metrics", Fakes.servletContext(Map.of()))
                 .header("Authorization", "Basic " + token);

@@ -49,7 +49,9 @@ public class SignalCostBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        counter = Counter.builder("bench.counter").tags("uri", "/api/items/{id}", "method", "GET").register(registry);
+        counter = Counter.builder("bench.counter")
+                .tags("uri", "/api/items/{id}", "method", "GET")
+                .register(registry);
         summary = DistributionSummary.builder("bench.summary")
                 .tags("uri", "/api/items/{id}", "method", "GET")
                 .baseUnit("bytes")

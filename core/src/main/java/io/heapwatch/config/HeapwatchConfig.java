@@ -89,11 +89,15 @@ public final class HeapwatchConfig {
         String container = b.containerName.trim();
         if (container.isEmpty() || container.length() > MAX_CONTAINER_NAME_LENGTH) {
             throw new ConfigException(
-                    CONTAINER_NAME, b.containerName, "a non-blank name of at most " + MAX_CONTAINER_NAME_LENGTH + " characters");
+                    CONTAINER_NAME,
+                    b.containerName,
+                    "a non-blank name of at most " + MAX_CONTAINER_NAME_LENGTH + " characters");
         }
         if (b.maxRoutes < 1 || b.maxRoutes > MAX_ROUTES_LIMIT) {
             throw new ConfigException(
-                    HEAPWATCH_MAX_ROUTES, Integer.toString(b.maxRoutes), "a whole number from 1 to " + MAX_ROUTES_LIMIT);
+                    HEAPWATCH_MAX_ROUTES,
+                    Integer.toString(b.maxRoutes),
+                    "a whole number from 1 to " + MAX_ROUTES_LIMIT);
         }
         checkCredentials(b.metricsUsername, b.metricsPassword);
         this.profilingEnabled = b.profilingEnabled;
@@ -120,7 +124,9 @@ public final class HeapwatchConfig {
                             + " (set both, or neither to leave /metrics answering 500)");
         }
         if (username != null) {
-            if (username.isEmpty() || username.length() > MAX_CREDENTIAL_LENGTH || username.indexOf(':') >= 0
+            if (username.isEmpty()
+                    || username.length() > MAX_CREDENTIAL_LENGTH
+                    || username.indexOf(':') >= 0
                     || hasControlCharacter(username)) {
                 throw new ConfigException(
                         METRICS_AUTH_USERNAME,
@@ -131,7 +137,9 @@ public final class HeapwatchConfig {
         if (password != null) {
             if (password.isEmpty() || password.length() > MAX_CREDENTIAL_LENGTH || hasControlCharacter(password)) {
                 throw new ConfigException(
-                        METRICS_AUTH_PASSWORD, null, "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without control characters");
+                        METRICS_AUTH_PASSWORD,
+                        null,
+                        "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without control characters");
             }
         }
     }
@@ -193,7 +201,9 @@ public final class HeapwatchConfig {
         String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
         if (password != null && passwordFile != null) {
             throw new ConfigException(
-                    METRICS_AUTH_PASSWORD_FILE, null, "to be unset when " + METRICS_AUTH_PASSWORD + " is set (set one of them)");
+                    METRICS_AUTH_PASSWORD_FILE,
+                    null,
+                    "to be unset when " + METRICS_AUTH_PASSWORD + " is set (set one of them)");
         }
         if (passwordFile != null) {
             password = readPasswordFile(passwordFile);
@@ -304,8 +314,13 @@ public final class HeapwatchConfig {
         } catch (NumberFormatException e) {
             rate = Double.NaN;
         }
-        if (Double.isNaN(rate) || rate < 0.0 || rate > 1.0 || value.endsWith("d") || value.endsWith("f")
-                || value.endsWith("D") || value.endsWith("F")) {
+        if (Double.isNaN(rate)
+                || rate < 0.0
+                || rate > 1.0
+                || value.endsWith("d")
+                || value.endsWith("f")
+                || value.endsWith("D")
+                || value.endsWith("F")) {
             throw new ConfigException(MEMORY_PROFILING_SAMPLE_RATE, value, "a decimal number from 0.0 to 1.0");
         }
         return rate;
@@ -320,7 +335,8 @@ public final class HeapwatchConfig {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(name, value, "a whole number " + (unit.isEmpty() ? "" : "of " + unit) + "from " + min + " to " + max);
+        throw new ConfigException(
+                name, value, "a whole number " + (unit.isEmpty() ? "" : "of " + unit) + "from " + min + " to " + max);
     }
 
     private static String readPasswordFile(String file) {
@@ -329,7 +345,9 @@ public final class HeapwatchConfig {
             bytes = Files.readAllBytes(Path.of(file));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(
-                    METRICS_AUTH_PASSWORD_FILE, file, "a readable file holding the password (" + e.getClass().getSimpleName() + ")");
+                    METRICS_AUTH_PASSWORD_FILE,
+                    file,
+                    "a readable file holding the password (" + e.getClass().getSimpleName() + ")");
         }
         String password = new String(bytes, StandardCharsets.UTF_8);
         // Secrets written with `echo` end in a newline that is not part of the password.
@@ -430,7 +448,8 @@ public final class HeapwatchConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(profilingEnabled, sampleRate, growthThresholdMb, containerName, prometheusEnabled, maxRoutes);
+        return Objects.hash(
+                profilingEnabled, sampleRate, growthThresholdMb, containerName, prometheusEnabled, maxRoutes);
     }
 
     /** Describes the configuration; credentials are shown only as set or unset. */

@@ -60,10 +60,12 @@ public final class MetricsServlet extends HttpServlet {
         this.failureRegistry = registry;
         for (Outcome o : Outcome.values()) {
             if (o != Outcome.AUTHENTICATED) {
-                failures.put(o, Counter.builder(AUTH_FAILURES)
-                        .tags(tags.and("reason", o.reason()))
-                        .description("Requests to /metrics refused, by reason")
-                        .register(registry));
+                failures.put(
+                        o,
+                        Counter.builder(AUTH_FAILURES)
+                                .tags(tags.and("reason", o.reason()))
+                                .description("Requests to /metrics refused, by reason")
+                                .register(registry));
             }
         }
         if (!authenticator.configured()) {
@@ -111,8 +113,10 @@ public final class MetricsServlet extends HttpServlet {
             failures.get(outcome).increment();
         } catch (RuntimeException e) {
             if (failureCountLogged.compareAndSet(false, true)) {
-                log.warn("heapwatch: counting a refused /metrics request failed; the request is refused anyway and"
-                        + " further counting failures are not logged", e);
+                log.warn(
+                        "heapwatch: counting a refused /metrics request failed; the request is refused anyway and"
+                                + " further counting failures are not logged",
+                        e);
             }
         }
     }

@@ -193,21 +193,25 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
      */
     @Override
     public void bindTo(MeterRegistry registry) {
-        if (registries.contains(registry) || registry.find("heapwatch.heap.used").tags(tags).gauge() != null) {
+        if (registries.contains(registry)
+                || registry.find("heapwatch.heap.used").tags(tags).gauge() != null) {
             return;
         }
         registries.add(registry);
-        meters.add(Gauge.builder("heapwatch.heap.used", memory, m -> m.getHeapMemoryUsage().getUsed())
+        meters.add(Gauge.builder("heapwatch.heap.used", memory, m -> m.getHeapMemoryUsage()
+                        .getUsed())
                 .tags(tags)
                 .baseUnit("bytes")
                 .description("Heap in use now, all pools (includes garbage not yet collected)")
                 .register(registry));
-        meters.add(Gauge.builder("heapwatch.heap.committed", memory, m -> m.getHeapMemoryUsage().getCommitted())
+        meters.add(Gauge.builder("heapwatch.heap.committed", memory, m -> m.getHeapMemoryUsage()
+                        .getCommitted())
                 .tags(tags)
                 .baseUnit("bytes")
                 .description("Heap committed by the JVM")
                 .register(registry));
-        meters.add(Gauge.builder("heapwatch.heap.max", memory, m -> m.getHeapMemoryUsage().getMax())
+        meters.add(Gauge.builder("heapwatch.heap.max", memory, m -> m.getHeapMemoryUsage()
+                        .getMax())
                 .tags(tags)
                 .baseUnit("bytes")
                 .description("Maximum heap, or -1 when undefined")

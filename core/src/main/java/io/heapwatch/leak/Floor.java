@@ -9,5 +9,4 @@ package io.heapwatch.leak;
  * @param maxBytes the largest maximum reported in the sub-window, or -1 when undefined
  * @param samples the number of after-GC samples in the sub-window
  */
-public record Floor(long subWindow, long epochMillis, long liveBytes, long maxBytes, int samples) {
-}
+public record Floor(long subWindow, long epochMillis, long liveBytes, long maxBytes, int samples) {}

@@ -53,8 +53,12 @@ public final class LeakAnalyzer {
         Duration window = settings.window();
         int n = floors.size();
         if (n < settings.minFloors()) {
-            return notSuspected("only " + n + " of the " + settings.minFloors() + " sub-window floors needed",
-                    Double.NaN, Double.NaN, Double.NaN, n);
+            return notSuspected(
+                    "only " + n + " of the " + settings.minFloors() + " sub-window floors needed",
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    n);
         }
         double[] seconds = new double[n];
         double[] bytes = new double[n];
@@ -70,20 +74,29 @@ public final class LeakAnalyzer {
         double growthFraction = maxBytes > 0 ? slope * windowSeconds / maxBytes : Double.NaN;
 
         if (!(pValue < settings.alpha())) {
-            return notSuspected(format("no significant rise of the floor (p=%.3g >= alpha %.3g)", pValue,
-                    settings.alpha()), slope, pValue, growthFraction, n);
-        }
-        if (!(slope > 0)) {
-            return notSuspected(format("floor slope %.3g B/s is not positive", slope), slope, pValue,
-                    growthFraction, n);
-        }
-        if (maxBytes <= 0) {
-            return notSuspected("maximum heap undefined, growth cannot be judged", slope, pValue, growthFraction,
+            return notSuspected(
+                    format("no significant rise of the floor (p=%.3g >= alpha %.3g)", pValue, settings.alpha()),
+                    slope,
+                    pValue,
+                    growthFraction,
                     n);
         }
+        if (!(slope > 0)) {
+            return notSuspected(
+                    format("floor slope %.3g B/s is not positive", slope), slope, pValue, growthFraction, n);
+        }
+        if (maxBytes <= 0) {
+            return notSuspected("maximum heap undefined, growth cannot be judged", slope, pValue, growthFraction, n);
+        }
         if (!(growthFraction >= settings.minGrowthFraction())) {
-            return notSuspected(format("growth over the window %.2f%% of max is below %.2f%%",
-                    growthFraction * 100, settings.minGrowthFraction() * 100), slope, pValue, growthFraction, n);
+            return notSuspected(
+                    format(
+                            "growth over the window %.2f%% of max is below %.2f%%",
+                            growthFraction * 100, settings.minGrowthFraction() * 100),
+                    slope,
+                    pValue,
+                    growthFraction,
+                    n);
         }
         String recent = recentTrendFailure(bytes);
         if (recent == null) {
@@ -95,8 +108,15 @@ public final class LeakAnalyzer {
         double headroom = Math.max(0.0, maxBytes - bytes[n - 1]);
         double secondsToExhaustion = headroom / slope;
         Attribution attribution = attributor.attribute(floors, traffic);
-        return new LeakAssessment(true, format("floor rising %.3g B/s (p=%.3g), %.1f%% of max per window",
-                slope, pValue, growthFraction * 100), slope, pValue, growthFraction, secondsToExhaustion, n, window,
+        return new LeakAssessment(
+                true,
+                format("floor rising %.3g B/s (p=%.3g), %.1f%% of max per window", slope, pValue, growthFraction * 100),
+                slope,
+                pValue,
+                growthFraction,
+                secondsToExhaustion,
+                n,
+                window,
                 attribution);
     }
 
@@ -109,8 +129,9 @@ public final class LeakAnalyzer {
             System.arraycopy(bytes, third, recent, 0, recentCount);
             double recentP = MannKendall.test(recent).pValueIncreasing();
             if (!(recentP < settings.recentAlpha())) {
-                return format("the recent two thirds of the window do not rise (p=%.3g >= %.3g)", recentP,
-                        settings.recentAlpha());
+                return format(
+                        "the recent two thirds of the window do not rise (p=%.3g >= %.3g)",
+                        recentP, settings.recentAlpha());
             }
         }
         double firstMax = Double.NEGATIVE_INFINITY;
@@ -121,7 +142,8 @@ public final class LeakAnalyzer {
         System.arraycopy(bytes, n - third, last, 0, third);
         double lastMedian = TheilSen.median(last);
         if (lastMedian < firstMax) {
-            return format("the last third's median floor %.0f B is below the first third's highest %.0f B",
+            return format(
+                    "the last third's median floor %.0f B is below the first third's highest %.0f B",
                     lastMedian, firstMax);
         }
         return null;
@@ -170,14 +192,23 @@ public final class LeakAnalyzer {
         if (recentMax >= earlierMax + margin) {
             return null;
         }
-        return format("growth stopped: the last %d floors rise %.3g B/s, less than %.0f%% of the window's "
-                + "%.3g B/s, and set no new high (%.0f B over the earlier floors, less than %.0f B)", r, recentSlope,
-                PERSISTENCE_FRACTION * 100, slope, recentMax - earlierMax, margin);
+        return format(
+                "growth stopped: the last %d floors rise %.3g B/s, less than %.0f%% of the window's "
+                        + "%.3g B/s, and set no new high (%.0f B over the earlier floors, less than %.0f B)",
+                r, recentSlope, PERSISTENCE_FRACTION * 100, slope, recentMax - earlierMax, margin);
     }
 
     private LeakAssessment notSuspected(String reason, double slope, double pValue, double growthFraction, int n) {
-        return new LeakAssessment(false, reason, slope, pValue, growthFraction, Double.POSITIVE_INFINITY, n,
-                settings.window(), Attribution.refused("no leak suspected"));
+        return new LeakAssessment(
+                false,
+                reason,
+                slope,
+                pValue,
+                growthFraction,
+                Double.POSITIVE_INFINITY,
+                n,
+                settings.window(),
+                Attribution.refused("no leak suspected"));
     }
 
     private static String format(String pattern, Object... args) {

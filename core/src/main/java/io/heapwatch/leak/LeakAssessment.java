@@ -40,7 +40,15 @@ public record LeakAssessment(
 
     /** The assessment before any analysis has run. */
     public static LeakAssessment initial(Duration window) {
-        return new LeakAssessment(false, "not analysed yet", Double.NaN, Double.NaN, Double.NaN,
-                Double.POSITIVE_INFINITY, 0, window, Attribution.refused("no leak suspected"));
+        return new LeakAssessment(
+                false,
+                "not analysed yet",
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                0,
+                window,
+                Attribution.refused("no leak suspected"));
     }
 }

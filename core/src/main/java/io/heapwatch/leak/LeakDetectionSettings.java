@@ -106,22 +106,22 @@ public record LeakDetectionSettings(
 
     private static void requireRange(String name, int value, int min, int max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException("leak detection setting '" + name + "' must be in [" + min + ", "
-                    + max + "], was " + value);
+            throw new IllegalArgumentException(
+                    "leak detection setting '" + name + "' must be in [" + min + ", " + max + "], was " + value);
         }
     }
 
     private static void requireOpenClosed(String name, double value, double min, double max) {
         if (!(value > min && value <= max)) {
-            throw new IllegalArgumentException("leak detection setting '" + name + "' must be in (" + min + ", "
-                    + max + "], was " + value);
+            throw new IllegalArgumentException(
+                    "leak detection setting '" + name + "' must be in (" + min + ", " + max + "], was " + value);
         }
     }
 
     private static void requireClosed(String name, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException("leak detection setting '" + name + "' must be in [" + min + ", "
-                    + max + "], was " + value);
+            throw new IllegalArgumentException(
+                    "leak detection setting '" + name + "' must be in [" + min + ", " + max + "], was " + value);
         }
     }
 
@@ -139,8 +139,7 @@ public record LeakDetectionSettings(
         private double minAttributionFit = 0.3;
         private @Nullable Duration evaluationInterval;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets {@link LeakDetectionSettings#window()}. */
         public Builder window(Duration window) {
@@ -215,8 +214,18 @@ public record LeakDetectionSettings(
                         "leak detection setting 'subWindows' must be in [3, 240], was " + subWindows);
             }
             Duration interval = evaluationInterval != null ? evaluationInterval : window.dividedBy(subWindows);
-            return new LeakDetectionSettings(window, subWindows, minFloors, alpha, recentAlpha, minGrowthFraction,
-                    topRoutes, maxTrackedRoutes, maxConditionNumber, minAttributionFit, interval);
+            return new LeakDetectionSettings(
+                    window,
+                    subWindows,
+                    minFloors,
+                    alpha,
+                    recentAlpha,
+                    minGrowthFraction,
+                    topRoutes,
+                    maxTrackedRoutes,
+                    maxConditionNumber,
+                    minAttributionFit,
+                    interval);
         }
     }
 }

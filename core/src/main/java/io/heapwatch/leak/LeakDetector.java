@@ -79,16 +79,16 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         this(settings, tags, traffic, Clock.systemUTC(), true);
     }
 
-    private LeakDetector(LeakDetectionSettings settings, Iterable<Tag> tags, RouteTraffic traffic, Clock clock,
-            boolean scheduled) {
+    private LeakDetector(
+            LeakDetectionSettings settings, Iterable<Tag> tags, RouteTraffic traffic, Clock clock, boolean scheduled) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
         this.traffic = Objects.requireNonNull(traffic, "traffic");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduled = scheduled;
         this.window = new LiveHeapWindow(settings.window(), settings.subWindows());
-        this.trafficWindow = new RouteTrafficWindow(window.subWindowMillis(), settings.subWindows(),
-                settings.maxTrackedRoutes());
+        this.trafficWindow =
+                new RouteTrafficWindow(window.subWindowMillis(), settings.subWindows(), settings.maxTrackedRoutes());
         this.analyzer = new LeakAnalyzer(settings);
         this.assessment = LeakAssessment.initial(settings.window());
     }
@@ -134,7 +134,10 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         long sub = window.subWindowMillis();
         long now = clock.millis();
         long initialDelay = sub - Math.floorMod(now, sub) + Math.max(1, sub / 100);
-        service.scheduleAtFixedRate(this::evaluateSafely, initialDelay, settings.evaluationInterval().toMillis(),
+        service.scheduleAtFixedRate(
+                this::evaluateSafely,
+                initialDelay,
+                settings.evaluationInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         executor = service;
     }
@@ -175,13 +178,16 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         }
         registries.add(registry);
         globalMeters.add(Gauge.builder(SUSPECTED, this, d -> d.assessment.suspected() ? 1.0 : 0.0)
-                .tags(tags).description("1 when the long-lived heap's after-GC floor rises like a leak, else 0")
+                .tags(tags)
+                .description("1 when the long-lived heap's after-GC floor rises like a leak, else 0")
                 .register(registry));
         globalMeters.add(Gauge.builder(GROWTH, this, d -> d.assessment.growthBytesPerSecond())
-                .tags(tags).description("Theil-Sen slope of the long-lived heap's after-GC floors, bytes per second")
+                .tags(tags)
+                .description("Theil-Sen slope of the long-lived heap's after-GC floors, bytes per second")
                 .register(registry));
         globalMeters.add(Gauge.builder(TIME_TO_EXHAUSTION, this, d -> d.assessment.secondsToExhaustion())
-                .tags(tags).description("Seconds until the floor reaches the maximum heap; +Inf unless suspected")
+                .tags(tags)
+                .description("Seconds until the floor reaches the maximum heap; +Inf unless suspected")
                 .register(registry));
         for (Map.Entry<RouteKey, RouteGauge> entry : routeGauges.entrySet()) {
             entry.getValue().meters.add(registerRoute(registry, entry.getKey(), entry.getValue()));
@@ -219,7 +225,9 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
 
     private Meter registerRoute(MeterRegistry registry, RouteKey route, RouteGauge gauge) {
         return Gauge.builder(ROUTE_RETAINED, gauge, g -> g.value)
-                .tags(tags).tag("uri", route.uri()).tag("method", route.method())
+                .tags(tags)
+                .tag("uri", route.uri())
+                .tag("method", route.method())
                 .description("Estimated bytes each request on the route leaves on the long-lived heap (top suspects)")
                 .strongReference(true)
                 .register(registry);
@@ -227,12 +235,18 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
 
     private void logChange(LeakAssessment previous, LeakAssessment current) {
         if (current.suspected() && !previous.suspected()) {
-            LOG.warn("heapwatch: memory leak suspected {}: live heap floor rising {} bytes/s (Mann-Kendall p={}) "
+            LOG.warn(
+                    "heapwatch: memory leak suspected {}: live heap floor rising {} bytes/s (Mann-Kendall p={}) "
                             + "over the last {} ({} floors), {}% of max heap per window, max reached in {} s; "
                             + "routes: {}",
-                    tags, format("%.1f", current.growthBytesPerSecond()), format("%.2g", current.pValue()),
-                    current.window(), current.floorsUsed(), format("%.1f", current.growthFractionOfMax() * 100),
-                    format("%.0f", current.secondsToExhaustion()), describe(current.attribution()));
+                    tags,
+                    format("%.1f", current.growthBytesPerSecond()),
+                    format("%.2g", current.pValue()),
+                    current.window(),
+                    current.floorsUsed(),
+                    format("%.1f", current.growthFractionOfMax() * 100),
+                    format("%.0f", current.secondsToExhaustion()),
+                    describe(current.attribution()));
         } else if (!current.suspected() && previous.suspected()) {
             LOG.info("heapwatch: memory leak suspicion cleared {}: {}", tags, current.reason());
         }

@@ -31,8 +31,7 @@ public final class LiveHeapWindow {
         }
         this.subWindowMillis = window.toMillis() / subWindows;
         if (subWindowMillis <= 0) {
-            throw new IllegalArgumentException("window " + window + " is too short for " + subWindows
-                    + " sub-windows");
+            throw new IllegalArgumentException("window " + window + " is too short for " + subWindows + " sub-windows");
         }
         this.subWindows = subWindows;
         int slots = subWindows + 1;

@@ -6,8 +6,7 @@ package io.heapwatch.leak;
  */
 public final class NonNegativeLeastSquares {
 
-    private NonNegativeLeastSquares() {
-    }
+    private NonNegativeLeastSquares() {}
 
     /**
      * Solves the problem for {@code a} given as {@code a[row][column]} (every row the same length) and {@code b}

@@ -63,10 +63,18 @@ public final class RouteAttributor {
             return firstRefusal;
         }
         if (!(best.fit >= minFit)) {
-            return new Attribution(false, String.format(Locale.ROOT,
-                    "route traffic explains too little of the floor growth (R^2 %.2f < %.2f at the best lag, %.1f "
-                            + "sub-windows)", best.fit, minFit, best.lag),
-                    List.of(), best.condition, best.fit);
+            return new Attribution(
+                    false,
+                    String.format(
+                            Locale.ROOT,
+                            "route traffic explains too little of the floor growth (R^2 %.2f < %.2f at the best lag, %.1f "
+                                    + "sub-windows)",
+                            best.fit,
+                            minFit,
+                            best.lag),
+                    List.of(),
+                    best.condition,
+                    best.fit);
         }
         List<RouteSuspect> suspects = new ArrayList<>();
         for (int j = 0; j < best.columns.size(); j++) {
@@ -76,15 +84,26 @@ public final class RouteAttributor {
             }
         }
         if (suspects.isEmpty()) {
-            return new Attribution(false, "no route's traffic explains the floor growth", List.of(),
-                    best.condition, best.fit);
+            return new Attribution(
+                    false, "no route's traffic explains the floor growth", List.of(), best.condition, best.fit);
         }
-        suspects.sort(Comparator.comparingDouble(RouteSuspect::retainedBytesPerRequest).reversed());
+        suspects.sort(Comparator.comparingDouble(RouteSuspect::retainedBytesPerRequest)
+                .reversed());
         List<RouteSuspect> top = suspects.subList(0, Math.min(topRoutes, suspects.size()));
-        return new Attribution(true, String.format(Locale.ROOT,
-                "fitted %d floor increments over %d routes with traffic %.1f sub-windows earlier (condition number "
-                        + "%.3g, R^2 %.2f)", best.rows, best.columns.size(), best.lag, best.condition, best.fit),
-                top, best.condition, best.fit);
+        return new Attribution(
+                true,
+                String.format(
+                        Locale.ROOT,
+                        "fitted %d floor increments over %d routes with traffic %.1f sub-windows earlier (condition number "
+                                + "%.3g, R^2 %.2f)",
+                        best.rows,
+                        best.columns.size(),
+                        best.lag,
+                        best.condition,
+                        best.fit),
+                top,
+                best.condition,
+                best.fit);
     }
 
     /**
@@ -106,8 +125,7 @@ public final class RouteAttributor {
         }
         int rows = spans.size();
         if (rows < MIN_ROWS) {
-            return Attribution.refused("only " + rows + " floor increments with observed traffic, need "
-                    + MIN_ROWS);
+            return Attribution.refused("only " + rows + " floor increments with observed traffic, need " + MIN_ROWS);
         }
         List<Column> columns = columns(spans, traffic, rows - SPARE_ROWS);
         if (columns.isEmpty()) {
@@ -124,9 +142,16 @@ public final class RouteAttributor {
         }
         double condition = HouseholderQr.of(design, n).conditionEstimate();
         if (!(condition <= maxConditionNumber)) {
-            return new Attribution(false, String.format(Locale.ROOT,
-                    "traffic mix varies too little to separate routes (condition number %.3g > %.3g)",
-                    condition, maxConditionNumber), List.of(), condition, Double.NaN);
+            return new Attribution(
+                    false,
+                    String.format(
+                            Locale.ROOT,
+                            "traffic mix varies too little to separate routes (condition number %.3g > %.3g)",
+                            condition,
+                            maxConditionNumber),
+                    List.of(),
+                    condition,
+                    Double.NaN);
         }
         double[] scaled = NonNegativeLeastSquares.solve(design, increments);
         double fit = coefficientOfDetermination(design, scaled, increments);
@@ -134,9 +159,14 @@ public final class RouteAttributor {
         return new Fit(lag, rows, columns, scaled, condition, fit, adjusted);
     }
 
-    private record Fit(double lag, int rows, List<Column> columns, double[] scaled, double condition, double fit,
-            double adjustedFit) {
-    }
+    private record Fit(
+            double lag,
+            int rows,
+            List<Column> columns,
+            double[] scaled,
+            double condition,
+            double fit,
+            double adjustedFit) {}
 
     private static List<Column> columns(List<long[]> spans, TrafficCounts traffic, int maxColumns) {
         List<Column> all = new ArrayList<>();

@@ -7,5 +7,4 @@ package io.heapwatch.leak;
  * @param retainedBytesPerRequest the estimated bytes each request leaves on the long-lived heap
  * @param requests the route's requests over the attribution window
  */
-public record RouteSuspect(RouteKey route, double retainedBytesPerRequest, double requests) {
-}
+public record RouteSuspect(RouteKey route, double retainedBytesPerRequest, double requests) {}

@@ -7,7 +7,7 @@ package io.heapwatch.leak;
 public interface RouteTraffic {
 
     /** A source with no routes. */
-    RouteTraffic NONE = visitor -> { };
+    RouteTraffic NONE = visitor -> {};
 
     /**
      * Reports every route's cumulative request count to {@code visitor}. Counts must never decrease for a given

@@ -72,7 +72,8 @@ public final class RouteTrafficWindow {
             if (!present[id]) {
                 continue;
             }
-            boolean rebaseline = !hasPrevious[id] || (poolChanged && keys.get(id).equals(RouteKey.OTHER));
+            boolean rebaseline =
+                    !hasPrevious[id] || (poolChanged && keys.get(id).equals(RouteKey.OTHER));
             if (!rebaseline && previousMillis != Long.MIN_VALUE) {
                 double delta = current[id] - previous[id];
                 if (delta > 0) {

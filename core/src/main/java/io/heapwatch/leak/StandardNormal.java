@@ -8,8 +8,7 @@ package io.heapwatch.leak;
  */
 public final class StandardNormal {
 
-    private StandardNormal() {
-    }
+    private StandardNormal() {}
 
     /** Returns P(Z &lt;= z). */
     public static double cdf(double z) {
@@ -30,9 +29,26 @@ public final class StandardNormal {
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1.0 / (1.0 + 0.5 * z);
-        double poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277))))))));
+        double poly = -z * z
+                - 1.26551223
+                + t
+                        * (1.00002368
+                                + t
+                                        * (0.37409196
+                                                + t
+                                                        * (0.09678418
+                                                                + t
+                                                                        * (-0.18628806
+                                                                                + t
+                                                                                        * (0.27886807
+                                                                                                + t
+                                                                                                        * (-1.13520398
+                                                                                                                + t
+                                                                                                                        * (1.48851587
+                                                                                                                                + t
+                                                                                                                                        * (-0.82215223
+                                                                                                                                                + t
+                                                                                                                                                        * 0.17087277))))))));
         double ans = t * Math.exp(poly);
         return x >= 0 ? ans : 2.0 - ans;
     }

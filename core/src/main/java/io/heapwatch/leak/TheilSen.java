@@ -10,8 +10,7 @@ import java.util.Arrays;
  */
 public final class TheilSen {
 
-    private TheilSen() {
-    }
+    private TheilSen() {}
 
     /**
      * Returns the median pairwise slope of {@code (x[i], y[i])}, or {@code NaN} when fewer than two points have

@@ -16,8 +16,8 @@ public final class TrafficCounts {
     private final double[][] counts;
     private final boolean[] covered;
 
-    private TrafficCounts(long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts,
-            boolean[] covered) {
+    private TrafficCounts(
+            long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts, boolean[] covered) {
         this.firstSubWindow = firstSubWindow;
         this.subWindowMillis = subWindowMillis;
         this.routes = routes;
@@ -38,16 +38,16 @@ public final class TrafficCounts {
      * @param routes the routes, one per row of {@code counts}
      * @param counts {@code counts[route][subWindow - firstSubWindow]}
      */
-    public static TrafficCounts of(long firstSubWindow, long subWindowMillis, List<RouteKey> routes,
-            double[][] counts) {
+    public static TrafficCounts of(
+            long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts) {
         int length = counts.length == 0 ? 0 : counts[0].length;
         boolean[] covered = new boolean[length];
         Arrays.fill(covered, true);
         return of(firstSubWindow, subWindowMillis, routes, counts, covered);
     }
 
-    static TrafficCounts of(long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts,
-            boolean[] covered) {
+    static TrafficCounts of(
+            long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts, boolean[] covered) {
         if (subWindowMillis <= 0) {
             throw new IllegalArgumentException("subWindowMillis must be positive, was " + subWindowMillis);
         }
@@ -57,8 +57,8 @@ public final class TrafficCounts {
         double[][] copy = new double[counts.length][];
         for (int r = 0; r < counts.length; r++) {
             if (counts[r].length != covered.length) {
-                throw new IllegalArgumentException("count row " + r + " has " + counts[r].length
-                        + " sub-windows, expected " + covered.length);
+                throw new IllegalArgumentException(
+                        "count row " + r + " has " + counts[r].length + " sub-windows, expected " + covered.length);
             }
             copy[r] = counts[r].clone();
         }

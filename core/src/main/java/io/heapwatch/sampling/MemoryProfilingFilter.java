@@ -198,7 +198,9 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
     }
 
     private void recordHeap(RequestMeters m, long before, long after, long gcBefore, long gcAfter) {
-        if (before == Long.MIN_VALUE || after == Long.MIN_VALUE || gcBefore == Long.MIN_VALUE
+        if (before == Long.MIN_VALUE
+                || after == Long.MIN_VALUE
+                || gcBefore == Long.MIN_VALUE
                 || gcAfter == Long.MIN_VALUE) {
             return; // the read failed and was counted
         }
@@ -318,11 +320,16 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
             }
             if (logged.compareAndSet(false, true)) {
                 if (e == null) {
-                    log.warn("heapwatch: the {} signal returned an impossible value; this and further faults are"
-                            + " counted in heapwatch_measurement_faults_total and not logged again", signal);
+                    log.warn(
+                            "heapwatch: the {} signal returned an impossible value; this and further faults are"
+                                    + " counted in heapwatch_measurement_faults_total and not logged again",
+                            signal);
                 } else {
-                    log.warn("heapwatch: reading the {} signal failed; this and further faults are counted in"
-                            + " heapwatch_measurement_faults_total and not logged again", signal, e);
+                    log.warn(
+                            "heapwatch: reading the {} signal failed; this and further faults are counted in"
+                                    + " heapwatch_measurement_faults_total and not logged again",
+                            signal,
+                            e);
                 }
             }
         }

@@ -56,8 +56,11 @@ final class RouteMeterCache {
             if (routes.size() >= maxRoutes) {
                 if (!capWarned) {
                     capWarned = true;
-                    log.warn("heapwatch: more than {} distinct routes; further routes are tagged uri=\"{}\"."
-                            + " Raise HEAPWATCH_MAX_ROUTES if these are real routes.", maxRoutes, OTHER);
+                    log.warn(
+                            "heapwatch: more than {} distinct routes; further routes are tagged uri=\"{}\"."
+                                    + " Raise HEAPWATCH_MAX_ROUTES if these are real routes.",
+                            maxRoutes,
+                            OTHER);
                 }
                 return other;
             }

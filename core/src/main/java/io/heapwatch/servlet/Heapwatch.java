@@ -73,7 +73,8 @@ public final class Heapwatch implements AutoCloseable {
      * @throws io.heapwatch.config.ConfigException when a variable holds a value that is not accepted
      */
     public static Heapwatch install(ServletContext context) {
-        return install(context, HeapwatchConfig.fromEnvironment(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        return install(
+                context, HeapwatchConfig.fromEnvironment(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /** Installs heapwatch with the given configuration, recording into and serving the given registry. */

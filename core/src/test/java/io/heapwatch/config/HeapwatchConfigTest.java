@@ -64,8 +64,8 @@ class HeapwatchConfigTest {
 
     @Test
     void blankValuesCountAsUnset() {
-        HeapwatchConfig c = HeapwatchConfig.fromMap(env(
-                "ENABLE_MEMORY_PROFILING", " ", "MEMORY_PROFILING_SAMPLE_RATE", "", "METRICS_AUTH_USERNAME", ""));
+        HeapwatchConfig c = HeapwatchConfig.fromMap(
+                env("ENABLE_MEMORY_PROFILING", " ", "MEMORY_PROFILING_SAMPLE_RATE", "", "METRICS_AUTH_USERNAME", ""));
         assertThat(c).isEqualTo(HeapwatchConfig.builder().build());
     }
 
@@ -118,7 +118,8 @@ class HeapwatchConfigTest {
         assertThat(c.leakDetection().subWindows()).isEqualTo(10);
         assertThat(c.leakDetection().minGrowthFraction()).isEqualTo(0.05);
         assertThat(c.leakDetection().topRoutes()).isEqualTo(3);
-        assertThat(HeapwatchConfig.fromMap(Map.of()).leakDetection().window().toMinutes()).isEqualTo(30);
+        assertThat(HeapwatchConfig.fromMap(Map.of()).leakDetection().window().toMinutes())
+                .isEqualTo(30);
     }
 
     @ParameterizedTest
@@ -171,14 +172,15 @@ class HeapwatchConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("METRICS_AUTH_USERNAME")
                 .hasMessageNotContaining("hunter2-secret")
-                .satisfies(e -> assertThat(((ConfigException) e).rejectedValue()).isNull());
+                .satisfies(
+                        e -> assertThat(((ConfigException) e).rejectedValue()).isNull());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"pro:m", "tab\there"})
     void unusableUsernameFailsWithoutShowingIt(String username) {
-        assertThatThrownBy(() -> HeapwatchConfig.fromMap(
-                        env("METRICS_AUTH_USERNAME", username, "METRICS_AUTH_PASSWORD", "pw")))
+        assertThatThrownBy(() ->
+                        HeapwatchConfig.fromMap(env("METRICS_AUTH_USERNAME", username, "METRICS_AUTH_PASSWORD", "pw")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("METRICS_AUTH_USERNAME")
                 .hasMessageNotContaining(username);
@@ -236,8 +238,13 @@ class HeapwatchConfigTest {
 
     @Test
     void toStringNeverShowsCredentials() {
-        HeapwatchConfig c = HeapwatchConfig.builder().metricsCredentials("prom-user", "hunter2-secret").build();
-        assertThat(c.toString()).doesNotContain("hunter2-secret").doesNotContain("prom-user").contains("set");
+        HeapwatchConfig c = HeapwatchConfig.builder()
+                .metricsCredentials("prom-user", "hunter2-secret")
+                .build();
+        assertThat(c.toString())
+                .doesNotContain("hunter2-secret")
+                .doesNotContain("prom-user")
+                .contains("set");
     }
 
     @Test

@@ -61,11 +61,23 @@ class BasicAuthenticatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "", "Basic", "Basic ", "Basic    ", "Bearer abc", "Digest username=\"prom\"", "Basicabc", "Basic !!!notbase64",
-        "Basic cHJvbTpzM2NyZXQ=extra", "Basic cHJvbQ==", "Basic cHJvbTpz M2NyZXQ=", " Basic cHJvbTpzM2NyZXQ=",
-        "Basic\tcHJvbTpzM2NyZXQ=", "Basic cHJvbTpzM2NyZXQ=="
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "Basic",
+                "Basic ",
+                "Basic    ",
+                "Bearer abc",
+                "Digest username=\"prom\"",
+                "Basicabc",
+                "Basic !!!notbase64",
+                "Basic cHJvbTpzM2NyZXQ=extra",
+                "Basic cHJvbQ==",
+                "Basic cHJvbTpz M2NyZXQ=",
+                " Basic cHJvbTpzM2NyZXQ=",
+                "Basic\tcHJvbTpzM2NyZXQ=",
+                "Basic cHJvbTpzM2NyZXQ=="
+            })
     void malformedHeadersAreMalformed(String header) {
         assertThat(auth.authenticate(header)).isEqualTo(Outcome.MALFORMED);
     }
@@ -89,10 +101,23 @@ class BasicAuthenticatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "prom:wrong", "other:s3cret", "prom:", ":s3cret", ":", "prom:s3cre", "prom:s3cret ", "prom :s3cret",
-        "pro:s3cret", "promx:s3cret", "prom:S3CRET", "PROM:s3cret", "prom:s3cretx", "prom%3As3cret:s3cret"
-    })
+    @ValueSource(
+            strings = {
+                "prom:wrong",
+                "other:s3cret",
+                "prom:",
+                ":s3cret",
+                ":",
+                "prom:s3cre",
+                "prom:s3cret ",
+                "prom :s3cret",
+                "pro:s3cret",
+                "promx:s3cret",
+                "prom:S3CRET",
+                "PROM:s3cret",
+                "prom:s3cretx",
+                "prom%3As3cret:s3cret"
+            })
     void wrongCredentialsAreBadCredentials(String credentials) {
         assertThat(auth.authenticate(basic(credentials))).isEqualTo(Outcome.BAD_CREDENTIALS);
     }

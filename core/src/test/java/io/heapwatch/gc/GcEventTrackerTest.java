@@ -77,9 +77,15 @@ class GcEventTrackerTest {
         tracker.bindTo(registry);
         assertThat(registry.get("heapwatch.heap.used").gauge().value()).isPositive();
         assertThat(registry.get("heapwatch.heap.max").gauge().value())
-                .isEqualTo(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
-        assertThat(registry.get("heapwatch.gc.collections").functionCounter().count()).isNotNegative();
-        assertThat(registry.get("heapwatch.gc.collection").functionCounter().getId().getBaseUnit()).isEqualTo("seconds");
+                .isEqualTo(
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax());
+        assertThat(registry.get("heapwatch.gc.collections").functionCounter().count())
+                .isNotNegative();
+        assertThat(registry.get("heapwatch.gc.collection")
+                        .functionCounter()
+                        .getId()
+                        .getBaseUnit())
+                .isEqualTo("seconds");
         assertThat(registry.get("heapwatch.live.heap.after.gc").gauge()).isNotNull();
         tracker.close();
         assertThat(registry.getMeters()).isEmpty();

@@ -89,7 +89,7 @@ final class HeapSimulation {
         return evaluations;
     }
 
-    private PerSecond perSecond = (sim, t) -> { };
+    private PerSecond perSecond = (sim, t) -> {};
 
     HeapSimulation withPerSecond(PerSecond perSecond) {
         this.perSecond = perSecond;
@@ -113,6 +113,5 @@ final class HeapSimulation {
         void step(HeapSimulation simulation, long second);
     }
 
-    record Evaluation(long second, LeakAssessment assessment) {
-    }
+    record Evaluation(long second, LeakAssessment assessment) {}
 }

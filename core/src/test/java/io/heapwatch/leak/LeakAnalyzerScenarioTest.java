@@ -37,13 +37,14 @@ class LeakAnalyzerScenarioTest {
         List<Evaluation> evaluations = sim.run(2 * 3600);
 
         List<Evaluation> afterFirstWindow = evaluations.stream()
-                .filter(e -> e.second() > WINDOW_SECONDS + 120).toList();
+                .filter(e -> e.second() > WINDOW_SECONDS + 120)
+                .toList();
         assertThat(afterFirstWindow).allMatch(e -> e.assessment().suspected());
         for (Evaluation e : afterFirstWindow) {
             LeakAssessment a = e.assessment();
             assertThat(a.growthBytesPerSecond()).isCloseTo(leakBytesPerSecond, within(0.10 * leakBytesPerSecond));
-            double truth = (HeapSimulation.MAX_BYTES - (100 * MB + leakBytesPerSecond * e.second()))
-                    / leakBytesPerSecond;
+            double truth =
+                    (HeapSimulation.MAX_BYTES - (100 * MB + leakBytesPerSecond * e.second())) / leakBytesPerSecond;
             assertThat(a.secondsToExhaustion()).isCloseTo(truth, within(0.25 * truth));
             assertThat(a.pValue()).isLessThan(0.01);
             assertThat(a.floorsUsed()).isEqualTo(15);
@@ -65,8 +66,7 @@ class LeakAnalyzerScenarioTest {
         assertThat(evaluations.stream().filter(e -> e.second() >= plateauAt + WINDOW_SECONDS))
                 .noneMatch(e -> e.assessment().suspected());
         // the recent-trend rule clears it earlier: once the plateau fills the recent two thirds of the window
-        assertThat(evaluations.stream()
-                .filter(e -> e.second() >= plateauAt + 2 * WINDOW_SECONDS / 3 + 120))
+        assertThat(evaluations.stream().filter(e -> e.second() >= plateauAt + 2 * WINDOW_SECONDS / 3 + 120))
                 .noneMatch(e -> e.assessment().suspected());
     }
 
@@ -83,7 +83,8 @@ class LeakAnalyzerScenarioTest {
 
         // once the plateau fills the last R floors (all closed), the verdict clears for good
         List<Evaluation> afterPlateau = evaluations.stream()
-                .filter(e -> e.second() >= plateauAt + r * subWindow).toList();
+                .filter(e -> e.second() >= plateauAt + r * subWindow)
+                .toList();
         assertThat(afterPlateau).noneMatch(e -> e.assessment().suspected());
         assertThat(afterPlateau.get(0).assessment().reason()).contains("growth stopped");
     }
@@ -110,8 +111,13 @@ class LeakAnalyzerScenarioTest {
         assertThat(first).as("never suspected").isNotNegative();
         assertThat(evaluations.get(first).second()).isLessThanOrEqualTo(WINDOW_SECONDS + 120);
         List<Evaluation> after = evaluations.subList(first, evaluations.size());
-        assertThat(after).as("suspicion flickered: %s", after.stream().filter(e -> !e.assessment().suspected())
-                .map(e -> e.second() + " s: " + e.assessment().reason()).toList())
+        assertThat(after)
+                .as(
+                        "suspicion flickered: %s",
+                        after.stream()
+                                .filter(e -> !e.assessment().suspected())
+                                .map(e -> e.second() + " s: " + e.assessment().reason())
+                                .toList())
                 .allMatch(e -> e.assessment().suspected());
     }
 
@@ -126,8 +132,9 @@ class LeakAnalyzerScenarioTest {
         sim.noiseBytes = 256 * 1024;
         sim.sawtoothStepBytes = 2 * MB;
         sim.baseline = t -> {
-            double ramp = t < subWindow ? 0 : 20.0 * MB * Math.min(t - subWindow, rampEnd - subWindow)
-                    / (rampEnd - subWindow);
+            double ramp = t < subWindow
+                    ? 0
+                    : 20.0 * MB * Math.min(t - subWindow, rampEnd - subWindow) / (rampEnd - subWindow);
             return 20 * MB + ramp + 0.0002 * HeapSimulation.MAX_BYTES * t / subWindow;
         };
 
@@ -152,7 +159,8 @@ class LeakAnalyzerScenarioTest {
         assertThat(evaluations.stream().filter(e -> e.second() > stepAt + 2 * WINDOW_SECONDS / 3 + 120))
                 .noneMatch(e -> e.assessment().suspected());
         // documented: a one-off step may be flagged for a few minutes, never for long
-        assertThat(evaluations.stream().filter(e -> e.assessment().suspected()).count()).isLessThanOrEqualTo(3);
+        assertThat(evaluations.stream().filter(e -> e.assessment().suspected()).count())
+                .isLessThanOrEqualTo(3);
     }
 
     @Test
@@ -165,7 +173,8 @@ class LeakAnalyzerScenarioTest {
             List<Evaluation> evaluations = sim.run(2 * 3600);
 
             long s = seed;
-            assertThat(evaluations).as("seed %d", s).noneMatch(e -> e.assessment().suspected());
+            assertThat(evaluations).as("seed %d", s).noneMatch(e -> e.assessment()
+                    .suspected());
         }
     }
 
@@ -181,7 +190,8 @@ class LeakAnalyzerScenarioTest {
             List<Evaluation> evaluations = sim.run(2 * 3600);
 
             long s = seed;
-            assertThat(evaluations).as("seed %d", s).noneMatch(e -> e.assessment().suspected());
+            assertThat(evaluations).as("seed %d", s).noneMatch(e -> e.assessment()
+                    .suspected());
         }
     }
 
@@ -208,6 +218,7 @@ class LeakAnalyzerScenarioTest {
         List<Evaluation> evaluations = sim.run(5 * 120);
 
         assertThat(evaluations).noneMatch(e -> e.assessment().suspected());
-        assertThat(evaluations.get(evaluations.size() - 1).assessment().reason()).contains("only 5 of the 6");
+        assertThat(evaluations.get(evaluations.size() - 1).assessment().reason())
+                .contains("only 5 of the 6");
     }
 }

@@ -27,26 +27,39 @@ class LeakDetectionSettingsTest {
 
     @Test
     void invalidValueIsReportedWithItsNameAndRange() {
-        assertThatIllegalArgumentException().isThrownBy(() -> LeakDetectionSettings.builder().alpha(0.7).build())
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> LeakDetectionSettings.builder().alpha(0.7).build())
                 .withMessage("leak detection setting 'alpha' must be in (0.0, 0.5], was 0.7");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> LeakDetectionSettings.builder().subWindows(10).minFloors(11).build())
+                .isThrownBy(() -> LeakDetectionSettings.builder()
+                        .subWindows(10)
+                        .minFloors(11)
+                        .build())
                 .withMessageContaining("'minFloors' must be in [3, 10]");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> LeakDetectionSettings.builder().minGrowthFraction(-0.1).build())
+                .isThrownBy(() ->
+                        LeakDetectionSettings.builder().minGrowthFraction(-0.1).build())
                 .withMessageContaining("'minGrowthFraction'");
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> LeakDetectionSettings.builder().window(Duration.ofSeconds(5)).build())
+                .isThrownBy(() -> LeakDetectionSettings.builder()
+                        .window(Duration.ofSeconds(5))
+                        .build())
                 .withMessageContaining("'window'");
     }
 
     @Test
     void evaluationIntervalFollowsTheSubWindowUnlessSet() {
-        LeakDetectionSettings s = LeakDetectionSettings.builder().window(Duration.ofMinutes(60)).subWindows(12).build();
+        LeakDetectionSettings s = LeakDetectionSettings.builder()
+                .window(Duration.ofMinutes(60))
+                .subWindows(12)
+                .build();
         assertThat(s.evaluationInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.toBuilder().window(Duration.ofMinutes(24)).build().evaluationInterval())
                 .isEqualTo(Duration.ofMinutes(2));
-        assertThat(s.toBuilder().evaluationInterval(Duration.ofSeconds(30)).build().evaluationInterval())
+        assertThat(s.toBuilder()
+                        .evaluationInterval(Duration.ofSeconds(30))
+                        .build()
+                        .evaluationInterval())
                 .isEqualTo(Duration.ofSeconds(30));
     }
 }

@@ -24,16 +24,22 @@ class LeakDetectorTest {
         try (LeakDetector detector = sim.detector) {
             detector.bindTo(registry);
             List<Evaluation> evaluations = sim.run(3600);
-            assertThat(evaluations.get(evaluations.size() - 1).assessment().attribution().attributable()).isTrue();
+            assertThat(evaluations
+                            .get(evaluations.size() - 1)
+                            .assessment()
+                            .attribution()
+                            .attributable())
+                    .isTrue();
 
             String scrape = registry.scrape();
 
             assertThat(scrape).contains("heapwatch_leak_suspected{container=\"shop\"} 1");
             assertThat(scrape).contains("heapwatch_live_heap_growth_bytes_per_second{container=\"shop\"}");
             assertThat(scrape).contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"shop\"}");
-            assertThat(scrape).containsPattern(
-                    "heapwatch_leak_route_retained_bytes_per_request\\{container=\"shop\",method=\"POST\","
-                            + "uri=\"/cart\"} 1\\d{3}\\.");
+            assertThat(scrape)
+                    .containsPattern(
+                            "heapwatch_leak_route_retained_bytes_per_request\\{container=\"shop\",method=\"POST\","
+                                    + "uri=\"/cart\"} 1\\d{3}\\.");
         }
     }
 
@@ -45,7 +51,8 @@ class LeakDetectorTest {
 
         sim.run(3600);
 
-        assertThat(registry.scrape()).contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"shop\"} +Inf")
+        assertThat(registry.scrape())
+                .contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"shop\"} +Inf")
                 .contains("heapwatch_leak_suspected{container=\"shop\"} 0");
         sim.detector.close();
     }
@@ -56,7 +63,10 @@ class LeakDetectorTest {
         HeapSimulation sim = leakingCart();
         sim.detector.bindTo(registry);
         sim.run(3600);
-        assertThat(registry.find(LeakDetector.ROUTE_RETAINED).tag("uri", "/cart").gauge()).isNotNull();
+        assertThat(registry.find(LeakDetector.ROUTE_RETAINED)
+                        .tag("uri", "/cart")
+                        .gauge())
+                .isNotNull();
 
         // the leak is fixed: the floor stays where it is
         double level = sim.baseline.applyAsDouble(sim.seconds());
@@ -118,7 +128,8 @@ class LeakDetectorTest {
     void memoryStaysBoundedAfterAMillionSamplesAndThousandsOfRoutes() {
         MutableClock clock = new MutableClock(HeapSimulation.START_MILLIS);
         CumulativeTraffic traffic = new CumulativeTraffic();
-        LeakDetectionSettings settings = settings().toBuilder().maxTrackedRoutes(50).build();
+        LeakDetectionSettings settings =
+                settings().toBuilder().maxTrackedRoutes(50).build();
         LeakDetector detector = LeakDetector.manual(settings, CONTAINER, traffic, clock);
         Random random = new Random(1);
         int capacity = detector.window().capacity();

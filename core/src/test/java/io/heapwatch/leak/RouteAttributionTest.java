@@ -61,10 +61,13 @@ class RouteAttributionTest {
             LeakAssessment last = evaluations.get(evaluations.size() - 1).assessment();
             assertThat(last.suspected()).isTrue();
             Attribution attribution = last.attribution();
-            assertThat(attribution.attributable()).as("seed %d: %s", seed, attribution.reason()).isTrue();
+            assertThat(attribution.attributable())
+                    .as("seed %d: %s", seed, attribution.reason())
+                    .isTrue();
             RouteSuspect top = attribution.suspects().get(0);
-            assertThat(top.route()).as("seed %d: %s", seed, attribution.suspects()).isEqualTo(
-                    new RouteKey("/cart", "POST"));
+            assertThat(top.route())
+                    .as("seed %d: %s", seed, attribution.suspects())
+                    .isEqualTo(new RouteKey("/cart", "POST"));
             assertThat(top.retainedBytesPerRequest()).isCloseTo(1024.0, within(0.2 * 1024));
             assertThat(attribution.reason()).contains("2.5 sub-windows earlier");
         }
@@ -109,10 +112,10 @@ class RouteAttributionTest {
     void fewIncrementsAreRefused() {
         LeakDetectionSettings settings = LeakDetectionSettings.defaults();
         long sub = settings.subWindow().toMillis();
-        List<Floor> floors = List.of(new Floor(0, 0, 1, 10, 1), new Floor(1, sub, 2, 10, 1),
-                new Floor(2, 2 * sub, 3, 10, 1));
-        TrafficCounts traffic = TrafficCounts.of(0, sub, List.of(new RouteKey("/a", "GET")),
-                new double[][] {{1, 2, 3}});
+        List<Floor> floors =
+                List.of(new Floor(0, 0, 1, 10, 1), new Floor(1, sub, 2, 10, 1), new Floor(2, 2 * sub, 3, 10, 1));
+        TrafficCounts traffic =
+                TrafficCounts.of(0, sub, List.of(new RouteKey("/a", "GET")), new double[][] {{1, 2, 3}});
 
         Attribution attribution = new RouteAttributor(settings).attribute(floors, traffic);
 

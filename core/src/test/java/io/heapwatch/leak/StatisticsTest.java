@@ -13,7 +13,8 @@ class StatisticsTest {
         assertThat(StandardNormal.cdf(1.959963985)).isCloseTo(0.975, within(1e-7));
         assertThat(StandardNormal.cdf(-2.326347874)).isCloseTo(0.01, within(1e-8));
         assertThat(StandardNormal.upperTail(3.090232306)).isCloseTo(0.001, within(1e-9));
-        assertThat(StandardNormal.upperTail(-1.0) + StandardNormal.upperTail(1.0)).isCloseTo(1.0, within(1e-7));
+        assertThat(StandardNormal.upperTail(-1.0) + StandardNormal.upperTail(1.0))
+                .isCloseTo(1.0, within(1e-7));
     }
 
     @Test

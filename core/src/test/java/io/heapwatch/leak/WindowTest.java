@@ -83,8 +83,8 @@ class WindowTest {
         TrafficCounts counts = window.counts(SUB);
 
         assertThat(window.trackedRoutes()).isEqualTo(3);
-        assertThat(counts.routes()).containsExactly(new RouteKey("/r0", "GET"), new RouteKey("/r1", "GET"),
-                RouteKey.OTHER);
+        assertThat(counts.routes())
+                .containsExactly(new RouteKey("/r0", "GET"), new RouteKey("/r1", "GET"), RouteKey.OTHER);
         assertThat(counts.count(2, 0)).isCloseTo(30, within(1e-9));
     }
 }

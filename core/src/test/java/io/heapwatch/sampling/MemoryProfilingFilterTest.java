@@ -18,7 +18,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 class MemoryProfilingFilterTest {
@@ -71,9 +70,12 @@ class MemoryProfilingFilterTest {
 
         verify(chain).doFilter(any(), any());
         assertThat(count("heapwatch.requests.sampled", "/api/items/{id}")).isEqualTo(1);
-        assertThat(summary("heapwatch.request.allocated", "/api/items/{id}").totalAmount()).isEqualTo(50_000);
-        assertThat(summary("heapwatch.request.heap.delta", "/api/items/{id}").totalAmount()).isEqualTo(MB);
-        assertThat(registry.get("heapwatch.requests.sampled").counter().getId().getTag("container")).isEqualTo("test");
+        assertThat(summary("heapwatch.request.allocated", "/api/items/{id}").totalAmount())
+                .isEqualTo(50_000);
+        assertThat(summary("heapwatch.request.heap.delta", "/api/items/{id}").totalAmount())
+                .isEqualTo(MB);
+        assertThat(registry.get("heapwatch.requests.sampled").counter().getId().getTag("container"))
+                .isEqualTo("test");
     }
 
     @Test
@@ -88,7 +90,8 @@ class MemoryProfilingFilterTest {
         source.request(0, 9 * MB, 100 * MB, 109 * MB, 1, 1);
         filter().doFilter(request("/api/items/{id}", "GET"), ok(), chain);
         assertThat(count("heapwatch.request.growth.events", "/api/items/{id}")).isZero();
-        assertThat(summary("heapwatch.request.heap.delta", "/api/items/{id}").count()).isEqualTo(1);
+        assertThat(summary("heapwatch.request.heap.delta", "/api/items/{id}").count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -102,7 +105,8 @@ class MemoryProfilingFilterTest {
     void sampleSpanningAGcIsDiscardedButItsAllocationIsKept() throws Exception {
         source.request(0, 40 * MB, 100 * MB, 150 * MB, 3, 4);
         filter().doFilter(request("/x", "GET"), ok(), chain);
-        assertThat(global("heapwatch.request.samples.discarded", "reason", "gc")).isEqualTo(1);
+        assertThat(global("heapwatch.request.samples.discarded", "reason", "gc"))
+                .isEqualTo(1);
         assertThat(summary("heapwatch.request.heap.delta", "/x").count()).isZero();
         assertThat(count("heapwatch.request.growth.events", "/x")).isZero();
         assertThat(summary("heapwatch.request.allocated", "/x").totalAmount()).isEqualTo(40 * MB);
@@ -112,7 +116,8 @@ class MemoryProfilingFilterTest {
     void fallingHeapIsTreatedAsAGcWhoseNotificationHasNotArrived() throws Exception {
         source.request(0, 1_000, 300 * MB, 20 * MB, 3, 3);
         filter().doFilter(request("/x", "GET"), ok(), chain);
-        assertThat(global("heapwatch.request.samples.discarded", "reason", "gc")).isEqualTo(1);
+        assertThat(global("heapwatch.request.samples.discarded", "reason", "gc"))
+                .isEqualTo(1);
         assertThat(summary("heapwatch.request.heap.delta", "/x").count()).isZero();
     }
 
@@ -120,10 +125,14 @@ class MemoryProfilingFilterTest {
     void virtualThreadAllocationUnavailableIsSkippedAndHeapStillRecorded() throws Exception {
         source.request(-1, -1, 100 * MB, 112 * MB, 1, 1);
         filter().doFilter(request("/x", "GET"), ok(), chain);
-        assertThat(registry.get("heapwatch.request.allocation.unavailable").counter().count()).isEqualTo(1);
+        assertThat(registry.get("heapwatch.request.allocation.unavailable")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(summary("heapwatch.request.allocated", "/x").count()).isZero();
         assertThat(count("heapwatch.request.growth.events", "/x")).isEqualTo(1);
-        assertThat(global("heapwatch.measurement.faults", "signal", "allocation")).isZero();
+        assertThat(global("heapwatch.measurement.faults", "signal", "allocation"))
+                .isZero();
     }
 
     @Test
@@ -136,7 +145,8 @@ class MemoryProfilingFilterTest {
             f.doFilter(request("/x", "GET"), ok(), chain);
         }
         verify(chain, times(3)).doFilter(any(), any());
-        assertThat(global("heapwatch.measurement.faults", "signal", "allocation")).isEqualTo(6);
+        assertThat(global("heapwatch.measurement.faults", "signal", "allocation"))
+                .isEqualTo(6);
         assertThat(global("heapwatch.measurement.faults", "signal", "heap")).isEqualTo(6);
         assertThat(global("heapwatch.measurement.faults", "signal", "gc")).isEqualTo(6);
         assertThat(count("heapwatch.requests.sampled", "/x")).isEqualTo(3);
@@ -146,7 +156,8 @@ class MemoryProfilingFilterTest {
     void impossibleValuesAreFaultsNotSamples() throws Exception {
         source.request(5_000, 1_000, -7, 10, 0, 0);
         filter().doFilter(request("/x", "GET"), ok(), chain);
-        assertThat(global("heapwatch.measurement.faults", "signal", "allocation")).isEqualTo(1);
+        assertThat(global("heapwatch.measurement.faults", "signal", "allocation"))
+                .isEqualTo(1);
         assertThat(global("heapwatch.measurement.faults", "signal", "heap")).isEqualTo(1);
         assertThat(summary("heapwatch.request.allocated", "/x").count()).isZero();
         assertThat(summary("heapwatch.request.heap.delta", "/x").count()).isZero();
@@ -166,9 +177,11 @@ class MemoryProfilingFilterTest {
         ServletException failure = new ServletException("handler failed");
         doThrow(failure).when(chain).doFilter(any(), any());
         source.request(0, 2_000, 10 * MB, 10 * MB, 0, 0);
-        assertThatThrownBy(() -> filter().doFilter(request("/fail", "GET"), ok(), chain)).isSameAs(failure);
+        assertThatThrownBy(() -> filter().doFilter(request("/fail", "GET"), ok(), chain))
+                .isSameAs(failure);
         assertThat(count("heapwatch.requests.sampled", "/fail")).isEqualTo(1);
-        assertThat(summary("heapwatch.request.allocated", "/fail").totalAmount()).isEqualTo(2_000);
+        assertThat(summary("heapwatch.request.allocated", "/fail").totalAmount())
+                .isEqualTo(2_000);
     }
 
     @Test
@@ -234,7 +247,11 @@ class MemoryProfilingFilterTest {
         for (String m : new String[] {"PROPFIND", "X-CUSTOM-1", "X-CUSTOM-2", "GET"}) {
             f.doFilter(request("/x", m), ok(), chain);
         }
-        assertThat(registry.get("heapwatch.requests.sampled").tag("method", "OTHER").counter().count()).isEqualTo(3);
+        assertThat(registry.get("heapwatch.requests.sampled")
+                        .tag("method", "OTHER")
+                        .counter()
+                        .count())
+                .isEqualTo(3);
         assertThat(registry.find("heapwatch.requests.sampled").counters()).hasSize(2);
     }
 
@@ -253,7 +270,12 @@ class MemoryProfilingFilterTest {
         f.doFilter(request("/a", "GET"), ok(), chain);
         f.doFilter(request("/b", "POST"), ok(), chain);
         StringBuilder seen = new StringBuilder();
-        f.visit((uri, method, n) -> seen.append(uri).append(' ').append(method).append('=').append((long) n).append(';'));
+        f.visit((uri, method, n) -> seen.append(uri)
+                .append(' ')
+                .append(method)
+                .append('=')
+                .append((long) n)
+                .append(';'));
         assertThat(seen.toString()).contains("/a GET=2;").contains("/b POST=1;");
     }
 }

@@ -53,15 +53,20 @@ class RouteResolverTest {
 
     @Test
     void notFoundAndRedirectsGetFixedValues() {
-        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(404))).isEqualTo("NOT_FOUND");
-        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(302))).isEqualTo("REDIRECTION");
+        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(404)))
+                .isEqualTo("NOT_FOUND");
+        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/*"), status(302)))
+                .isEqualTo("REDIRECTION");
     }
 
     @Test
     void servletMappingPatternIsUsedWithoutSpring() {
-        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/items/*"), status(200))).isEqualTo("/api/items/*");
-        assertThat(resolver.resolve(mapped(MappingMatch.EXACT, "/api/leak"), status(201))).isEqualTo("/api/leak");
-        assertThat(resolver.resolve(mapped(MappingMatch.EXTENSION, "*.jsp"), status(200))).isEqualTo("*.jsp");
+        assertThat(resolver.resolve(mapped(MappingMatch.PATH, "/api/items/*"), status(200)))
+                .isEqualTo("/api/items/*");
+        assertThat(resolver.resolve(mapped(MappingMatch.EXACT, "/api/leak"), status(201)))
+                .isEqualTo("/api/leak");
+        assertThat(resolver.resolve(mapped(MappingMatch.EXTENSION, "*.jsp"), status(200)))
+                .isEqualTo("*.jsp");
     }
 
     @Test
@@ -69,11 +74,13 @@ class RouteResolverTest {
         HttpServletRequest req = mapped(MappingMatch.DEFAULT, "/");
         when(req.getRequestURI()).thenReturn("/some/raw/path/12345");
         assertThat(resolver.resolve(req, status(200))).isEqualTo("UNKNOWN");
-        assertThat(resolver.resolve(mock(HttpServletRequest.class), status(200))).isEqualTo("UNKNOWN");
+        assertThat(resolver.resolve(mock(HttpServletRequest.class), status(200)))
+                .isEqualTo("UNKNOWN");
     }
 
     @Test
     void contextRootIsRoot() {
-        assertThat(resolver.resolve(mapped(MappingMatch.CONTEXT_ROOT, ""), status(200))).isEqualTo("root");
+        assertThat(resolver.resolve(mapped(MappingMatch.CONTEXT_ROOT, ""), status(200)))
+                .isEqualTo("root");
     }
 }

@@ -14,7 +14,8 @@ final class ScriptedSource implements MeasurementSource {
     RuntimeException failGc;
 
     /** Scripts one request: allocation, heap and GC count before and after. */
-    ScriptedSource request(long allocBefore, long allocAfter, long heapBefore, long heapAfter, long gcBefore, long gcAfter) {
+    ScriptedSource request(
+            long allocBefore, long allocAfter, long heapBefore, long heapAfter, long gcBefore, long gcAfter) {
         allocated.add(allocBefore);
         allocated.add(allocAfter);
         heap.add(heapBefore);

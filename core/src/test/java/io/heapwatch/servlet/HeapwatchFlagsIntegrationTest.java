@@ -11,7 +11,8 @@ class HeapwatchFlagsIntegrationTest {
 
     @Test
     void noCredentialsConfiguredAnswers500ToEveryone() throws Exception {
-        try (TestServer s = TestServer.start(HeapwatchConfig.builder().containerName("it").build())) {
+        try (TestServer s =
+                TestServer.start(HeapwatchConfig.builder().containerName("it").build())) {
             HttpResponse<String> anonymous = s.get("/metrics");
             HttpResponse<String> guessing = s.get("/metrics", "Authorization", TestServer.basic("admin:admin"));
             assertThat(anonymous.statusCode()).isEqualTo(500);
@@ -23,9 +24,12 @@ class HeapwatchFlagsIntegrationTest {
 
     @Test
     void profilingDisabledStillRequiresAuthentication() throws Exception {
-        try (TestServer s = TestServer.start(TestServer.config().profilingEnabled(false).build())) {
+        try (TestServer s =
+                TestServer.start(TestServer.config().profilingEnabled(false).build())) {
             assertThat(s.get("/metrics").statusCode()).isEqualTo(401);
-            assertThat(s.get("/metrics", "Authorization", TestServer.basic("prom:nope")).statusCode()).isEqualTo(401);
+            assertThat(s.get("/metrics", "Authorization", TestServer.basic("prom:nope"))
+                            .statusCode())
+                    .isEqualTo(401);
             HttpResponse<String> ok = s.scrape();
             assertThat(ok.statusCode()).isEqualTo(200);
             s.get("/api/items/1");
@@ -36,15 +40,18 @@ class HeapwatchFlagsIntegrationTest {
 
     @Test
     void profilingDisabledWithoutCredentialsIsStill500NotOpen() throws Exception {
-        try (TestServer s = TestServer.start(
-                HeapwatchConfig.builder().containerName("it").profilingEnabled(false).build())) {
+        try (TestServer s = TestServer.start(HeapwatchConfig.builder()
+                .containerName("it")
+                .profilingEnabled(false)
+                .build())) {
             assertThat(s.get("/metrics").statusCode()).isEqualTo(500);
         }
     }
 
     @Test
     void prometheusDisabledRemovesTheEndpoint() throws Exception {
-        try (TestServer s = TestServer.start(TestServer.config().prometheusEnabled(false).build())) {
+        try (TestServer s =
+                TestServer.start(TestServer.config().prometheusEnabled(false).build())) {
             assertThat(s.scrape().statusCode()).isEqualTo(404);
             assertThat(s.get("/api/items/1").statusCode()).isEqualTo(200);
         }

@@ -35,7 +35,8 @@ class HeapwatchJettyIntegrationTest {
     }
 
     private static double value(String body, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
@@ -50,7 +51,11 @@ class HeapwatchJettyIntegrationTest {
     @Test
     void wrongAndMalformedCredentialsGetTheSame401() throws Exception {
         for (String header : new String[] {
-            basic("prom:wrong"), basic("other:" + TestServer.PASSWORD), "Basic !!!", "Bearer token", "Basic " + "A".repeat(3000)
+            basic("prom:wrong"),
+            basic("other:" + TestServer.PASSWORD),
+            "Basic !!!",
+            "Bearer token",
+            "Basic " + "A".repeat(3000)
         }) {
             HttpResponse<String> r = server.get("/metrics", "Authorization", header);
             assertThat(r.statusCode()).as(header).isEqualTo(401);
@@ -63,9 +68,11 @@ class HeapwatchJettyIntegrationTest {
     void rightCredentialsGet200WithPrometheusText() throws Exception {
         HttpResponse<String> r = server.scrape();
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/plain"));
         assertThat(r.body()).contains("heapwatch_heap_used_bytes{container=\"it\"}");
-        assertThat(r.body()).contains("heapwatch_metrics_auth_failures_total{container=\"it\",reason=\"bad_credentials\"}");
+        assertThat(r.body())
+                .contains("heapwatch_metrics_auth_failures_total{container=\"it\",reason=\"bad_credentials\"}");
         assertThat(r.body()).contains("heapwatch_leak_suspected{container=\"it\"} 0.0");
         assertThat(r.body()).contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"it\"}");
     }
@@ -74,8 +81,10 @@ class HeapwatchJettyIntegrationTest {
     void openMetricsIsServedWhenAsked() throws Exception {
         HttpResponse<String> r = server.get(
                 "/metrics",
-                "Authorization", basic(TestServer.USER + ":" + TestServer.PASSWORD),
-                "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+                "Authorization",
+                basic(TestServer.USER + ":" + TestServer.PASSWORD),
+                "Accept",
+                "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
         assertThat(r.body()).endsWith("# EOF\n");
@@ -85,9 +94,15 @@ class HeapwatchJettyIntegrationTest {
     void postToMetricsWithRightCredentialsIs405AndWithoutIs401() throws Exception {
         var post = java.net.http.HttpRequest.newBuilder(server.uri("/metrics"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
-        assertThat(server.client.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(server.client
+                        .send(post.build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(401);
         post.header("Authorization", basic(TestServer.USER + ":" + TestServer.PASSWORD));
-        assertThat(server.client.send(post.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+        assertThat(server.client
+                        .send(post.build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(405);
     }
 
     @Test
@@ -153,7 +168,9 @@ class HeapwatchJettyIntegrationTest {
         String body = server.scrape().body();
         File promtool = findPromtool();
         if (promtool == null) {
-            assertThat(System.getenv("CI")).as("promtool must be installed in CI (.ci/run installs Debian's prometheus)").isNull();
+            assertThat(System.getenv("CI"))
+                    .as("promtool must be installed in CI (.ci/run installs Debian's prometheus)")
+                    .isNull();
             System.err.println("SKIPPED promtool check: promtool is not on PATH (install Debian's prometheus package)");
             return;
         }

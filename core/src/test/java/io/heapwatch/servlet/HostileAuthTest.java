@@ -44,8 +44,20 @@ class HostileAuthTest {
     static final String NOT_CONFIGURED_BODY = "metrics authentication is not configured\n";
 
     static final List<String> PATHS = List.of(
-            "/metrics", "/metrics/", "/metrics;x", "//metrics", "/METRICS", "/metrics?x", "/metrics%2F",
-            "/%6Detrics", "/./metrics", "/api/../metrics", "/metrics%00", "/metrics/..", "/metrics;x=y?z", "/Metrics");
+            "/metrics",
+            "/metrics/",
+            "/metrics;x",
+            "//metrics",
+            "/METRICS",
+            "/metrics?x",
+            "/metrics%2F",
+            "/%6Detrics",
+            "/./metrics",
+            "/api/../metrics",
+            "/metrics%00",
+            "/metrics/..",
+            "/metrics;x=y?z",
+            "/Metrics");
 
     /** How a case is expected to be classified by the endpoint, when it reaches it. */
     enum Expect {
@@ -128,7 +140,8 @@ class HostileAuthTest {
         if (colon < 0) {
             return Expect.MALFORMED;
         }
-        return text.substring(0, colon).equals(USER) && text.substring(colon + 1).equals(PASSWORD)
+        return text.substring(0, colon).equals(USER)
+                        && text.substring(colon + 1).equals(PASSWORD)
                 ? Expect.AUTHENTICATED
                 : Expect.BAD_CREDENTIALS;
     }
@@ -137,17 +150,25 @@ class HostileAuthTest {
         Map<String, Case> cases = new LinkedHashMap<>();
         String right = USER + ":" + PASSWORD;
         String token = b64(right);
-        java.util.function.BiConsumer<String, String> value = (name, v) ->
-                cases.putIfAbsent("value:" + v, new Case(name, "GET", List.of(auth(v)), oracle(v)));
+        java.util.function.BiConsumer<String, String> value =
+                (name, v) -> cases.putIfAbsent("value:" + v, new Case(name, "GET", List.of(auth(v)), oracle(v)));
         java.util.function.BiConsumer<String, String> creds = (name, c) -> value.accept(name, "Basic " + b64(c));
 
         // Missing and empty.
         cases.put("missing", new Case("missing", "GET", List.of(), Expect.MISSING));
         cases.put("empty", new Case("empty value", "GET", List.of("Authorization:".getBytes(UTF_8)), Expect.MALFORMED));
-        cases.put("blank", new Case("blank value", "GET", List.of("Authorization:    ".getBytes(UTF_8)), Expect.MALFORMED));
-        cases.put("other-header", new Case("credentials in another header", "GET",
-                List.of(("X-Authorization: Basic " + token).getBytes(UTF_8), ("Proxy-Authorization: Basic " + token).getBytes(UTF_8)),
-                Expect.MISSING));
+        cases.put(
+                "blank",
+                new Case("blank value", "GET", List.of("Authorization:    ".getBytes(UTF_8)), Expect.MALFORMED));
+        cases.put(
+                "other-header",
+                new Case(
+                        "credentials in another header",
+                        "GET",
+                        List.of(
+                                ("X-Authorization: Basic " + token).getBytes(UTF_8),
+                                ("Proxy-Authorization: Basic " + token).getBytes(UTF_8)),
+                        Expect.MISSING));
 
         // The right credentials, for reference: the only family allowed a 200.
         value.accept("right", "Basic " + token);
@@ -160,8 +181,23 @@ class HostileAuthTest {
         value.accept("no padding", "Basic " + token.replace("=", ""));
 
         // Other schemes and mangled schemes, carrying the right token.
-        for (String scheme : List.of("Bearer", "Digest", "Negotiate", "NTLM", "Token", "Basically", "Basi", "XBasic",
-                "Basic:", "Basic=", "B", "Bas ic", "Basic,", "\"Basic\"", "Basic-", "Bаsic" /* Cyrillic a */)) {
+        for (String scheme : List.of(
+                "Bearer",
+                "Digest",
+                "Negotiate",
+                "NTLM",
+                "Token",
+                "Basically",
+                "Basi",
+                "XBasic",
+                "Basic:",
+                "Basic=",
+                "B",
+                "Bas ic",
+                "Basic,",
+                "\"Basic\"",
+                "Basic-",
+                "Bаsic" /* Cyrillic a */)) {
             value.accept("scheme " + scheme, scheme + " " + token);
         }
         value.accept("token only", token);
@@ -176,9 +212,23 @@ class HostileAuthTest {
         value.accept("Bearer then Basic", "Bearer x, Basic " + token);
 
         // Bad base64.
-        for (String bad : List.of("!!!", "====", "a", "ab=", "A===", "*", token + "=", token + "==", token + "x",
-                "=" + token, token.replace('c', '-'), token + "%3D", token.toLowerCase(Locale.ROOT),
-                token.toUpperCase(Locale.ROOT), new StringBuilder(token).reverse().toString(), "%" + token)) {
+        for (String bad : List.of(
+                "!!!",
+                "====",
+                "a",
+                "ab=",
+                "A===",
+                "*",
+                token + "=",
+                token + "==",
+                token + "x",
+                "=" + token,
+                token.replace('c', '-'),
+                token + "%3D",
+                token.toLowerCase(Locale.ROOT),
+                token.toUpperCase(Locale.ROOT),
+                new StringBuilder(token).reverse().toString(),
+                "%" + token)) {
             value.accept("bad base64 " + bad, "Basic " + bad);
         }
         value.accept("url-safe base64", "Basic " + Base64.getUrlEncoder().encodeToString(right.getBytes(UTF_8)));
@@ -202,14 +252,39 @@ class HostileAuthTest {
         creds.accept("user with colon", USER + ":x:" + PASSWORD);
 
         // Right password with the wrong user, right user with the wrong password.
-        for (String u : List.of("Scraper", "SCRAPER", "scraper ", " scraper", "scrape", "scraperx", "xscraper", "admin",
-                "root", "prom", "scr%61per", "scraper\u200b", "ｓｃｒａｐｅｒ", "scraper%00")) {
+        for (String u : List.of(
+                "Scraper",
+                "SCRAPER",
+                "scraper ",
+                " scraper",
+                "scrape",
+                "scraperx",
+                "xscraper",
+                "admin",
+                "root",
+                "prom",
+                "scr%61per",
+                "scraper\u200b",
+                "ｓｃｒａｐｅｒ",
+                "scraper%00")) {
             creds.accept("wrong user " + u, u + ":" + PASSWORD);
         }
-        for (String p : List.of(PASSWORD.toUpperCase(Locale.ROOT), "passwörd-hw-9Qx", "pässwörd-hw-9QX",
-                PASSWORD + " ", " " + PASSWORD, Normalizer.normalize(PASSWORD, Normalizer.Form.NFD),
-                URLEncoder.encode(PASSWORD, UTF_8), "admin", "password", "' OR '1'='1", "*", ".*", "%",
-                PASSWORD.replace("ä", "&auml;"), PASSWORD + PASSWORD)) {
+        for (String p : List.of(
+                PASSWORD.toUpperCase(Locale.ROOT),
+                "passwörd-hw-9Qx",
+                "pässwörd-hw-9QX",
+                PASSWORD + " ",
+                " " + PASSWORD,
+                Normalizer.normalize(PASSWORD, Normalizer.Form.NFD),
+                URLEncoder.encode(PASSWORD, UTF_8),
+                "admin",
+                "password",
+                "' OR '1'='1",
+                "*",
+                ".*",
+                "%",
+                PASSWORD.replace("ä", "&auml;"),
+                PASSWORD + PASSWORD)) {
             creds.accept("wrong password " + p, USER + ":" + p);
         }
         // Prefixes and suffixes of the right password, of user:password and of the token.
@@ -236,7 +311,8 @@ class HostileAuthTest {
         value.accept("url-encoded space", "Basic%20" + token);
         value.accept("plus for space", "Basic+" + token);
         creds.accept("url-encoded colon", USER + "%3A" + PASSWORD);
-        creds.accept("url-encoded credentials", URLEncoder.encode(USER, UTF_8) + ":" + URLEncoder.encode(PASSWORD, UTF_8));
+        creds.accept(
+                "url-encoded credentials", URLEncoder.encode(USER, UTF_8) + ":" + URLEncoder.encode(PASSWORD, UTF_8));
         creds.accept("percent-encoded user", "%73craper:" + PASSWORD);
         creds.accept("fullwidth colon", USER + "：" + PASSWORD);
         creds.accept("NUL after password", right + "\u0000");
@@ -244,18 +320,35 @@ class HostileAuthTest {
         creds.accept("newline after password", right + "\n");
         creds.accept("CR LF injection", right + "\r\nX: y");
         creds.accept("DEL in password", right + "\u007f");
-        value.accept("overlong-encoded colon", "Basic " + b64(concat(USER.getBytes(UTF_8), new byte[] {(byte) 0xC0, (byte) 0xBA},
-                PASSWORD.getBytes(UTF_8))));
-        value.accept("invalid UTF-8 in password", "Basic " + b64(concat((USER + ":").getBytes(UTF_8), new byte[] {(byte) 0xFF},
-                PASSWORD.getBytes(UTF_8))));
-        value.accept("lone surrogate bytes", "Basic " + b64(concat(right.getBytes(UTF_8), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})));
+        value.accept(
+                "overlong-encoded colon",
+                "Basic "
+                        + b64(concat(
+                                USER.getBytes(UTF_8),
+                                new byte[] {(byte) 0xC0, (byte) 0xBA},
+                                PASSWORD.getBytes(UTF_8))));
+        value.accept(
+                "invalid UTF-8 in password",
+                "Basic "
+                        + b64(concat(
+                                (USER + ":").getBytes(UTF_8), new byte[] {(byte) 0xFF}, PASSWORD.getBytes(UTF_8))));
+        value.accept(
+                "lone surrogate bytes",
+                "Basic " + b64(concat(right.getBytes(UTF_8), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})));
 
         // Oversized.
         value.accept("1025 chars", "Basic " + token + " ".repeat(0) + "A".repeat(1025 - 6 - token.length()));
         value.accept("credentials padded to 1100", "Basic " + b64(USER + ":" + PASSWORD + "x".repeat(800)));
         value.accept("4 KiB", "Basic " + "QUFB".repeat(1024));
-        cases.put("9k", new Case("9 KiB header", "GET", List.of(auth("Basic " + "A".repeat(9 * 1024))), Expect.NOT_200));
-        cases.put("64k", new Case("64 KiB header", "GET", List.of(auth("Basic " + token + "A".repeat(64 * 1024))), Expect.NOT_200));
+        cases.put(
+                "9k", new Case("9 KiB header", "GET", List.of(auth("Basic " + "A".repeat(9 * 1024))), Expect.NOT_200));
+        cases.put(
+                "64k",
+                new Case(
+                        "64 KiB header",
+                        "GET",
+                        List.of(auth("Basic " + token + "A".repeat(64 * 1024))),
+                        Expect.NOT_200));
         List<byte[]> many = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             many.add(auth("Basic " + token));
@@ -263,28 +356,73 @@ class HostileAuthTest {
         cases.put("200 headers", new Case("200 repeated headers", "GET", many, Expect.NOT_200));
 
         // Non-UTF-8 bytes in the header itself.
-        cases.put("raw ff", new Case("raw 0xFF in value", "GET",
-                List.of(concat("Authorization: Basic ".getBytes(UTF_8), new byte[] {(byte) 0xFF, (byte) 0xFE})), Expect.NOT_200));
-        cases.put("raw latin1 creds", new Case("raw latin-1 credentials", "GET",
-                List.of(("Authorization: Basic " + right).getBytes(ISO_8859_1)), Expect.NOT_200));
-        cases.put("raw utf8 creds", new Case("raw UTF-8 credentials", "GET",
-                List.of(("Authorization: Basic " + right).getBytes(UTF_8)), Expect.NOT_200));
-        cases.put("raw token + ff", new Case("token then 0xFF", "GET",
-                List.of(concat(("Authorization: Basic " + token).getBytes(UTF_8), new byte[] {(byte) 0xFF})), Expect.NOT_200));
-        cases.put("raw nul", new Case("NUL in header", "GET",
-                List.of(concat(("Authorization: Basic " + token).getBytes(UTF_8), new byte[] {0})), Expect.NOT_200));
-        cases.put("obs-fold", new Case("obs-fold continuation", "GET",
-                List.of("Authorization: Basic".getBytes(UTF_8), (" " + token).getBytes(UTF_8)), Expect.NOT_200));
-        cases.put("space before colon", new Case("space before colon", "GET",
-                List.of(("Authorization : Basic " + token).getBytes(UTF_8)), Expect.NOT_200));
-        cases.put("bare LF", new Case("bare LF inside", "GET",
-                List.of(("Authorization: Basic \n" + token).getBytes(UTF_8)), Expect.NOT_200));
+        cases.put(
+                "raw ff",
+                new Case(
+                        "raw 0xFF in value",
+                        "GET",
+                        List.of(concat("Authorization: Basic ".getBytes(UTF_8), new byte[] {(byte) 0xFF, (byte) 0xFE})),
+                        Expect.NOT_200));
+        cases.put(
+                "raw latin1 creds",
+                new Case(
+                        "raw latin-1 credentials",
+                        "GET",
+                        List.of(("Authorization: Basic " + right).getBytes(ISO_8859_1)),
+                        Expect.NOT_200));
+        cases.put(
+                "raw utf8 creds",
+                new Case(
+                        "raw UTF-8 credentials",
+                        "GET",
+                        List.of(("Authorization: Basic " + right).getBytes(UTF_8)),
+                        Expect.NOT_200));
+        cases.put(
+                "raw token + ff",
+                new Case(
+                        "token then 0xFF",
+                        "GET",
+                        List.of(concat(("Authorization: Basic " + token).getBytes(UTF_8), new byte[] {(byte) 0xFF})),
+                        Expect.NOT_200));
+        cases.put(
+                "raw nul",
+                new Case(
+                        "NUL in header",
+                        "GET",
+                        List.of(concat(("Authorization: Basic " + token).getBytes(UTF_8), new byte[] {0})),
+                        Expect.NOT_200));
+        cases.put(
+                "obs-fold",
+                new Case(
+                        "obs-fold continuation",
+                        "GET",
+                        List.of("Authorization: Basic".getBytes(UTF_8), (" " + token).getBytes(UTF_8)),
+                        Expect.NOT_200));
+        cases.put(
+                "space before colon",
+                new Case(
+                        "space before colon",
+                        "GET",
+                        List.of(("Authorization : Basic " + token).getBytes(UTF_8)),
+                        Expect.NOT_200));
+        cases.put(
+                "bare LF",
+                new Case(
+                        "bare LF inside",
+                        "GET",
+                        List.of(("Authorization: Basic \n" + token).getBytes(UTF_8)),
+                        Expect.NOT_200));
 
         // Repeated headers: always malformed, whatever they hold.
         String wrong = "Basic " + b64(USER + ":nope");
         String[][] repeats = {
-            {"Basic " + token, "Basic " + token}, {"Basic " + token, wrong}, {wrong, "Basic " + token},
-            {"Basic " + token, ""}, {"", "Basic " + token}, {"Bearer x", "Basic " + token}, {wrong, wrong},
+            {"Basic " + token, "Basic " + token},
+            {"Basic " + token, wrong},
+            {wrong, "Basic " + token},
+            {"Basic " + token, ""},
+            {"", "Basic " + token},
+            {"Bearer x", "Basic " + token},
+            {wrong, wrong},
             {"Basic " + token, "Basic " + token, "Basic " + token}
         };
         for (String[] r : repeats) {
@@ -292,18 +430,30 @@ class HostileAuthTest {
             for (String v : r) {
                 lines.add(auth(v));
             }
-            cases.put("repeat " + String.join("|", r), new Case("repeated " + r.length, "GET", lines, Expect.MALFORMED));
+            cases.put(
+                    "repeat " + String.join("|", r), new Case("repeated " + r.length, "GET", lines, Expect.MALFORMED));
         }
-        cases.put("repeat case", new Case("repeated, name case differs", "GET",
-                List.of(auth("Basic " + token), ("authorization: Basic " + token).getBytes(UTF_8)), Expect.MALFORMED));
-        cases.put("repeat upper", new Case("repeated, upper-case name", "GET",
-                List.of(("AUTHORIZATION: Basic " + token).getBytes(UTF_8), auth(wrong)), Expect.MALFORMED));
+        cases.put(
+                "repeat case",
+                new Case(
+                        "repeated, name case differs",
+                        "GET",
+                        List.of(auth("Basic " + token), ("authorization: Basic " + token).getBytes(UTF_8)),
+                        Expect.MALFORMED));
+        cases.put(
+                "repeat upper",
+                new Case(
+                        "repeated, upper-case name",
+                        "GET",
+                        List.of(("AUTHORIZATION: Basic " + token).getBytes(UTF_8), auth(wrong)),
+                        Expect.MALFORMED));
 
         // Methods: without credentials every method is refused before anything else.
         for (String method : List.of("HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH", "PROPFIND", "get")) {
             cases.put("method " + method, new Case("method " + method, method, List.of(), Expect.MISSING));
-            cases.put("method wrong " + method, new Case("method wrong " + method, method, List.of(auth(wrong)),
-                    Expect.BAD_CREDENTIALS));
+            cases.put(
+                    "method wrong " + method,
+                    new Case("method wrong " + method, method, List.of(auth(wrong)), Expect.BAD_CREDENTIALS));
         }
         return List.copyOf(cases.values());
     }
@@ -343,7 +493,11 @@ class HostileAuthTest {
     static Map<String, Double> failures(TestServer s) {
         Map<String, Double> m = new TreeMap<>();
         for (String reason : List.of("missing", "malformed", "bad_credentials", "not_configured")) {
-            var c = s.heapwatch.registry().find("heapwatch.metrics.auth.failures").tag("reason", reason).counter();
+            var c = s.heapwatch
+                    .registry()
+                    .find("heapwatch.metrics.auth.failures")
+                    .tag("reason", reason)
+                    .counter();
             m.put(reason, c == null ? 0.0 : c.count());
         }
         return m;
@@ -355,7 +509,8 @@ class HostileAuthTest {
         assertThat(r.statusCode()).isEqualTo(200);
         SecretsGuard.assertAbsent("a scrape", r.body());
         Map<String, Double> m = new TreeMap<>();
-        Matcher x = Pattern.compile("(?m)^heapwatch_metrics_auth_failures_total\\{container=\"hostile\",reason=\"(\\w+)\"} (\\S+)$")
+        Matcher x = Pattern.compile(
+                        "(?m)^heapwatch_metrics_auth_failures_total\\{container=\"hostile\",reason=\"(\\w+)\"} (\\S+)$")
                 .matcher(r.body());
         while (x.find()) {
             m.put(x.group(1), Double.parseDouble(x.group(2)));
@@ -363,17 +518,22 @@ class HostileAuthTest {
         return m;
     }
 
-    static void checkInvariants(String what, Case c, RawHttp.Response r, boolean endpointInstalled, boolean credentials) {
+    static void checkInvariants(
+            String what, Case c, RawHttp.Response r, boolean endpointInstalled, boolean credentials) {
         String body = r.bodyText();
         String ctx = what + " / " + c.name() + " " + c.method() + " -> " + r.status();
         SecretsGuard.assertAbsent("a response body (" + ctx + ")", new String(r.body(), UTF_8));
         String type = r.header("Content-Type") == null ? "" : r.header("Content-Type");
-        boolean exposition = type.startsWith("text/plain; version=0.0.4") || type.startsWith("application/openmetrics-text")
-                || body.contains("# HELP") || body.contains("heapwatch_");
+        boolean exposition = type.startsWith("text/plain; version=0.0.4")
+                || type.startsWith("application/openmetrics-text")
+                || body.contains("# HELP")
+                || body.contains("heapwatch_");
         if (r.status() == 200 && !exposition) {
             // The container's own answer to OPTIONS or TRACE on a path heapwatch does not serve (HttpServlet#doOptions
             // and #doTrace of Jetty's 404 servlet): an Allow header, or the request echoed back. Never metrics.
-            assertThat(c.method()).as(ctx + ": a 200 that is not the container's OPTIONS/TRACE answer").isIn("OPTIONS", "TRACE");
+            assertThat(c.method())
+                    .as(ctx + ": a 200 that is not the container's OPTIONS/TRACE answer")
+                    .isIn("OPTIONS", "TRACE");
             if (c.method().equals("OPTIONS")) {
                 assertThat(r.body()).as(ctx).isEmpty();
             } else {
@@ -383,23 +543,32 @@ class HostileAuthTest {
             return;
         }
         if (r.status() == 200) {
-            assertThat(c.expect()).as(ctx + ": a 200 without the right credentials").isEqualTo(Expect.AUTHENTICATED);
+            assertThat(c.expect())
+                    .as(ctx + ": a 200 without the right credentials")
+                    .isEqualTo(Expect.AUTHENTICATED);
             assertThat(endpointInstalled && credentials).as(ctx).isTrue();
             if (!c.method().equals("HEAD")) {
                 assertThat(body).as(ctx).contains("# HELP");
             }
             return;
         }
-        assertThat(body).as(ctx + ": a refusal leaks metrics").doesNotContain("heapwatch_").doesNotContain("# HELP")
+        assertThat(body)
+                .as(ctx + ": a refusal leaks metrics")
+                .doesNotContain("heapwatch_")
+                .doesNotContain("# HELP")
                 .doesNotContain("# TYPE");
-        if (r.status() == 501 && !List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE").contains(c.method())) {
+        if (r.status() == 501
+                && !List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE")
+                        .contains(c.method())) {
             // Jetty's 404 servlet (an HttpServlet) answers methods it does not implement with 501, on paths
             // heapwatch does not serve: MetricsServlet handles every method itself.
             CONTAINER_501.incrementAndGet();
             return;
         }
         if (r.status() >= 500) {
-            assertThat(endpointInstalled && !credentials).as(ctx + ": unexpected 5xx").isTrue();
+            assertThat(endpointInstalled && !credentials)
+                    .as(ctx + ": unexpected 5xx")
+                    .isTrue();
             assertThat(r.status()).as(ctx).isEqualTo(500);
             if (!c.method().equals("HEAD")) {
                 assertThat(body).as(ctx).isEqualTo(NOT_CONFIGURED_BODY);
@@ -433,7 +602,8 @@ class HostileAuthTest {
      */
     @Test
     void eachCaseIsClassifiedAndCountedByReason() throws Exception {
-        try (TestServer s = start(true, true, true); RawHttp http = raw(s)) {
+        try (TestServer s = start(true, true, true);
+                RawHttp http = raw(s)) {
             for (Case c : CASES) {
                 Map<String, Double> before = failures(s);
                 RawHttp.Response r = http.send(c.method(), "/metrics", c.headers());
@@ -453,8 +623,11 @@ class HostileAuthTest {
                     }
                     case NOT_200 -> {
                         assertThat(r.status()).as(ctx).isIn(400, 401, 413, 431);
-                        assertThat(delta.values().stream().mapToDouble(Double::doubleValue).sum())
-                                .as(ctx).isEqualTo(r.status() == 401 ? 1.0 : 0.0);
+                        assertThat(delta.values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .sum())
+                                .as(ctx)
+                                .isEqualTo(r.status() == 401 ? 1.0 : 0.0);
                     }
                     default -> {
                         assertThat(r.status()).as(ctx).isEqualTo(401);
@@ -501,12 +674,14 @@ class HostileAuthTest {
         long requests = (long) CASES.size() * PATHS.size() * runs.size();
         System.out.println("hostile auth: " + requests + " requests (" + OPTIONS_200.get()
                 + " container OPTIONS/TRACE answers without metrics and " + CONTAINER_501.get()
-                + " container 501s for unimplemented methods, both on non-endpoint paths), statuses by path:\n" + report);
+                + " container 501s for unimplemented methods, both on non-endpoint paths), statuses by path:\n"
+                + report);
     }
 
     static String runConfiguration(boolean profiling, boolean prometheus, boolean credentials) throws Exception {
         String config = "profiling=" + profiling + " prometheus=" + prometheus + " credentials=" + credentials;
-        try (TestServer s = start(profiling, prometheus, credentials); RawHttp http = raw(s)) {
+        try (TestServer s = start(profiling, prometheus, credentials);
+                RawHttp http = raw(s)) {
             Map<String, Double> before = failures(s);
             Map<String, Long> expected = new TreeMap<>();
             Map<String, Map<Integer, Integer>> statusByPath = new TreeMap<>();
@@ -516,7 +691,9 @@ class HostileAuthTest {
                     checkInvariants(config + " " + path, c, r, prometheus, credentials);
                     statusByPath.computeIfAbsent(path, p -> new TreeMap<>()).merge(r.status(), 1, Integer::sum);
                     if (r.status() == 401) {
-                        String reason = c.expect() == Expect.NOT_200 ? "ambiguous" : c.expect().reason();
+                        String reason = c.expect() == Expect.NOT_200
+                                ? "ambiguous"
+                                : c.expect().reason();
                         expected.merge(reason, 1L, Long::sum);
                     } else if (r.status() == 500) {
                         expected.merge("not_configured", 1L, Long::sum);
@@ -530,11 +707,14 @@ class HostileAuthTest {
                 double d = after.get(reason) - before.get(reason);
                 total += d;
                 if (ambiguous == 0 || reason.equals("not_configured")) {
-                    assertThat(d).as(config + " reason " + reason).isEqualTo((double) expected.getOrDefault(reason, 0L));
+                    assertThat(d).as(config + " reason " + reason).isEqualTo((double)
+                            expected.getOrDefault(reason, 0L));
                 }
             }
             long all = expected.values().stream().mapToLong(Long::longValue).sum();
-            assertThat(total).as(config + " every refusal by the endpoint is counted once").isEqualTo((double) all);
+            assertThat(total)
+                    .as(config + " every refusal by the endpoint is counted once")
+                    .isEqualTo((double) all);
             if (!prometheus) {
                 assertThat(after).as(config).allSatisfy((k, v) -> assertThat(v).isZero());
             }
@@ -552,20 +732,29 @@ class HostileAuthTest {
         Path secret = dir.resolve("password");
         Files.writeString(secret, PASSWORD + "\n", UTF_8); // as written by echo or a Kubernetes Secret
         HeapwatchConfig config = HeapwatchConfig.fromMap(Map.of(
-                HeapwatchConfig.CONTAINER_NAME, "hostile",
-                HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, secret.toString()));
+                HeapwatchConfig.CONTAINER_NAME,
+                "hostile",
+                HeapwatchConfig.METRICS_AUTH_USERNAME,
+                USER,
+                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                secret.toString()));
         assertThat(config.toString()).doesNotContain(PASSWORD);
-        try (TestServer s = TestServer.start(config); RawHttp http = raw(s)) {
-            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + PASSWORD)))).status())
+        try (TestServer s = TestServer.start(config);
+                RawHttp http = raw(s)) {
+            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + PASSWORD))))
+                            .status())
                     .isEqualTo(200);
-            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + PASSWORD + "\n")))).status())
+            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + PASSWORD + "\n"))))
+                            .status())
                     .isEqualTo(401);
-            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + secret)))).status())
+            assertThat(http.send("GET", "/metrics", List.of(auth("Basic " + b64(USER + ":" + secret))))
+                            .status())
                     .isEqualTo(401);
             assertThat(http.send("GET", "/metrics", List.of()).status()).isEqualTo(401);
             // The newline is not part of the password: sent by a client it is a control character, so malformed.
-            assertThat(failures(s)).containsEntry("bad_credentials", 1.0).containsEntry("malformed", 1.0)
+            assertThat(failures(s))
+                    .containsEntry("bad_credentials", 1.0)
+                    .containsEntry("malformed", 1.0)
                     .containsEntry("missing", 1.0);
         }
     }
@@ -575,11 +764,17 @@ class HostileAuthTest {
         Path secret = dir.resolve("password");
         Files.writeString(secret, PASSWORD + "\r\n", UTF_8);
         HeapwatchConfig config = HeapwatchConfig.fromMap(Map.of(
-                HeapwatchConfig.METRICS_AUTH_USERNAME, USER, HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, secret.toString()));
+                HeapwatchConfig.METRICS_AUTH_USERNAME,
+                USER,
+                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                secret.toString()));
         assertThat(config.metricsPassword()).isEqualTo(PASSWORD);
         Files.writeString(secret, PASSWORD + "\n\n", UTF_8);
         assertThatThrownBy(() -> HeapwatchConfig.fromMap(Map.of(
-                        HeapwatchConfig.METRICS_AUTH_USERNAME, USER, HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, secret.toString())))
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                        secret.toString())))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
     }
@@ -590,27 +785,64 @@ class HostileAuthTest {
         Files.writeString(secret, PASSWORD, UTF_8);
         Path empty = Files.writeString(dir.resolve("empty"), "\n", UTF_8);
         Map<String, Map<String, String>> bad = new LinkedHashMap<>();
-        bad.put("both set", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD, PASSWORD, HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, secret.toString()));
-        bad.put("missing file", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, dir.resolve("absent").toString()));
-        bad.put("directory", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, dir.toString()));
-        bad.put("empty file", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, empty.toString()));
+        bad.put(
+                "both set",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD,
+                        PASSWORD,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                        secret.toString()));
+        bad.put(
+                "missing file",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                        dir.resolve("absent").toString()));
+        bad.put(
+                "directory",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                        dir.toString()));
+        bad.put(
+                "empty file",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE,
+                        empty.toString()));
         bad.put("file without user", Map.of(HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, secret.toString()));
         bad.put("password without user", Map.of(HeapwatchConfig.METRICS_AUTH_PASSWORD, PASSWORD));
-        bad.put("password too long", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD, PASSWORD + "x".repeat(300)));
-        bad.put("password with control", Map.of(HeapwatchConfig.METRICS_AUTH_USERNAME, USER,
-                HeapwatchConfig.METRICS_AUTH_PASSWORD, PASSWORD + "\u0007"));
+        bad.put(
+                "password too long",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD,
+                        PASSWORD + "x".repeat(300)));
+        bad.put(
+                "password with control",
+                Map.of(
+                        HeapwatchConfig.METRICS_AUTH_USERNAME,
+                        USER,
+                        HeapwatchConfig.METRICS_AUTH_PASSWORD,
+                        PASSWORD + "\u0007"));
         for (var e : bad.entrySet()) {
             assertThatThrownBy(() -> HeapwatchConfig.fromMap(e.getValue()))
                     .as(e.getKey())
                     .isInstanceOf(ConfigException.class)
                     .satisfies(x -> {
-                        assertThat(x.getMessage()).as(e.getKey()).contains("METRICS_AUTH_").doesNotContain(PASSWORD);
-                        assertThat(((ConfigException) x).rejectedValue()).as(e.getKey()).isNotEqualTo(PASSWORD);
+                        assertThat(x.getMessage())
+                                .as(e.getKey())
+                                .contains("METRICS_AUTH_")
+                                .doesNotContain(PASSWORD);
+                        assertThat(((ConfigException) x).rejectedValue())
+                                .as(e.getKey())
+                                .isNotEqualTo(PASSWORD);
                     });
         }
     }

@@ -65,36 +65,66 @@ class HostileCardinalityTest {
         final HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(
                 HttpServletRequest.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (p, m, a) -> {
                     switch (m.getName()) {
-                        case "getDispatcherType": return DispatcherType.REQUEST;
-                        case "isAsyncStarted": return false;
-                        case "getAttribute": return RouteResolver.SPRING_BEST_MATCHING_PATTERN.equals(a[0]) ? pattern : null;
-                        case "getMethod": return method;
-                        case "getRequestURI": return uri;
-                        case "getHttpServletMapping": return mapping;
-                        case "hashCode": return System.identityHashCode(p);
-                        case "equals": return p == a[0];
-                        case "toString": return "fake request " + uri;
-                        default: throw new UnsupportedOperationException(m.getName());
+                        case "getDispatcherType":
+                            return DispatcherType.REQUEST;
+                        case "isAsyncStarted":
+                            return false;
+                        case "getAttribute":
+                            return RouteResolver.SPRING_BEST_MATCHING_PATTERN.equals(a[0]) ? pattern : null;
+                        case "getMethod":
+                            return method;
+                        case "getRequestURI":
+                            return uri;
+                        case "getHttpServletMapping":
+                            return mapping;
+                        case "hashCode":
+                            return System.identityHashCode(p);
+                        case "equals":
+                            return p == a[0];
+                        case "toString":
+                            return "fake request " + uri;
+                        default:
+                            throw new UnsupportedOperationException(m.getName());
                     }
                 });
         final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(
                 HttpServletResponse.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (p, m, a) -> {
                     switch (m.getName()) {
-                        case "getStatus": return status;
-                        case "hashCode": return System.identityHashCode(p);
-                        case "equals": return p == a[0];
-                        case "toString": return "fake response";
-                        default: throw new UnsupportedOperationException(m.getName());
+                        case "getStatus":
+                            return status;
+                        case "hashCode":
+                            return System.identityHashCode(p);
+                        case "equals":
+                            return p == a[0];
+                        case "toString":
+                            return "fake response";
+                        default:
+                            throw new UnsupportedOperationException(m.getName());
                     }
                 });
     }
 
     static HttpServletMapping mapping(MappingMatch match, String pattern) {
         return new HttpServletMapping() {
-            @Override public String getMatchValue() { return ""; }
-            @Override public String getPattern() { return pattern; }
-            @Override public String getServletName() { return "s"; }
-            @Override public MappingMatch getMappingMatch() { return match; }
+            @Override
+            public String getMatchValue() {
+                return "";
+            }
+
+            @Override
+            public String getPattern() {
+                return pattern;
+            }
+
+            @Override
+            public String getServletName() {
+                return "s";
+            }
+
+            @Override
+            public MappingMatch getMappingMatch() {
+                return match;
+            }
         };
     }
 
@@ -110,17 +140,23 @@ class HostileCardinalityTest {
         x.mapping = ITEMS;
         x.method = METHODS[(int) (i % METHODS.length)];
         switch ((int) (i % 6)) {
-            case 0 -> x.pattern = "/api/items/{id}";                     // a path-variable route (Spring)
-            case 1 -> { x.status = 404; x.mapping = DEFAULT; }          // a 404 probe
-            case 2 -> x.mapping = DEFAULT;                               // an unmapped servlet path (default servlet)
-            case 3 -> x.mapping = null;                                  // no mapping at all
+            case 0 -> x.pattern = "/api/items/{id}"; // a path-variable route (Spring)
+            case 1 -> {
+                x.status = 404;
+                x.mapping = DEFAULT;
+            } // a 404 probe
+            case 2 -> x.mapping = DEFAULT; // an unmapped servlet path (default servlet)
+            case 3 -> x.mapping = null; // no mapping at all
             case 4 -> x.pattern = "/generated/" + (i % 5_000) + "/{id}"; // more route templates than the cap
-            default -> x.method = "X-" + i;                              // invented methods
+            default -> x.method = "X-" + i; // invented methods
         }
     }
 
     static long heapwatchMeters(MeterRegistry registry) {
-        return registry.getMeters().stream().map(Meter::getId).filter(id -> id.getName().startsWith("heapwatch.")).count();
+        return registry.getMeters().stream()
+                .map(Meter::getId)
+                .filter(id -> id.getName().startsWith("heapwatch."))
+                .count();
     }
 
     static long usedAfterGc() throws InterruptedException {
@@ -128,7 +164,9 @@ class HostileCardinalityTest {
         for (int i = 0; i < 5; i++) {
             System.gc();
             Thread.sleep(30);
-            best = Math.min(best, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            best = Math.min(
+                    best,
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return best;
     }
@@ -136,12 +174,16 @@ class HostileCardinalityTest {
     @Test
     void millionUniqueUrlsThroughTheFilterStayUnderTheCapAndRetainNothing() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HeapwatchConfig config = HeapwatchConfig.builder().containerName("card").maxRoutes(MAX_ROUTES).build();
+        HeapwatchConfig config = HeapwatchConfig.builder()
+                .containerName("card")
+                .maxRoutes(MAX_ROUTES)
+                .build();
         try (GcEventTracker tracker = new GcEventTracker(Tags.of("container", "card"))) {
             tracker.bindTo(registry);
-            MemoryProfilingFilter filter = new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
+            MemoryProfilingFilter filter =
+                    new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
             Exchange x = new Exchange();
-            FilterChain chain = (req, res) -> { };
+            FilterChain chain = (req, res) -> {};
             int warmup = Math.min(DIRECT, 50_000);
             for (long i = 0; i < warmup; i++) {
                 shape(x, i);
@@ -157,17 +199,29 @@ class HostileCardinalityTest {
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
             long after = usedAfterGc();
             long meters = heapwatchMeters(registry);
-            double sampled = registry.find("heapwatch.requests.sampled").counters().stream().mapToDouble(c -> c.count()).sum();
+            double sampled = registry.find("heapwatch.requests.sampled").counters().stream()
+                    .mapToDouble(c -> c.count())
+                    .sum();
             String scrape = registry.scrape();
-            System.out.printf("hostile cardinality (direct): %,d requests in %,d ms; heapwatch meters %d (cap %d + %d);"
+            System.out.printf(
+                    "hostile cardinality (direct): %,d requests in %,d ms; heapwatch meters %d (cap %d + %d);"
                             + " routes %d; used heap after GC %,d -> %,d bytes (%+,d); scrape %,d bytes%n",
-                    DIRECT, elapsedMs, meters, CAP, CONSTANT, filter.routeCount(), baseline, after, after - baseline,
+                    DIRECT,
+                    elapsedMs,
+                    meters,
+                    CAP,
+                    CONSTANT,
+                    filter.routeCount(),
+                    baseline,
+                    after,
+                    after - baseline,
                     scrape.length());
             assertThat(sampled).isEqualTo(DIRECT);
             assertThat(meters).isLessThanOrEqualTo(CAP + CONSTANT).isEqualTo(metersAfterWarmup);
             assertThat(filter.routeCount()).isEqualTo(MAX_ROUTES);
-            assertThat(uriValues(scrape)).hasSizeLessThanOrEqualTo(MAX_ROUTES + 1).contains("OTHER", "NOT_FOUND", "UNKNOWN",
-                    "/api/items/{id}");
+            assertThat(uriValues(scrape))
+                    .hasSizeLessThanOrEqualTo(MAX_ROUTES + 1)
+                    .contains("OTHER", "NOT_FOUND", "UNKNOWN", "/api/items/{id}");
             assertThat(scrape).doesNotContain("?q=").doesNotContain("X-1");
             // Nothing per request is retained: allow 8 MiB of noise (TLABs, JIT, class metadata is off-heap).
             assertThat(after - baseline).isLessThan(8L * 1024 * 1024);
@@ -186,7 +240,8 @@ class HostileCardinalityTest {
 
     @Test
     void uniqueUrlsOverRealHttpStayUnderTheCap() throws Exception {
-        try (TestServer s = TestServer.start(TestServer.config().maxRoutes(MAX_ROUTES).build())) {
+        try (TestServer s =
+                TestServer.start(TestServer.config().maxRoutes(MAX_ROUTES).build())) {
             MeterRegistry registry = s.heapwatch.registry();
             for (int i = 0; i < 200; i++) {
                 s.get("/api/items/warm" + i);
@@ -203,15 +258,21 @@ class HostileCardinalityTest {
                 results.add(pool.submit(() -> {
                     int[] statuses = new int[600];
                     for (int i = offset; i < HTTP; i += threads) {
-                        String path = switch (i % 4) {
-                            case 0 -> "/api/items/" + i + "?session=" + Integer.toHexString(i * 31);
-                            case 1 -> "/no/such/route/" + i + "/" + Integer.toHexString(i);      // 404 probe
-                            case 2 -> "/api/items/" + i + "/deep/%7B" + i + "%7D";              // path variable
-                            default -> "/unmapped" + i + ".php";                                 // scanner probe
-                        };
-                        HttpRequest req = HttpRequest.newBuilder(s.uri(path)).timeout(Duration.ofSeconds(10))
-                                .method(i % 7 == 0 ? "POST" : "GET", HttpRequest.BodyPublishers.noBody()).build();
-                        statuses[s.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode()]++;
+                        String path =
+                                switch (i % 4) {
+                                    case 0 -> "/api/items/" + i + "?session=" + Integer.toHexString(i * 31);
+                                    case 1 -> "/no/such/route/" + i + "/" + Integer.toHexString(i); // 404 probe
+                                    case 2 -> "/api/items/" + i + "/deep/%7B" + i + "%7D"; // path variable
+                                    default -> "/unmapped" + i + ".php"; // scanner probe
+                                };
+                        HttpRequest req = HttpRequest.newBuilder(s.uri(path))
+                                .timeout(Duration.ofSeconds(10))
+                                .method(i % 7 == 0 ? "POST" : "GET", HttpRequest.BodyPublishers.noBody())
+                                .build();
+                        statuses[
+                                s.client
+                                        .send(req, HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()]++;
                     }
                     return statuses;
                 }));
@@ -228,10 +289,20 @@ class HostileCardinalityTest {
             long after = usedAfterGc();
             String scrape = s.scrape().body();
             long meters = heapwatchMeters(registry);
-            System.out.printf("hostile cardinality (HTTP): %,d requests in %,d ms (200: %d, 404: %d, 405: %d);"
+            System.out.printf(
+                    "hostile cardinality (HTTP): %,d requests in %,d ms (200: %d, 404: %d, 405: %d);"
                             + " heapwatch meters %d -> %d; uri values %s; used heap after GC %,d -> %,d bytes (%+,d)%n",
-                    HTTP, elapsedMs, statuses[200], statuses[404], statuses[405], metersBefore, meters, uriValues(scrape),
-                    baseline, after, after - baseline);
+                    HTTP,
+                    elapsedMs,
+                    statuses[200],
+                    statuses[404],
+                    statuses[405],
+                    metersBefore,
+                    meters,
+                    uriValues(scrape),
+                    baseline,
+                    after,
+                    after - baseline);
             assertThat(statuses[200] + statuses[404] + statuses[405]).isEqualTo(HTTP);
             assertThat(meters).isLessThanOrEqualTo(CAP + CONSTANT);
             assertThat(uriValues(scrape)).allSatisfy(u -> assertThat(u).doesNotContainPattern("[0-9]"));

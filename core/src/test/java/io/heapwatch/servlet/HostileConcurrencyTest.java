@@ -59,7 +59,8 @@ class HostileConcurrencyTest {
         }
     }
 
-    static final Pattern SAMPLE = Pattern.compile("(?m)^(heapwatch_[a-z_]+(?:_total|_count|_sum|_bucket)\\{[^}]*}) (\\S+)$");
+    static final Pattern SAMPLE =
+            Pattern.compile("(?m)^(heapwatch_[a-z_]+(?:_total|_count|_sum|_bucket)\\{[^}]*}) (\\S+)$");
 
     static Map<String, Double> counters(String body) {
         Map<String, Double> m = new HashMap<>();
@@ -73,10 +74,13 @@ class HostileConcurrencyTest {
     @Test
     void concurrentRequestsGiveExactCountsAndScrapesNeverGoBackwards() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HeapwatchConfig config = HeapwatchConfig.builder().containerName("conc").growthThresholdMb(1).build();
+        HeapwatchConfig config = HeapwatchConfig.builder()
+                .containerName("conc")
+                .growthThresholdMb(1)
+                .build();
         MemoryProfilingFilter filter = new MemoryProfilingFilter(config, registry, new EveryRequestGrows());
-        MetricsServlet metrics = new MetricsServlet(registry, new BasicAuthenticator("prom", "it-password-7f3a"),
-                Tags.of("container", "conc"));
+        MetricsServlet metrics = new MetricsServlet(
+                registry, new BasicAuthenticator("prom", "it-password-7f3a"), Tags.of("container", "conc"));
         try (HostileFaultsTest.App app = new HostileFaultsTest.App(filter, metrics)) {
             AtomicBoolean done = new AtomicBoolean();
             CountDownLatch go = new CountDownLatch(1);
@@ -87,7 +91,8 @@ class HostileConcurrencyTest {
                 int series = 0;
                 go.await();
                 while (!done.get()) {
-                    HttpResponse<String> r = app.get("/metrics", "Authorization", TestServer.basic("prom:it-password-7f3a"));
+                    HttpResponse<String> r =
+                            app.get("/metrics", "Authorization", TestServer.basic("prom:it-password-7f3a"));
                     assertThat(r.statusCode()).isEqualTo(200);
                     Map<String, Double> now = counters(r.body());
                     for (Map.Entry<String, Double> e : last.entrySet()) {
@@ -123,20 +128,25 @@ class HostileConcurrencyTest {
             pool.shutdown();
             long ms = (System.nanoTime() - start) / 1_000_000;
 
-            String body = app.get("/metrics", "Authorization", TestServer.basic("prom:it-password-7f3a")).body();
+            String body = app.get("/metrics", "Authorization", TestServer.basic("prom:it-password-7f3a"))
+                    .body();
             String items = "{container=\"conc\",method=\"GET\",uri=\"/api/items/*\"}";
             Map<String, Double> c = counters(body);
             int total = THREADS * PER_THREAD;
-            System.out.printf("hostile concurrency: %d threads x %d requests in %,d ms, %d concurrent scrapes of %d series,"
-                    + " none went backwards%n", THREADS, PER_THREAD, ms, scrapes[0], scrapes[1]);
+            System.out.printf(
+                    "hostile concurrency: %d threads x %d requests in %,d ms, %d concurrent scrapes of %d series,"
+                            + " none went backwards%n",
+                    THREADS, PER_THREAD, ms, scrapes[0], scrapes[1]);
             assertThat(scrapes[0]).isGreaterThan(3);
             assertThat(c.get("heapwatch_requests_sampled_total" + items)).isEqualTo((double) total);
             assertThat(c.get("heapwatch_request_growth_events_total" + items)).isEqualTo((double) total);
-            assertThat(c.get("heapwatch_request_heap_delta_bytes_count" + items)).isEqualTo((double) total);
+            assertThat(c.get("heapwatch_request_heap_delta_bytes_count" + items))
+                    .isEqualTo((double) total);
             assertThat(c.get("heapwatch_request_heap_delta_bytes_sum" + items)).isEqualTo(2.0 * MB * total);
             assertThat(c.get("heapwatch_request_allocated_bytes_count" + items)).isEqualTo((double) total);
             assertThat(c.get("heapwatch_request_allocated_bytes_sum" + items)).isEqualTo(1000.0 * total);
-            assertThat(c.get("heapwatch_request_samples_discarded_total{container=\"conc\",reason=\"gc\"}")).isZero();
+            assertThat(c.get("heapwatch_request_samples_discarded_total{container=\"conc\",reason=\"gc\"}"))
+                    .isZero();
         }
     }
 
@@ -144,7 +154,10 @@ class HostileConcurrencyTest {
     @Test
     void directFilterUnderContentionCountsExactly() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HeapwatchConfig config = HeapwatchConfig.builder().containerName("conc").growthThresholdMb(1).build();
+        HeapwatchConfig config = HeapwatchConfig.builder()
+                .containerName("conc")
+                .growthThresholdMb(1)
+                .build();
         MemoryProfilingFilter filter = new MemoryProfilingFilter(config, registry, new EveryRequestGrows());
         int threads = 8;
         int perThread = 50_000;
@@ -159,7 +172,7 @@ class HostileConcurrencyTest {
                 for (int i = 0; i < perThread; i++) {
                     x.pattern = (i % 2 == 0) ? "/a/{id}" : "/b/{id}";
                     x.method = (thread % 2 == 0) ? "GET" : "POST";
-                    filter.doFilter(x.request, x.response, (req, res) -> { });
+                    filter.doFilter(x.request, x.response, (req, res) -> {});
                 }
                 return null;
             }));
@@ -169,11 +182,19 @@ class HostileConcurrencyTest {
             f.get();
         }
         pool.shutdown();
-        double sampled = registry.find("heapwatch.requests.sampled").counters().stream().mapToDouble(x -> x.count()).sum();
-        double growth = registry.find("heapwatch.request.growth.events").counters().stream().mapToDouble(x -> x.count()).sum();
+        double sampled = registry.find("heapwatch.requests.sampled").counters().stream()
+                .mapToDouble(x -> x.count())
+                .sum();
+        double growth = registry.find("heapwatch.request.growth.events").counters().stream()
+                .mapToDouble(x -> x.count())
+                .sum();
         assertThat(sampled).isEqualTo((double) threads * perThread);
         assertThat(growth).isEqualTo((double) threads * perThread);
-        assertThat(registry.get("heapwatch.request.growth.events").tag("uri", "/a/{id}").tag("method", "GET").counter().count())
+        assertThat(registry.get("heapwatch.request.growth.events")
+                        .tag("uri", "/a/{id}")
+                        .tag("method", "GET")
+                        .counter()
+                        .count())
                 .isEqualTo(threads / 2 * perThread / 2.0);
     }
 }

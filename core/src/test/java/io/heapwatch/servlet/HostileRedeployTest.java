@@ -11,11 +11,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
@@ -81,13 +81,22 @@ class HostileRedeployTest {
                 Class<?> configClass = loader.loadClass("io.heapwatch.config.HeapwatchConfig");
                 Object builder = configClass.getMethod("builder").invoke(null);
                 builder.getClass().getMethod("containerName", String.class).invoke(builder, name);
-                builder.getClass().getMethod("metricsCredentials", String.class, String.class)
+                builder.getClass()
+                        .getMethod("metricsCredentials", String.class, String.class)
                         .invoke(builder, "prom", "it-password-7f3a");
                 Object config = builder.getClass().getMethod("build").invoke(builder);
                 Class<?> heapwatchClass = loader.loadClass("io.heapwatch.servlet.Heapwatch");
                 heapwatch = heapwatchClass
-                        .getMethod("install", jakarta.servlet.ServletContext.class, configClass, PrometheusMeterRegistry.class)
-                        .invoke(null, event.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                        .getMethod(
+                                "install",
+                                jakarta.servlet.ServletContext.class,
+                                configClass,
+                                PrometheusMeterRegistry.class)
+                        .invoke(
+                                null,
+                                event.getServletContext(),
+                                config,
+                                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -112,7 +121,9 @@ class HostileRedeployTest {
     @Test
     void deployingAndUndeployingManyTimesLeavesNoListenerAndNoClassLoaderBehind() throws Exception {
         URL classes = Heapwatch.class.getProtectionDomain().getCodeSource().getLocation();
-        assertThat(classes.getPath()).as("heapwatch classes must come from a directory").endsWith("/classes/");
+        assertThat(classes.getPath())
+                .as("heapwatch classes must come from a directory")
+                .endsWith("/classes/");
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -122,7 +133,8 @@ class HostileRedeployTest {
         server.setHandler(contexts);
         contexts.addHandler(new ServletContextHandler("/ping"));
         server.start();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
         long start = System.nanoTime();
         try {
@@ -130,7 +142,8 @@ class HostileRedeployTest {
                 long t0 = System.nanoTime();
                 loaders.add(deployUseAndUndeploy(server, contexts, client, classes, i));
                 if (i < 3 || i == DEPLOYMENTS - 1) {
-                    System.out.printf("hostile redeploy: deployment %d took %,d ms%n", i, (System.nanoTime() - t0) / 1_000_000);
+                    System.out.printf(
+                            "hostile redeploy: deployment %d took %,d ms%n", i, (System.nanoTime() - t0) / 1_000_000);
                 }
             }
             long deployMs = (System.nanoTime() - start) / 1_000_000;
@@ -143,7 +156,8 @@ class HostileRedeployTest {
                 rounds++;
                 alive = (int) loaders.stream().filter(r -> r.get() != null).count();
             } while (alive > 0 && System.nanoTime() < deadline);
-            System.out.printf("hostile redeploy: %d deployments in %,d ms; class loaders still reachable after %d GC rounds: %d%n",
+            System.out.printf(
+                    "hostile redeploy: %d deployments in %,d ms; class loaders still reachable after %d GC rounds: %d%n",
                     DEPLOYMENTS, deployMs, rounds, alive);
             assertThat(alive).as("web app class loaders still reachable").isZero();
         } finally {
@@ -162,7 +176,8 @@ class HostileRedeployTest {
         if (i % 2 == 0) {
             // Declared like web.xml would: heapwatch's own listener, configured from the environment.
             listener = (EventListener) loader.loadClass("io.heapwatch.servlet.HeapwatchServletContextListener")
-                    .getDeclaredConstructor().newInstance();
+                    .getDeclaredConstructor()
+                    .newInstance();
         } else {
             listener = new InstallingListener(loader, "app" + i);
         }
@@ -178,7 +193,9 @@ class HostileRedeployTest {
             f.setAccessible(true);
             heapwatch = f.get(listener);
         }
-        assertThat(heapwatch.getClass().getClassLoader()).as("each deployment has its own heapwatch").isSameAs(loader);
+        assertThat(heapwatch.getClass().getClassLoader())
+                .as("each deployment has its own heapwatch")
+                .isSameAs(loader);
         int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         for (int r = 0; r < 5; r++) {
             assertThat(get(client, port, path + "/api/items/" + r)).isEqualTo(200);
@@ -190,7 +207,9 @@ class HostileRedeployTest {
         long before = (long) call(tracker, "gcCount");
         System.gc();
         waitFor(() -> (long) call(tracker, "gcCount") > before);
-        assertThat((long) call(tracker, "gcCount")).as("the tracker hears collections while deployed").isGreaterThan(before);
+        assertThat((long) call(tracker, "gcCount"))
+                .as("the tracker hears collections while deployed")
+                .isGreaterThan(before);
 
         context.stop();
         contexts.removeHandler(context);
@@ -203,15 +222,21 @@ class HostileRedeployTest {
         System.gc();
         System.gc();
         Thread.sleep(100);
-        assertThat((long) call(tracker, "gcCount")).as("deployment " + i + " still hears GC notifications after undeploy")
+        assertThat((long) call(tracker, "gcCount"))
+                .as("deployment " + i + " still hears GC notifications after undeploy")
                 .isEqualTo(closed);
-        assertThat(registry.getMeters()).as("deployment " + i + " meters after close").isEmpty();
+        assertThat(registry.getMeters())
+                .as("deployment " + i + " meters after close")
+                .isEmpty();
         return new WeakReference<>(loader);
     }
 
     static int get(HttpClient client, int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+        return client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
@@ -225,5 +250,4 @@ class HostileRedeployTest {
             Thread.sleep(10);
         }
     }
-
 }

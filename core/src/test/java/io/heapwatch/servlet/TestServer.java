@@ -30,7 +30,10 @@ final class TestServer implements AutoCloseable {
 
     final Server server;
     final Heapwatch heapwatch;
-    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     static final List<byte[]> RETAINED = new ArrayList<>();
 
     private TestServer(Server server, Heapwatch heapwatch) {
@@ -51,8 +54,8 @@ final class TestServer implements AutoCloseable {
         ServletHolder async = new ServletHolder(new AsyncServlet());
         async.setAsyncSupported(true);
         context.addServlet(async, "/api/async");
-        Heapwatch heapwatch =
-                Heapwatch.install(context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Heapwatch heapwatch = Heapwatch.install(
+                context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         server.setHandler(context);
         server.start();
         return new TestServer(server, heapwatch);

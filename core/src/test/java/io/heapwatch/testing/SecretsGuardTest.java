@@ -12,7 +12,8 @@ class SecretsGuardTest {
     void stderrIsCapturedForTheWholeSuite() {
         int mark = OutputCapture.mark();
         System.err.println("secrets-guard probe line");
-        assertThat(OutputCapture.linesContaining(mark, "secrets-guard probe line")).isEqualTo(1);
+        assertThat(OutputCapture.linesContaining(mark, "secrets-guard probe line"))
+                .isEqualTo(1);
     }
 
     @Test

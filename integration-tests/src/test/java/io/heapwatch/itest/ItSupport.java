@@ -24,7 +24,8 @@ final class ItSupport {
 
     static final String USERNAME = "prometheus";
     static final String CONTAINER = "heapwatch-itest";
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -32,7 +33,9 @@ final class ItSupport {
 
     /** The repository root (set by the POM; falls back to the module's parent directory). */
     static Path repoRoot() {
-        Path root = Path.of(System.getProperty("heapwatch.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("heapwatch.repo.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         assertThat(root.resolve("docs/monitoring/heapwatch-alerts.yml"))
                 .as("repository root %s (system property heapwatch.repo.root)", root)
                 .isRegularFile();
@@ -66,7 +69,10 @@ final class ItSupport {
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -127,9 +133,10 @@ final class ItSupport {
 
     /** The demo's own /metrics, scraped with the right credentials. */
     static String scrape(JettyDemo demo, String password) throws IOException, InterruptedException {
-        HttpResponse<String> r =
-                getWithBasicAuth("http://127.0.0.1:" + demo.port() + "/metrics", USERNAME, password);
-        assertThat(r.statusCode()).as("demo /metrics with the right credentials").isEqualTo(200);
+        HttpResponse<String> r = getWithBasicAuth("http://127.0.0.1:" + demo.port() + "/metrics", USERNAME, password);
+        assertThat(r.statusCode())
+                .as("demo /metrics with the right credentials")
+                .isEqualTo(200);
         return r.body();
     }
 

@@ -90,7 +90,9 @@ final class PrometheusUnderTest implements AutoCloseable {
      * default) takes the local binary, then Docker.
      */
     static Backend detectBackend() {
-        String forced = System.getProperty("heapwatch.it.prometheus.backend", "auto").trim().toLowerCase(Locale.ROOT);
+        String forced = System.getProperty("heapwatch.it.prometheus.backend", "auto")
+                .trim()
+                .toLowerCase(Locale.ROOT);
         switch (forced) {
             case "auto":
             case "":
@@ -138,8 +140,7 @@ final class PrometheusUnderTest implements AutoCloseable {
         switch (backend) {
             case LOCAL_BINARY:
                 return startLocal(
-                        localBinary().orElseThrow(() -> new IllegalStateException("no prometheus on PATH")),
-                        configDir);
+                        localBinary().orElseThrow(() -> new IllegalStateException("no prometheus on PATH")), configDir);
             case DOCKER:
                 return startContainer(configDir);
             default:
@@ -254,15 +255,15 @@ final class PrometheusUnderTest implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-            throw new IllegalStateException(
-                    "GET /api/v1/" + pathAndQuery + " -> " + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException("GET /api/v1/" + pathAndQuery + " -> " + r.statusCode() + ": " + r.body());
         }
         return body.path("data");
     }
 
     /** An instant query; returns {@code data.result} (throws on a PromQL error). */
     JsonNode query(String promql) throws IOException, InterruptedException {
-        return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+        return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .path("result");
     }
 
     List<JsonNode> activeTargets(String job) throws IOException, InterruptedException {

@@ -62,7 +62,8 @@ class RealPrometheusIntegrationTest {
         PrometheusUnderTest.Backend backend = PrometheusUnderTest.detectBackend();
         if (backend == PrometheusUnderTest.Backend.NONE) {
             String why = "no Prometheus available: no `prometheus` binary on PATH and no Docker engine for "
-                    + "Testcontainers (" + PrometheusUnderTest.DEFAULT_IMAGE + "), or -Dheapwatch.it.prometheus.backend=none";
+                    + "Testcontainers (" + PrometheusUnderTest.DEFAULT_IMAGE
+                    + "), or -Dheapwatch.it.prometheus.backend=none";
             if (ItSupport.inCi()) {
                 fail(why + ". CI is set, so this test must run: install Prometheus (e.g. apt-get install prometheus)"
                         + " or provide Docker.");
@@ -111,7 +112,8 @@ class RealPrometheusIntegrationTest {
     }
 
     static String prometheusYml(String target) {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "global:",
                 "  scrape_interval: 1s",
                 "  evaluation_interval: 1s",
@@ -152,14 +154,17 @@ class RealPrometheusIntegrationTest {
             return "up".equals(good.get(0).path("health").asText())
                     && "down".equals(bad.get(0).path("health").asText());
         });
-        assertThat(ok).as("targets within %s: %s\nprometheus log:\n%s", DEADLINE, last, prometheus.logTail())
+        assertThat(ok)
+                .as("targets within %s: %s\nprometheus log:\n%s", DEADLINE, last, prometheus.logTail())
                 .isTrue();
 
         JsonNode good = last.get("heapwatch");
         assertThat(good.path("lastError").asText()).isEmpty();
         assertThat(good.path("labels").path("instance").asText()).isEqualTo(instance);
         JsonNode bad = last.get("heapwatch-wrong-password");
-        assertThat(bad.path("lastError").asText()).as("wrong password target: %s", bad).contains("401");
+        assertThat(bad.path("lastError").asText())
+                .as("wrong password target: %s", bad)
+                .contains("401");
 
         JsonNode up = prometheus.query("up{job=\"heapwatch\"} == 1");
         assertThat(up).as("up{job=\"heapwatch\"} == 1").hasSize(1);
@@ -203,7 +208,8 @@ class RealPrometheusIntegrationTest {
         Instant oldest = Instant.MAX;
         for (JsonNode g : data.path("groups")) {
             for (JsonNode r : g.path("rules")) {
-                Instant t = OffsetDateTime.parse(r.path("lastEvaluation").asText("0001-01-01T00:00:00Z")).toInstant();
+                Instant t = OffsetDateTime.parse(r.path("lastEvaluation").asText("0001-01-01T00:00:00Z"))
+                        .toInstant();
                 if (t.isBefore(oldest)) {
                     oldest = t;
                 }
@@ -230,7 +236,8 @@ class RealPrometheusIntegrationTest {
                 .as("rule groups and names Prometheus loaded vs docs/monitoring/heapwatch-alerts.yml")
                 .isEqualTo(shipped);
         assertThat(evaluated)
-                .as("every rule evaluated twice within %s; oldest lastEvaluation %s (seen loaded at %s)",
+                .as(
+                        "every rule evaluated twice within %s; oldest lastEvaluation %s (seen loaded at %s)",
                         DEADLINE, oldestEvaluation(data[0]), seen)
                 .isTrue();
 
@@ -287,7 +294,9 @@ class RealPrometheusIntegrationTest {
 
     static List<PanelQuery> dashboardQueries(String instanceValue) throws IOException {
         JsonNode dashboard = new ObjectMapper()
-                .readTree(ItSupport.monitoringDir().resolve("grafana-dashboard.json").toFile());
+                .readTree(ItSupport.monitoringDir()
+                        .resolve("grafana-dashboard.json")
+                        .toFile());
         List<PanelQuery> out = new ArrayList<>();
         collectPanels(dashboard.path("panels"), instanceValue, out);
         return out;
@@ -302,7 +311,9 @@ class RealPrometheusIntegrationTest {
                     continue;
                 }
                 out.add(new PanelQuery(
-                        panel.path("title").asText(), target.path("refId").asText("?"), raw,
+                        panel.path("title").asText(),
+                        target.path("refId").asText("?"),
+                        raw,
                         substitute(raw, instanceValue)));
             }
         }
@@ -311,11 +322,16 @@ class RealPrometheusIntegrationTest {
     /** Replaces Grafana's variables the way a dashboard showing this test's container and instance would. */
     static String substitute(String expr, String instanceValue) {
         Map<String, String> vars = Map.of(
-                "container", ItSupport.CONTAINER,
-                "instance", instanceValue,
-                "__rate_interval", RATE_INTERVAL,
-                "__interval", "5s",
-                "__range", "5m");
+                "container",
+                ItSupport.CONTAINER,
+                "instance",
+                instanceValue,
+                "__rate_interval",
+                RATE_INTERVAL,
+                "__interval",
+                "5s",
+                "__range",
+                "5m");
         Matcher m = Pattern.compile("\\$\\{(\\w+)}|\\$(\\w+)").matcher(expr);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -364,7 +380,10 @@ class RealPrometheusIntegrationTest {
                 if (result.size() > 0) {
                     continue;
                 }
-                AllowedEmpty exception = ALLOWED_EMPTY.stream().filter(e -> e.matches(q)).findFirst().orElse(null);
+                AllowedEmpty exception = ALLOWED_EMPTY.stream()
+                        .filter(e -> e.matches(q))
+                        .findFirst()
+                        .orElse(null);
                 if (exception != null) {
                     String problem = checkException(q, exported);
                     if (problem == null) {
@@ -392,15 +411,23 @@ class RealPrometheusIntegrationTest {
             Thread.sleep(500);
         }
 
-        System.out.printf("RealPrometheusIntegrationTest: %d dashboard queries, %d without series, %d allowed empty:%n  %s%n",
+        System.out.printf(
+                "RealPrometheusIntegrationTest: %d dashboard queries, %d without series, %d allowed empty:%n  %s%n",
                 queries.size(), failures.size(), exceptionNotes.size(), String.join("\n  ", exceptionNotes));
         StringBuilder report = new StringBuilder();
-        failures.forEach((q, why) -> report.append("\n  ").append(q).append("\n      -> ").append(why));
+        failures.forEach((q, why) ->
+                report.append("\n  ").append(q).append("\n      -> ").append(why));
         assertThat(failures)
-                .as("%d of %d dashboard queries returned no series (instance %s, $__rate_interval=%s):%s"
+                .as(
+                        "%d of %d dashboard queries returned no series (instance %s, $__rate_interval=%s):%s"
                                 + "\nallowed exceptions:\n  %s\nheapwatch metrics the demo exports: %s",
-                        failures.size(), queries.size(), instance, RATE_INTERVAL, report,
-                        String.join("\n  ", exceptionNotes), exported)
+                        failures.size(),
+                        queries.size(),
+                        instance,
+                        RATE_INTERVAL,
+                        report,
+                        String.join("\n  ", exceptionNotes),
+                        exported)
                 .isEmpty();
     }
 
@@ -423,10 +450,11 @@ class RealPrometheusIntegrationTest {
         }
         if (q.rawExpr().contains("heapwatch_leak_route_retained_bytes_per_request")) {
             if (!exported.contains("heapwatch_leak_suspected")) {
-                return absentMessage(Set.of("heapwatch_leak_suspected", "heapwatch_leak_route_retained_bytes_per_request"));
+                return absentMessage(
+                        Set.of("heapwatch_leak_suspected", "heapwatch_leak_route_retained_bytes_per_request"));
             }
-            JsonNode suspected = prometheus.query(
-                    "max(heapwatch_leak_suspected{container=\"" + ItSupport.CONTAINER + "\"})");
+            JsonNode suspected =
+                    prometheus.query("max(heapwatch_leak_suspected{container=\"" + ItSupport.CONTAINER + "\"})");
             if (suspected.size() == 0) {
                 return "heapwatch_leak_suspected is exported but Prometheus has no series of it yet";
             }

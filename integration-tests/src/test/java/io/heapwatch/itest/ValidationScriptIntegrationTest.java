@@ -32,7 +32,8 @@ class ValidationScriptIntegrationTest {
         unconfigured = JettyDemo.start(0, ItSupport.demoEnv(null));
         // per-route series appear after the first sampled request
         for (JettyDemo demo : List.of(configured, unconfigured)) {
-            assertThat(ItSupport.get("http://127.0.0.1:" + demo.port() + "/api/items/42").statusCode())
+            assertThat(ItSupport.get("http://127.0.0.1:" + demo.port() + "/api/items/42")
+                            .statusCode())
                     .isEqualTo(200);
         }
     }
@@ -73,7 +74,8 @@ class ValidationScriptIntegrationTest {
     }
 
     private static String leakNote(JettyDemo demo) throws IOException, InterruptedException {
-        boolean leakGauge = ItSupport.metricNames(ItSupport.scrape(demo, password)).contains("heapwatch_leak_suspected");
+        boolean leakGauge =
+                ItSupport.metricNames(ItSupport.scrape(demo, password)).contains("heapwatch_leak_suspected");
         return leakGauge
                 ? ""
                 : "\nNOTE: heapwatch_leak_suspected is absent from the demo's /metrics (the leak-analysis gauges are"
@@ -84,9 +86,12 @@ class ValidationScriptIntegrationTest {
     @Test
     void passesAgainstADemoWithCredentials() throws Exception {
         Run run = runScript(Map.of(
-                "METRICS_URL", url(configured),
-                "METRICS_AUTH_USERNAME", ItSupport.USERNAME,
-                "METRICS_AUTH_PASSWORD", password));
+                "METRICS_URL",
+                url(configured),
+                "METRICS_AUTH_USERNAME",
+                ItSupport.USERNAME,
+                "METRICS_AUTH_PASSWORD",
+                password));
         String context = "script output:\n" + run.output() + leakNote(configured);
         assertThat(run.lines("FAIL")).as(context).isEmpty();
         assertThat(run.exitCode()).as(context).isZero();
@@ -114,15 +119,21 @@ class ValidationScriptIntegrationTest {
                 "METRICS_AUTH_PASSWORD_FILE", file.toString()));
         String context = "script output:\n" + run.output() + leakNote(configured);
         assertThat(run.exitCode()).as(context).isZero();
-        assertThat(run.output()).as(context).contains("PASS right credentials -> 200").doesNotContain(password);
+        assertThat(run.output())
+                .as(context)
+                .contains("PASS right credentials -> 200")
+                .doesNotContain(password);
     }
 
     @Test
     void failsAgainstADemoWithoutCredentials() throws Exception {
         Run run = runScript(Map.of(
-                "METRICS_URL", url(unconfigured),
-                "METRICS_AUTH_USERNAME", ItSupport.USERNAME,
-                "METRICS_AUTH_PASSWORD", password));
+                "METRICS_URL",
+                url(unconfigured),
+                "METRICS_AUTH_USERNAME",
+                ItSupport.USERNAME,
+                "METRICS_AUTH_PASSWORD",
+                password));
         String context = "script output:\n" + run.output();
         assertThat(run.exitCode()).as(context).isNotZero();
         assertThat(run.lines("FAIL"))

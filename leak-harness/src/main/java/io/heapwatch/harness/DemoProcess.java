@@ -27,8 +27,8 @@ final class DemoProcess implements AutoCloseable {
     private DemoProcess(Process process, int port, String password) {
         this.process = process;
         this.port = port;
-        this.authorization = "Basic "
-                + Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                "Basic " + Base64.getEncoder().encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     static DemoProcess start(Path demoJar, String container, Map<String, String> extraEnv, Path log)
@@ -36,8 +36,12 @@ final class DemoProcess implements AutoCloseable {
         int port = freeLoopbackPort();
         String password = UUID.randomUUID().toString();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + Scaling.HEAP_MIB + "m", "-XX:+UseG1GC",
-                "-Xlog:gc:file=" + log.toAbsolutePath() + ".gc", "-jar",
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx" + Scaling.HEAP_MIB + "m",
+                "-XX:+UseG1GC",
+                "-Xlog:gc:file=" + log.toAbsolutePath() + ".gc",
+                "-jar",
                 demoJar.toAbsolutePath().toString());
         Map<String, String> env = pb.environment();
         env.put("SERVER_PORT", Integer.toString(port));
@@ -61,7 +65,8 @@ final class DemoProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

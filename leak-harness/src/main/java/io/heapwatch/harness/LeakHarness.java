@@ -69,8 +69,7 @@ public final class LeakHarness {
     record Job(Scenario scenario, int run) {}
 
     /** Runs the jobs, at most {@code parallel} (1 or 2) demo JVMs at a time. */
-    static List<RunResult> runAll(List<Job> jobs, int seconds, int parallel, Path demoJar, Path out)
-            throws Exception {
+    static List<RunResult> runAll(List<Job> jobs, int seconds, int parallel, Path demoJar, Path out) throws Exception {
         Path logs = out.resolve("logs");
         Files.createDirectories(logs);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, parallel));
@@ -96,8 +95,8 @@ public final class LeakHarness {
         System.err.printf(Locale.ROOT, "%s start %s run %d (%d s)%n", Instant.now(), scenario.name(), run, seconds);
         try (DemoProcess demo = DemoProcess.start(demoJar, container, scenario.env(), log)) {
             long start = System.nanoTime();
-            LoadGenerator load = new LoadGenerator(demo, scenario.routes(), scenario.fillRoute(),
-                    scenario.fillRequests());
+            LoadGenerator load =
+                    new LoadGenerator(demo, scenario.routes(), scenario.fillRoute(), scenario.fillRequests());
             List<Sample> samples;
             int scrapeFailures;
             try (MetricsPoller poller = new MetricsPoller(demo, start)) {
@@ -107,10 +106,26 @@ public final class LeakHarness {
                 scrapeFailures = poller.scrapeFailures();
             }
             String error = demo.isAlive() ? null : "demo JVM exited during the run; see " + log;
-            RunResult result = new RunResult(scenario, run, seconds, samples, load.totalCompleted(), load.failed(),
-                    load.dropped(), load.completed("leak"), load.fillCompleteSeconds(), scrapeFailures, error);
-            System.err.printf(Locale.ROOT, "%s done  %s run %d: %s first=%.0fs%n", Instant.now(), scenario.name(),
-                    run, result.timeline(), result.firstVerdictSeconds());
+            RunResult result = new RunResult(
+                    scenario,
+                    run,
+                    seconds,
+                    samples,
+                    load.totalCompleted(),
+                    load.failed(),
+                    load.dropped(),
+                    load.completed("leak"),
+                    load.fillCompleteSeconds(),
+                    scrapeFailures,
+                    error);
+            System.err.printf(
+                    Locale.ROOT,
+                    "%s done  %s run %d: %s first=%.0fs%n",
+                    Instant.now(),
+                    scenario.name(),
+                    run,
+                    result.timeline(),
+                    result.firstVerdictSeconds());
             return result;
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (e instanceof InterruptedException) {

@@ -56,8 +56,8 @@ final class LoadGenerator {
     /** Runs the load for {@code seconds}, starting the clock at {@code startNanos}. Blocks until done. */
     void run(long startNanos, int seconds) throws InterruptedException {
         this.startNanos = startNanos;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(6, 6, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(400),
-                r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(6, 6, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(400), r -> {
                     Thread t = new Thread(r, "harness-load");
                     t.setDaemon(true);
                     return t;
@@ -92,7 +92,8 @@ final class LoadGenerator {
 
     private void submit(ThreadPoolExecutor pool, int route) {
         long n = sent.getAndIncrement(route);
-        HttpRequest request = HttpRequest.newBuilder(demo.uri(routes.get(route).path().apply(n)))
+        HttpRequest request = HttpRequest.newBuilder(
+                        demo.uri(routes.get(route).path().apply(n)))
                 .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();

@@ -11,13 +11,24 @@ final class Report {
 
     static String markdown(List<RunResult> results, int seconds, int runs, double wallMinutes) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "# Leak scenario harness results%n%n"
-                + "%d run(s) per scenario, %d s each (%d real minutes at %d× compression), window %s in %d"
-                + " sub-windows of %.0f s (= 2 real minutes), demo heap -Xmx%dm G1, true leak %.0f B/s."
-                + " Wall time %.1f min.%n%n", runs, seconds, seconds * Scaling.COMPRESSION / 60,
-                Scaling.COMPRESSION, Scaling.WINDOW, Scaling.SUB_WINDOWS, Scaling.SUB_WINDOW_SECONDS,
-                Scaling.HEAP_MIB, Scaling.LEAK_BYTES_PER_SECOND, wallMinutes));
-        b.append("Timeline: one character per sub-window (" + (int) Scaling.SUB_WINDOW_SECONDS + " s = 2 real min): `L` suspected, `.` not suspected,"
+        b.append(String.format(
+                Locale.ROOT,
+                "# Leak scenario harness results%n%n"
+                        + "%d run(s) per scenario, %d s each (%d real minutes at %d× compression), window %s in %d"
+                        + " sub-windows of %.0f s (= 2 real minutes), demo heap -Xmx%dm G1, true leak %.0f B/s."
+                        + " Wall time %.1f min.%n%n",
+                runs,
+                seconds,
+                seconds * Scaling.COMPRESSION / 60,
+                Scaling.COMPRESSION,
+                Scaling.WINDOW,
+                Scaling.SUB_WINDOWS,
+                Scaling.SUB_WINDOW_SECONDS,
+                Scaling.HEAP_MIB,
+                Scaling.LEAK_BYTES_PER_SECOND,
+                wallMinutes));
+        b.append("Timeline: one character per sub-window (" + (int) Scaling.SUB_WINDOW_SECONDS
+                + " s = 2 real min): `L` suspected, `.` not suspected,"
                 + " `-` no verdict yet (too few floors), `?` no scrape.\n\n");
         b.append("| scenario | run | timeline | first verdict s (real min) | false verdict s | top route"
                 + " (leak first, share of flagged s) | TTE error at first verdict | median TTE error (within ±25%)"
@@ -26,20 +37,34 @@ final class Report {
         for (RunResult r : results) {
             boolean leak = r.scenario.kind() == Scenario.Kind.LEAK;
             double first = r.firstVerdictSeconds();
-            b.append(String.format(Locale.ROOT, "| %s | %d | `%s` | %s | %s | %s | %s | %s | %s | %d (%d, %d)%s |%n",
-                    r.scenario.name(), r.run, r.timeline(),
-                    Double.isNaN(first) ? "never" : String.format(Locale.ROOT, "%.0f (%.0f)", first,
-                            first * Scaling.COMPRESSION / 60),
-                    r.scenario.kind() == Scenario.Kind.LEAK ? "n/a" : r.scenario.kind() == Scenario.Kind.CACHE_WARM_UP
-                            ? String.format(Locale.ROOT, "%d (full at %.0f s)", r.falseVerdictSamples(),
-                                    r.fillCompleteSeconds)
-                            : Integer.toString(r.falseVerdictSamples()),
-                    leak ? String.format(Locale.ROOT, "`%s` (%s)", r.topRoute(), share(r.leakRankedFirstShare()))
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | `%s` | %s | %s | %s | %s | %s | %s | %d (%d, %d)%s |%n",
+                    r.scenario.name(),
+                    r.run,
+                    r.timeline(),
+                    Double.isNaN(first)
+                            ? "never"
+                            : String.format(Locale.ROOT, "%.0f (%.0f)", first, first * Scaling.COMPRESSION / 60),
+                    r.scenario.kind() == Scenario.Kind.LEAK
+                            ? "n/a"
+                            : r.scenario.kind() == Scenario.Kind.CACHE_WARM_UP
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "%d (full at %.0f s)",
+                                            r.falseVerdictSamples(),
+                                            r.fillCompleteSeconds)
+                                    : Integer.toString(r.falseVerdictSamples()),
+                    leak
+                            ? String.format(Locale.ROOT, "`%s` (%s)", r.topRoute(), share(r.leakRankedFirstShare()))
                             : r.flaggedSamples() > 0 ? "`" + r.topRoute() + "`" : "–",
                     leak ? pct(r.tteErrorAtFirstVerdict()) : "–",
                     leak ? pct(r.medianTteError()) + " (" + share(r.tteWithin25Share()) + ")" : "–",
                     leak ? pct(r.medianSlopeError()) : "–",
-                    r.requests, r.dropped, r.failed, r.error == null ? "" : " ERROR: " + r.error));
+                    r.requests,
+                    r.dropped,
+                    r.failed,
+                    r.error == null ? "" : " ERROR: " + r.error));
         }
         b.append("\n## Targets\n\n");
         List<RunResult> leaks = filter(results, Scenario.Kind.LEAK);
@@ -54,9 +79,13 @@ final class Report {
                 flaggedInTime++;
             }
         }
-        b.append(String.format(Locale.ROOT, "- Leak flagged within %.0f s (15 real min): %d of %d leak runs%s;"
-                + " median first verdict %s s.%n", Scaling.TARGET_FIRST_VERDICT_SECONDS, flaggedInTime,
-                leaks.size(), flaggedInTime == leaks.size() ? " — met" : " — **missed**",
+        b.append(String.format(
+                Locale.ROOT,
+                "- Leak flagged within %.0f s (15 real min): %d of %d leak runs%s;" + " median first verdict %s s.%n",
+                Scaling.TARGET_FIRST_VERDICT_SECONDS,
+                flaggedInTime,
+                leaks.size(),
+                flaggedInTime == leaks.size() ? " — met" : " — **missed**",
                 fmt(RunResult.median(firsts))));
         int falseRuns = 0;
         int falseSamples = 0;
@@ -70,17 +99,26 @@ final class Report {
                 }
             }
         }
-        b.append(String.format(Locale.ROOT, "- No leak verdict in steady, garbage-heavy and cache warm-up after its"
-                + " plateau: %d of %d runs with a false verdict (%d false seconds)%s.%n", falseRuns, clean,
-                falseSamples, falseRuns == 0 ? " — met" : " — **missed**"));
+        b.append(String.format(
+                Locale.ROOT,
+                "- No leak verdict in steady, garbage-heavy and cache warm-up after its"
+                        + " plateau: %d of %d runs with a false verdict (%d false seconds)%s.%n",
+                falseRuns,
+                clean,
+                falseSamples,
+                falseRuns == 0 ? " — met" : " — **missed**"));
         int first = 0;
         for (RunResult r : leaks) {
             if (r.leakRankedFirst()) {
                 first++;
             }
         }
-        b.append(String.format(Locale.ROOT, "- Leaking route ranked first (at the last flagged scrape): %d of %d"
-                + " leak runs (target ≥ 90%%)%s.%n", first, leaks.size(),
+        b.append(String.format(
+                Locale.ROOT,
+                "- Leaking route ranked first (at the last flagged scrape): %d of %d"
+                        + " leak runs (target ≥ 90%%)%s.%n",
+                first,
+                leaks.size(),
                 leaks.isEmpty() || first >= 0.9 * leaks.size() ? " — met" : " — **missed**"));
         List<Double> tteFirst = new ArrayList<>();
         int within = 0;
@@ -98,22 +136,35 @@ final class Report {
                 }
             }
         }
-        b.append(String.format(Locale.ROOT, "- Time to exhaustion within ±25%% of the truth once flagged: %d of %d"
-                + " flagged scrapes (%s); errors at the first verdict %s%s.%n", within, flagged,
-                share(flagged == 0 ? Double.NaN : (double) within / flagged), fmtPct(tteFirst),
+        b.append(String.format(
+                Locale.ROOT,
+                "- Time to exhaustion within ±25%% of the truth once flagged: %d of %d"
+                        + " flagged scrapes (%s); errors at the first verdict %s%s.%n",
+                within,
+                flagged,
+                share(flagged == 0 ? Double.NaN : (double) within / flagged),
+                fmtPct(tteFirst),
                 flagged > 0 && within == flagged ? " — met" : " — **missed**"));
         return b.toString();
     }
 
     static String json(List<RunResult> results, int seconds, int runs, double wallMinutes) {
-        StringBuilder b = new StringBuilder("{\"compression\":").append(Scaling.COMPRESSION)
-                .append(",\"window\":").append(Json.str(Scaling.WINDOW))
-                .append(",\"subWindows\":").append(Scaling.SUB_WINDOWS)
-                .append(",\"heapMiB\":").append(Scaling.HEAP_MIB)
-                .append(",\"trueLeakBytesPerSecond\":").append(Json.num(Scaling.LEAK_BYTES_PER_SECOND))
-                .append(",\"secondsPerRun\":").append(seconds)
-                .append(",\"runsPerScenario\":").append(runs)
-                .append(",\"wallMinutes\":").append(Json.num(wallMinutes))
+        StringBuilder b = new StringBuilder("{\"compression\":")
+                .append(Scaling.COMPRESSION)
+                .append(",\"window\":")
+                .append(Json.str(Scaling.WINDOW))
+                .append(",\"subWindows\":")
+                .append(Scaling.SUB_WINDOWS)
+                .append(",\"heapMiB\":")
+                .append(Scaling.HEAP_MIB)
+                .append(",\"trueLeakBytesPerSecond\":")
+                .append(Json.num(Scaling.LEAK_BYTES_PER_SECOND))
+                .append(",\"secondsPerRun\":")
+                .append(seconds)
+                .append(",\"runsPerScenario\":")
+                .append(runs)
+                .append(",\"wallMinutes\":")
+                .append(Json.num(wallMinutes))
                 .append(",\"sampleColumns\":[\"t\",\"suspected\",\"growth\",\"tte\",\"live\",\"max\",\"topRoute\"]")
                 .append(",\"runs\":[\n");
         for (int i = 0; i < results.size(); i++) {
@@ -133,7 +184,9 @@ final class Report {
     }
 
     static String pct(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.0f%%", v * 100).replace("+0%", "0%");
+        return Double.isNaN(v)
+                ? "–"
+                : String.format(Locale.ROOT, "%+.0f%%", v * 100).replace("+0%", "0%");
     }
 
     /** A share in [0, 1] as an unsigned percentage. */

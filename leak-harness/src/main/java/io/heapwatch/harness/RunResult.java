@@ -19,8 +19,18 @@ final class RunResult {
     final int scrapeFailures;
     final String error;
 
-    RunResult(Scenario scenario, int run, int seconds, List<Sample> samples, long requests, long failed,
-            long dropped, long leakCalls, double fillCompleteSeconds, int scrapeFailures, String error) {
+    RunResult(
+            Scenario scenario,
+            int run,
+            int seconds,
+            List<Sample> samples,
+            long requests,
+            long failed,
+            long dropped,
+            long leakCalls,
+            double fillCompleteSeconds,
+            int scrapeFailures,
+            String error) {
         this.scenario = scenario;
         this.run = run;
         this.seconds = seconds;
@@ -55,7 +65,9 @@ final class RunResult {
                 return flaggedSamples();
             case CACHE_WARM_UP:
                 double plateau = plateauSeconds();
-                return (int) samples.stream().filter(s -> s.flagged() && s.t() >= plateau).count();
+                return (int) samples.stream()
+                        .filter(s -> s.flagged() && s.t() >= plateau)
+                        .count();
             default:
                 return 0;
         }
@@ -105,7 +117,8 @@ final class RunResult {
     }
 
     boolean leakRankedFirst() {
-        return topRoute().endsWith(" " + scenario.leakUri()) && !scenario.leakUri().isEmpty();
+        return topRoute().endsWith(" " + scenario.leakUri())
+                && !scenario.leakUri().isEmpty();
     }
 
     /** Relative error of time to exhaustion against the truth at one sample. */
@@ -199,38 +212,67 @@ final class RunResult {
 
     String toJson() {
         StringBuilder b = new StringBuilder();
-        b.append("{\"scenario\":").append(Json.str(scenario.name()))
-                .append(",\"run\":").append(run)
-                .append(",\"kind\":").append(Json.str(scenario.kind().name()))
-                .append(",\"seconds\":").append(seconds)
-                .append(",\"error\":").append(error == null ? "null" : Json.str(error))
-                .append(",\"requests\":").append(requests)
-                .append(",\"failedRequests\":").append(failed)
-                .append(",\"droppedRequests\":").append(dropped)
-                .append(",\"scrapeFailures\":").append(scrapeFailures)
-                .append(",\"trueLeakBytesPerSecond\":").append(Json.num(scenario.leakBytesPerSecond()))
-                .append(",\"achievedLeakBytesPerSecond\":").append(Json.num(achievedLeakBytesPerSecond()))
-                .append(",\"cacheFullSeconds\":").append(Json.num(fillCompleteSeconds))
-                .append(",\"timeline\":").append(Json.str(timeline()))
-                .append(",\"firstVerdictSeconds\":").append(Json.num(firstVerdictSeconds()))
+        b.append("{\"scenario\":")
+                .append(Json.str(scenario.name()))
+                .append(",\"run\":")
+                .append(run)
+                .append(",\"kind\":")
+                .append(Json.str(scenario.kind().name()))
+                .append(",\"seconds\":")
+                .append(seconds)
+                .append(",\"error\":")
+                .append(error == null ? "null" : Json.str(error))
+                .append(",\"requests\":")
+                .append(requests)
+                .append(",\"failedRequests\":")
+                .append(failed)
+                .append(",\"droppedRequests\":")
+                .append(dropped)
+                .append(",\"scrapeFailures\":")
+                .append(scrapeFailures)
+                .append(",\"trueLeakBytesPerSecond\":")
+                .append(Json.num(scenario.leakBytesPerSecond()))
+                .append(",\"achievedLeakBytesPerSecond\":")
+                .append(Json.num(achievedLeakBytesPerSecond()))
+                .append(",\"cacheFullSeconds\":")
+                .append(Json.num(fillCompleteSeconds))
+                .append(",\"timeline\":")
+                .append(Json.str(timeline()))
+                .append(",\"firstVerdictSeconds\":")
+                .append(Json.num(firstVerdictSeconds()))
                 .append(",\"firstVerdictRealMinutes\":")
                 .append(Json.num(firstVerdictSeconds() * Scaling.COMPRESSION / 60))
-                .append(",\"flaggedSamples\":").append(flaggedSamples())
-                .append(",\"falseVerdictSamples\":").append(falseVerdictSamples())
-                .append(",\"topRoute\":").append(Json.str(topRoute()))
-                .append(",\"leakRankedFirstShare\":").append(Json.num(leakRankedFirstShare()))
-                .append(",\"tteErrorAtFirstVerdict\":").append(Json.num(tteErrorAtFirstVerdict()))
-                .append(",\"medianTteError\":").append(Json.num(medianTteError()))
-                .append(",\"tteWithin25Share\":").append(Json.num(tteWithin25Share()))
-                .append(",\"medianSlopeError\":").append(Json.num(medianSlopeError()))
+                .append(",\"flaggedSamples\":")
+                .append(flaggedSamples())
+                .append(",\"falseVerdictSamples\":")
+                .append(falseVerdictSamples())
+                .append(",\"topRoute\":")
+                .append(Json.str(topRoute()))
+                .append(",\"leakRankedFirstShare\":")
+                .append(Json.num(leakRankedFirstShare()))
+                .append(",\"tteErrorAtFirstVerdict\":")
+                .append(Json.num(tteErrorAtFirstVerdict()))
+                .append(",\"medianTteError\":")
+                .append(Json.num(medianTteError()))
+                .append(",\"tteWithin25Share\":")
+                .append(Json.num(tteWithin25Share()))
+                .append(",\"medianSlopeError\":")
+                .append(Json.num(medianSlopeError()))
                 .append(",\"samples\":[");
         for (int i = 0; i < samples.size(); i++) {
             Sample s = samples.get(i);
             if (i > 0) {
                 b.append(',');
             }
-            b.append(String.format(Locale.ROOT, "[%.1f,%s,%s,%s,%s,%s,%s]", s.t(), Json.num(s.suspected()),
-                    Json.num(s.growth()), Json.num(s.tte()), Json.num(s.live()), Json.num(s.max()),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "[%.1f,%s,%s,%s,%s,%s,%s]",
+                    s.t(),
+                    Json.num(s.suspected()),
+                    Json.num(s.growth()),
+                    Json.num(s.tte()),
+                    Json.num(s.live()),
+                    Json.num(s.max()),
                     Json.str(s.topRoute() == null ? "" : s.topRoute())));
         }
         return b.append("]}").toString();

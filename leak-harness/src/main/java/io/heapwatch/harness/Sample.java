@@ -13,8 +13,8 @@ import java.util.Map;
  * @param max {@code heapwatch_live_heap_max_bytes}
  * @param routes {@code heapwatch_leak_route_retained_bytes_per_request} by {@code "METHOD uri"}
  */
-record Sample(double t, double suspected, double growth, double tte, double live, double max,
-        Map<String, Double> routes) {
+record Sample(
+        double t, double suspected, double growth, double tte, double live, double max, Map<String, Double> routes) {
 
     boolean flagged() {
         return suspected >= 0.5;

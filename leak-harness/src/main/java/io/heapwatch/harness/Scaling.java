@@ -15,9 +15,11 @@ final class Scaling {
 
     /** Real seconds per harness second. */
     static final int WINDOW_SECONDS = Integer.getInteger("harness.windowSeconds", 90);
+
     static final int COMPRESSION = 1800 / WINDOW_SECONDS;
     /** The compressed window, as given to {@code HEAPWATCH_LEAK_WINDOW}. */
     static final String WINDOW = WINDOW_SECONDS + "s";
+
     static final int SUB_WINDOWS = 15;
     static final double SUB_WINDOW_SECONDS = (double) WINDOW_SECONDS / SUB_WINDOWS;
     /** The demo JVM's maximum heap. */

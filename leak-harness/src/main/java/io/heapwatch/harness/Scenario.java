@@ -73,7 +73,9 @@ record Scenario(
     }
 
     private static RouteLoad smallCache(double rate, double[] levels, long seed, int seconds) {
-        return new RouteLoad("cache", Variation.varying(rate, levels, seed, seconds),
+        return new RouteLoad(
+                "cache",
+                Variation.varying(rate, levels, seed, seconds),
                 n -> "/api/cache?key=k" + (n % SMALL_CACHE_KEYS));
     }
 
@@ -82,31 +84,46 @@ record Scenario(
     }
 
     private static RouteLoad leakRoute(double[] levels, long seed, int seconds) {
-        return new RouteLoad("leak",
+        return new RouteLoad(
+                "leak",
                 Variation.varying(Scaling.LEAK_CALLS_PER_SECOND, levels, seed, seconds),
                 n -> LEAK_URI + "?kb=" + Scaling.LEAK_KIB_PER_CALL);
     }
 
     /** Mixed routes, about 60 MiB/s of garbage, nothing retained beyond a 64-entry cache. */
     static Scenario steady(long seed, int seconds) {
-        return new Scenario("steady", "mixed routes (items 30/s, cache of 64 keys 10/s, garbage 5 MiB × 12/s), no leak",
+        return new Scenario(
+                "steady",
+                "mixed routes (items 30/s, cache of 64 keys 10/s, garbage 5 MiB × 12/s), no leak",
                 Kind.NO_LEAK,
-                List.of(items(30, Variation.MILD, seed + 1, seconds),
+                List.of(
+                        items(30, Variation.MILD, seed + 1, seconds),
                         smallCache(10, Variation.MILD, seed + 2, seconds),
                         garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds)),
-                0, "", "", 0, Map.of());
+                0,
+                "",
+                "",
+                0,
+                Map.of());
     }
 
     /** The reference leak: 16 KiB per call at 5.33 calls/s on average, mixed with normal routes. */
     static Scenario leak(long seed, int seconds) {
-        return new Scenario("leak",
-                String.format("leak route 16 KiB × %.2f/s = %.0f B/s, plus items 15/s and garbage 5 MiB × 12/s",
+        return new Scenario(
+                "leak",
+                String.format(
+                        "leak route 16 KiB × %.2f/s = %.0f B/s, plus items 15/s and garbage 5 MiB × 12/s",
                         Scaling.LEAK_CALLS_PER_SECOND, Scaling.LEAK_BYTES_PER_SECOND),
                 Kind.LEAK,
-                List.of(items(15, Variation.MILD, seed + 1, seconds),
+                List.of(
+                        items(15, Variation.MILD, seed + 1, seconds),
                         garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds),
                         leakRoute(Variation.MILD, seed + 4, seconds)),
-                Scaling.LEAK_BYTES_PER_SECOND, LEAK_URI, "", 0, Map.of());
+                Scaling.LEAK_BYTES_PER_SECOND,
+                LEAK_URI,
+                "",
+                0,
+                Map.of());
     }
 
     /**
@@ -114,38 +131,61 @@ record Scenario(
      * hits on the same keys.
      */
     static Scenario cacheWarmUp(long seed, int seconds) {
-        RouteLoad fill = new RouteLoad("cache-fill", t -> t < 28 ? 75 : 20,
-                n -> "/api/cache?key=c" + (n < CACHE_ENTRIES ? n : ThreadLocalRandom.current().nextInt(CACHE_ENTRIES)));
-        return new Scenario("cache-warm-up",
+        RouteLoad fill = new RouteLoad(
+                "cache-fill",
+                t -> t < 28 ? 75 : 20,
+                n -> "/api/cache?key=c"
+                        + (n < CACHE_ENTRIES ? n : ThreadLocalRandom.current().nextInt(CACHE_ENTRIES)));
+        return new Scenario(
+                "cache-warm-up",
                 "bounded LRU 2,000 × 16 KiB = 31.25 MiB filled at 75/s (~27 s), then hits; items 15/s, garbage 5 MiB × 12/s",
                 Kind.CACHE_WARM_UP,
-                List.of(items(15, Variation.MILD, seed + 1, seconds),
+                List.of(
+                        items(15, Variation.MILD, seed + 1, seconds),
                         garbage(BACKGROUND_GARBAGE_MB, 12, Variation.MILD, seed + 3, seconds),
                         fill),
-                0, "", "cache-fill", CACHE_ENTRIES, Map.of("DEMO_CACHE_ENTRIES", Integer.toString(CACHE_ENTRIES)));
+                0,
+                "",
+                "cache-fill",
+                CACHE_ENTRIES,
+                Map.of("DEMO_CACHE_ENTRIES", Integer.toString(CACHE_ENTRIES)));
     }
 
     /** About 120 MiB/s of short-lived garbage and nothing retained. */
     static Scenario garbageHeavy(long seed, int seconds) {
-        return new Scenario("garbage-heavy", "garbage 12 MiB × 10/s = 120 MiB/s, items 10/s, nothing retained",
+        return new Scenario(
+                "garbage-heavy",
+                "garbage 12 MiB × 10/s = 120 MiB/s, items 10/s, nothing retained",
                 Kind.NO_LEAK,
-                List.of(items(10, Variation.MILD, seed + 1, seconds),
+                List.of(
+                        items(10, Variation.MILD, seed + 1, seconds),
                         garbage(12, 10, Variation.MILD, seed + 3, seconds)),
-                0, "", "", 0, Map.of());
+                0,
+                "",
+                "",
+                0,
+                Map.of());
     }
 
     /** The reference leak on a route that carries 10% of the requests, every route's rate varying widely. */
     static Scenario leakNoisy(long seed, int seconds) {
-        return new Scenario("leak-noisy",
-                String.format("leak route (16 KiB × %.2f/s on average, 10%% of requests) among items 20/s, cache 12/s,"
-                        + " garbage 6 MiB × 10/s, async 6/s; every rate varies 0.25–1.75× per sub-window",
+        return new Scenario(
+                "leak-noisy",
+                String.format(
+                        "leak route (16 KiB × %.2f/s on average, 10%% of requests) among items 20/s, cache 12/s,"
+                                + " garbage 6 MiB × 10/s, async 6/s; every rate varies 0.25–1.75× per sub-window",
                         Scaling.LEAK_CALLS_PER_SECOND),
                 Kind.LEAK,
-                List.of(items(20, Variation.WIDE, seed + 1, seconds),
+                List.of(
+                        items(20, Variation.WIDE, seed + 1, seconds),
                         smallCache(12, Variation.WIDE, seed + 2, seconds),
                         garbage(6, 10, Variation.WIDE, seed + 3, seconds),
                         async(6, Variation.WIDE, seed + 5, seconds),
                         leakRoute(Variation.WIDE, seed + 4, seconds)),
-                Scaling.LEAK_BYTES_PER_SECOND, LEAK_URI, "", 0, Map.of());
+                Scaling.LEAK_BYTES_PER_SECOND,
+                LEAK_URI,
+                "",
+                0,
+                Map.of());
     }
 }

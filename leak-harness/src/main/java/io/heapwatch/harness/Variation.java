@@ -34,7 +34,8 @@ final class Variation {
             Collections.shuffle(block, random);
             sequence.addAll(block);
         }
-        double[] multipliers = sequence.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] multipliers =
+                sequence.stream().mapToDouble(Double::doubleValue).toArray();
         return t -> {
             int i = (int) Math.floor(Math.max(0, t) / Scaling.SUB_WINDOW_SECONDS);
             return baseRate * multipliers[Math.min(i, multipliers.length - 1)];

@@ -27,14 +27,18 @@ class LeakHarnessCiTest {
     @Test
     @Timeout(240)
     void leakIsFlaggedAndSteadyIsNot() throws Exception {
-        Path demoJar = Path.of(System.getProperty("heapwatch.demoJar",
-                "../examples/jetty-demo/target/heapwatch-jetty-demo.jar"));
+        Path demoJar = Path.of(
+                System.getProperty("heapwatch.demoJar", "../examples/jetty-demo/target/heapwatch-jetty-demo.jar"));
         assertThat(demoJar).exists();
         Path out = Files.createDirectories(Path.of("target", "leak-harness-ci"));
         List<RunResult> results = LeakHarness.runAll(
-                List.of(new LeakHarness.Job(Scenario.leak(7, SECONDS), 1),
+                List.of(
+                        new LeakHarness.Job(Scenario.leak(7, SECONDS), 1),
                         new LeakHarness.Job(Scenario.steady(7, SECONDS), 1)),
-                SECONDS, 2, demoJar, out);
+                SECONDS,
+                2,
+                demoJar,
+                out);
         String report = Report.markdown(results, SECONDS, 1, Double.NaN);
         Files.writeString(out.resolve("results.md"), report);
         System.out.println(report);
@@ -43,10 +47,14 @@ class LeakHarnessCiTest {
         RunResult steady = results.get(1);
         assertThat(leak.error).as("leak run error").isNull();
         assertThat(steady.error).as("steady run error").isNull();
-        assertThat(leak.firstVerdictSeconds()).as("leak first verdict (s); timeline %s", leak.timeline())
+        assertThat(leak.firstVerdictSeconds())
+                .as("leak first verdict (s); timeline %s", leak.timeline())
                 .isLessThanOrEqualTo(90.0);
-        long lateFalse = steady.samples.stream().filter(s -> s.flagged() && s.t() >= STEADY_FROM).count();
-        assertThat(lateFalse).as("steady flagged seconds after %d s; timeline %s", STEADY_FROM, steady.timeline())
+        long lateFalse = steady.samples.stream()
+                .filter(s -> s.flagged() && s.t() >= STEADY_FROM)
+                .count();
+        assertThat(lateFalse)
+                .as("steady flagged seconds after %d s; timeline %s", STEADY_FROM, steady.timeline())
                 .isZero();
     }
 }

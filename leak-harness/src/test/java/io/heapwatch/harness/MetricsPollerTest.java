@@ -8,7 +8,8 @@ class MetricsPollerTest {
 
     @Test
     void parsesTheLeakGauges() {
-        String body = String.join("\n",
+        String body = String.join(
+                "\n",
                 "# HELP heapwatch_leak_suspected x",
                 "heapwatch_leak_suspected{container=\"leak-1\"} 1.0",
                 "heapwatch_live_heap_growth_bytes_per_second{container=\"leak-1\"} 87000.5",
@@ -29,7 +30,8 @@ class MetricsPollerTest {
     @Test
     void leakRateMatchesOneMegabytePerMinuteOnOneGibibyte() {
         // 1 MiB/min on 1 GiB = 1/1024 of max per real minute; 256 MiB -> 256 KiB/min; x20 -> 87,381 B/s.
-        assertThat(Scaling.LEAK_BYTES_PER_SECOND).isCloseTo(256 * 1024 * 20 / 60.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(Scaling.LEAK_BYTES_PER_SECOND)
+                .isCloseTo(256 * 1024 * 20 / 60.0, org.assertj.core.data.Offset.offset(1e-6));
         double perWindow = Scaling.LEAK_BYTES_PER_SECOND * Scaling.WINDOW_SECONDS / (Scaling.HEAP_MIB * 1048576.0);
         assertThat(perWindow).isCloseTo(30.0 / 1024, org.assertj.core.data.Offset.offset(1e-9));
     }

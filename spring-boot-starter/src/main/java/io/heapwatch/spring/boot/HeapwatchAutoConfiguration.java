@@ -27,24 +27,26 @@ import org.springframework.core.env.Environment;
  * auto-configurations of Spring Boot 4.x and 3.5.x (named as strings, since their packages differ) so that it
  * finds the application's registry.
  */
-@AutoConfiguration(afterName = {
-    // Spring Boot 4.x
-    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-    // Spring Boot 3.5.x
-    "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
-})
+@AutoConfiguration(
+        afterName = {
+            // Spring Boot 4.x
+            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+            // Spring Boot 3.5.x
+            "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+            "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
+        })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass(name = {
-    "jakarta.servlet.Filter",
-    "org.springframework.boot.web.servlet.FilterRegistrationBean",
-    "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"
-})
+@ConditionalOnClass(
+        name = {
+            "jakarta.servlet.Filter",
+            "org.springframework.boot.web.servlet.FilterRegistrationBean",
+            "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"
+        })
 @EnableConfigurationProperties(HeapwatchProperties.class)
 public final class HeapwatchAutoConfiguration {
 

@@ -9,8 +9,8 @@ final class HeapwatchConditions {
     private HeapwatchConditions() {}
 
     static ConditionOutcome outcome(ConditionContext context, HeapwatchSetting flag) {
-        ConditionMessage.Builder message = ConditionMessage.forCondition(
-                "heapwatch " + flag.environmentVariable() + " / " + flag.property());
+        ConditionMessage.Builder message =
+                ConditionMessage.forCondition("heapwatch " + flag.environmentVariable() + " / " + flag.property());
         return HeapwatchConfigFactory.enabled(context.getEnvironment(), flag)
                 ? ConditionOutcome.match(message.because("enabled"))
                 : ConditionOutcome.noMatch(message.because("set to false"));

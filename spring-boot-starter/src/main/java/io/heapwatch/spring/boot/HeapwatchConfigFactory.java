@@ -66,7 +66,8 @@ public final class HeapwatchConfigFactory {
             return config;
         } catch (ConfigException e) {
             HeapwatchSetting setting = HeapwatchSetting.ofEnvironmentVariable(e.setting());
-            throw InvalidHeapwatchSettingException.from(e, setting, setting != null && fromProperties.contains(setting));
+            throw InvalidHeapwatchSettingException.from(
+                    e, setting, setting != null && fromProperties.contains(setting));
         }
     }
 

@@ -23,7 +23,8 @@ public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered 
     public @Nullable FailureAnalysis analyze(Throwable failure) {
         InvalidHeapwatchSettingException invalid = find(failure, InvalidHeapwatchSettingException.class);
         if (invalid != null) {
-            return analysis(invalid.source(), invalid.alternative(), invalid.rejectedValue(), invalid.accepted(), failure);
+            return analysis(
+                    invalid.source(), invalid.alternative(), invalid.rejectedValue(), invalid.accepted(), failure);
         }
         ConfigException config = find(failure, ConfigException.class);
         if (config != null) {
@@ -39,9 +40,14 @@ public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered 
             if (s != null && accepted != null) {
                 ConfigurationProperty property = bind.getProperty();
                 Object value = property == null || s.secret() ? null : property.getValue();
-                String origin = property == null || property.getOrigin() == null ? "" : " (from " + property.getOrigin() + ")";
-                return analysis("property " + s.property() + origin, "environment variable " + s.environmentVariable(),
-                        value == null ? null : value.toString(), accepted, failure);
+                String origin =
+                        property == null || property.getOrigin() == null ? "" : " (from " + property.getOrigin() + ")";
+                return analysis(
+                        "property " + s.property() + origin,
+                        "environment variable " + s.environmentVariable(),
+                        value == null ? null : value.toString(),
+                        accepted,
+                        failure);
             }
         }
         return null;
@@ -50,7 +56,9 @@ public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered 
     private static FailureAnalysis analysis(
             String source, String alternative, @Nullable String value, String accepted, Throwable failure) {
         String description = "heapwatch cannot start: the " + source
-                + (value == null ? " holds a value that is not accepted (not shown)." : " is '" + value + "', which is not accepted.");
+                + (value == null
+                        ? " holds a value that is not accepted (not shown)."
+                        : " is '" + value + "', which is not accepted.");
         String action = "Update the " + source.replaceFirst(" \\(from .*\\)$", "") + " (or the " + alternative
                 + "): expected " + accepted + "." + PRECEDENCE;
         return new FailureAnalysis(description, action, failure);

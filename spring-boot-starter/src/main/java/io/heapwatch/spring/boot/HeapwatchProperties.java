@@ -247,8 +247,8 @@ public class HeapwatchProperties {
         /** Never shows the password. */
         @Override
         public String toString() {
-            return "Metrics{enabled=" + enabled + ", username=" + (username == null ? "unset" : "set")
-                    + ", password=" + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + '}';
+            return "Metrics{enabled=" + enabled + ", username=" + (username == null ? "unset" : "set") + ", password="
+                    + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + '}';
         }
     }
 }

@@ -55,8 +55,7 @@ public final class HeapwatchRegistries implements AutoCloseable {
             if (application == null || reaches(application, prometheus)) {
                 return new HeapwatchRegistries(application == null ? prometheus : application, prometheus, false);
             }
-            return new HeapwatchRegistries(
-                    new HeapwatchComposite(application, prometheus), prometheus, false);
+            return new HeapwatchRegistries(new HeapwatchComposite(application, prometheus), prometheus, false);
         }
         if (application != null) {
             PrometheusMeterRegistry inside = findPrometheus(application, 0);
@@ -64,8 +63,7 @@ public final class HeapwatchRegistries implements AutoCloseable {
                 return new HeapwatchRegistries(application, inside, false);
             }
             PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            return new HeapwatchRegistries(
-                    new HeapwatchComposite(application, own), own, true);
+            return new HeapwatchRegistries(new HeapwatchComposite(application, own), own, true);
         }
         return ofOwn(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
@@ -81,7 +79,8 @@ public final class HeapwatchRegistries implements AutoCloseable {
     }
 
     private static boolean reaches(MeterRegistry from, MeterRegistry target) {
-        return from == target || (from instanceof CompositeMeterRegistry && findIn((CompositeMeterRegistry) from, target, 0));
+        return from == target
+                || (from instanceof CompositeMeterRegistry && findIn((CompositeMeterRegistry) from, target, 0));
     }
 
     private static boolean findIn(CompositeMeterRegistry composite, MeterRegistry target, int depth) {
@@ -89,7 +88,8 @@ public final class HeapwatchRegistries implements AutoCloseable {
             return false;
         }
         for (MeterRegistry r : composite.getRegistries()) {
-            if (r == target || (r instanceof CompositeMeterRegistry && findIn((CompositeMeterRegistry) r, target, depth + 1))) {
+            if (r == target
+                    || (r instanceof CompositeMeterRegistry && findIn((CompositeMeterRegistry) r, target, depth + 1))) {
                 return true;
             }
         }

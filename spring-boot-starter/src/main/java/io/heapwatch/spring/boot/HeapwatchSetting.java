@@ -6,33 +6,55 @@ import org.jspecify.annotations.Nullable;
 
 /** Each heapwatch setting: its environment variable and its Spring property. */
 public enum HeapwatchSetting {
-    PROFILING_ENABLED(HeapwatchConfig.ENABLE_MEMORY_PROFILING, "heapwatch.profiling.enabled",
+    PROFILING_ENABLED(
+            HeapwatchConfig.ENABLE_MEMORY_PROFILING,
+            "heapwatch.profiling.enabled",
             p -> Boolean.toString(p.getProfiling().isEnabled())),
-    SAMPLE_RATE(HeapwatchConfig.MEMORY_PROFILING_SAMPLE_RATE, "heapwatch.profiling.sample-rate",
+    SAMPLE_RATE(
+            HeapwatchConfig.MEMORY_PROFILING_SAMPLE_RATE,
+            "heapwatch.profiling.sample-rate",
             p -> Double.toString(p.getProfiling().getSampleRate())),
-    GROWTH_THRESHOLD_MB(HeapwatchConfig.MEMORY_GROWTH_THRESHOLD_MB, "heapwatch.profiling.growth-threshold-mb",
+    GROWTH_THRESHOLD_MB(
+            HeapwatchConfig.MEMORY_GROWTH_THRESHOLD_MB,
+            "heapwatch.profiling.growth-threshold-mb",
             p -> Integer.toString(p.getProfiling().getGrowthThresholdMb())),
-    MAX_ROUTES(HeapwatchConfig.HEAPWATCH_MAX_ROUTES, "heapwatch.profiling.max-routes",
+    MAX_ROUTES(
+            HeapwatchConfig.HEAPWATCH_MAX_ROUTES,
+            "heapwatch.profiling.max-routes",
             p -> Integer.toString(p.getProfiling().getMaxRoutes())),
-    HEAP_DELTA(HeapwatchConfig.HEAPWATCH_HEAP_DELTA, "heapwatch.profiling.heap-delta",
+    HEAP_DELTA(
+            HeapwatchConfig.HEAPWATCH_HEAP_DELTA,
+            "heapwatch.profiling.heap-delta",
             p -> Boolean.toString(p.getProfiling().isHeapDelta())),
     CONTAINER_NAME(HeapwatchConfig.CONTAINER_NAME, "heapwatch.container-name", HeapwatchProperties::getContainerName),
-    METRICS_ENABLED(HeapwatchConfig.ENABLE_PROMETHEUS_METRICS, "heapwatch.metrics.enabled",
+    METRICS_ENABLED(
+            HeapwatchConfig.ENABLE_PROMETHEUS_METRICS,
+            "heapwatch.metrics.enabled",
             p -> Boolean.toString(p.getMetrics().isEnabled())),
-    METRICS_USERNAME(HeapwatchConfig.METRICS_AUTH_USERNAME, "heapwatch.metrics.username",
-            p -> p.getMetrics().getUsername()),
-    METRICS_PASSWORD(HeapwatchConfig.METRICS_AUTH_PASSWORD, "heapwatch.metrics.password",
-            p -> p.getMetrics().getPassword()),
-    METRICS_PASSWORD_FILE(HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, "heapwatch.metrics.password-file",
-            p -> p.getMetrics().getPasswordFile()),
-    LEAK_ENABLED(HeapwatchConfig.HEAPWATCH_LEAK_DETECTION, "heapwatch.leak.enabled",
+    METRICS_USERNAME(HeapwatchConfig.METRICS_AUTH_USERNAME, "heapwatch.metrics.username", p -> p.getMetrics()
+            .getUsername()),
+    METRICS_PASSWORD(HeapwatchConfig.METRICS_AUTH_PASSWORD, "heapwatch.metrics.password", p -> p.getMetrics()
+            .getPassword()),
+    METRICS_PASSWORD_FILE(
+            HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, "heapwatch.metrics.password-file", p -> p.getMetrics()
+                    .getPasswordFile()),
+    LEAK_ENABLED(
+            HeapwatchConfig.HEAPWATCH_LEAK_DETECTION,
+            "heapwatch.leak.enabled",
             p -> Boolean.toString(p.getLeak().isEnabled())),
-    LEAK_WINDOW(HeapwatchConfig.HEAPWATCH_LEAK_WINDOW, "heapwatch.leak.window", p -> p.getLeak().getWindow()),
-    LEAK_SUB_WINDOWS(HeapwatchConfig.HEAPWATCH_LEAK_SUB_WINDOWS, "heapwatch.leak.sub-windows",
+    LEAK_WINDOW(HeapwatchConfig.HEAPWATCH_LEAK_WINDOW, "heapwatch.leak.window", p -> p.getLeak()
+            .getWindow()),
+    LEAK_SUB_WINDOWS(
+            HeapwatchConfig.HEAPWATCH_LEAK_SUB_WINDOWS,
+            "heapwatch.leak.sub-windows",
             p -> Integer.toString(p.getLeak().getSubWindows())),
-    LEAK_MIN_GROWTH_PERCENT(HeapwatchConfig.HEAPWATCH_LEAK_MIN_GROWTH_PERCENT, "heapwatch.leak.min-growth-percent",
+    LEAK_MIN_GROWTH_PERCENT(
+            HeapwatchConfig.HEAPWATCH_LEAK_MIN_GROWTH_PERCENT,
+            "heapwatch.leak.min-growth-percent",
             p -> Double.toString(p.getLeak().getMinGrowthPercent())),
-    LEAK_TOP_ROUTES(HeapwatchConfig.HEAPWATCH_LEAK_TOP_ROUTES, "heapwatch.leak.top-routes",
+    LEAK_TOP_ROUTES(
+            HeapwatchConfig.HEAPWATCH_LEAK_TOP_ROUTES,
+            "heapwatch.leak.top-routes",
             p -> Integer.toString(p.getLeak().getTopRoutes()));
 
     private final String environmentVariable;
@@ -61,7 +83,8 @@ public enum HeapwatchSetting {
         return this == METRICS_USERNAME || this == METRICS_PASSWORD;
     }
 
-    @Nullable String valueOf(HeapwatchProperties properties) {
+    @Nullable
+    String valueOf(HeapwatchProperties properties) {
         return value.apply(properties);
     }
 

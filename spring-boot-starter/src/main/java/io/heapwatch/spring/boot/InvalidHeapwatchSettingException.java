@@ -24,18 +24,25 @@ public final class InvalidHeapwatchSettingException extends IllegalStateExceptio
      */
     InvalidHeapwatchSettingException(
             String source, String alternative, @Nullable String rejectedValue, String accepted, Throwable cause) {
-        super("Invalid heapwatch setting: " + source + (rejectedValue == null ? "" : "='" + rejectedValue + "'")
-                + ": expected " + accepted, cause);
+        super(
+                "Invalid heapwatch setting: " + source + (rejectedValue == null ? "" : "='" + rejectedValue + "'")
+                        + ": expected " + accepted,
+                cause);
         this.source = source;
         this.alternative = alternative;
         this.rejectedValue = rejectedValue;
         this.accepted = accepted;
     }
 
-    static InvalidHeapwatchSettingException from(ConfigException e, @Nullable HeapwatchSetting setting, boolean property) {
+    static InvalidHeapwatchSettingException from(
+            ConfigException e, @Nullable HeapwatchSetting setting, boolean property) {
         if (setting == null) {
             return new InvalidHeapwatchSettingException(
-                    "environment variable " + e.setting(), "a heapwatch.* property", e.rejectedValue(), e.accepted(), e);
+                    "environment variable " + e.setting(),
+                    "a heapwatch.* property",
+                    e.rejectedValue(),
+                    e.accepted(),
+                    e);
         }
         String env = "environment variable " + setting.environmentVariable();
         String prop = "property " + setting.property();

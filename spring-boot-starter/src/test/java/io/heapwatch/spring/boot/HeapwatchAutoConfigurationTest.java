@@ -112,8 +112,11 @@ class HeapwatchAutoConfigurationTest {
 
     @Test
     void leakPropertiesConfigureTheDetectionSettings() {
-        runner.withPropertyValues("heapwatch.leak.window=90s", "heapwatch.leak.sub-windows=10",
-                        "heapwatch.leak.min-growth-percent=5", "heapwatch.leak.top-routes=3")
+        runner.withPropertyValues(
+                        "heapwatch.leak.window=90s",
+                        "heapwatch.leak.sub-windows=10",
+                        "heapwatch.leak.min-growth-percent=5",
+                        "heapwatch.leak.top-routes=3")
                 .run(context -> {
                     HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
                     assertThat(config.leakDetection().window()).hasSeconds(90);
@@ -126,7 +129,9 @@ class HeapwatchAutoConfigurationTest {
     @Test
     void leakWindowEnvironmentVariableWinsOverTheProperty() {
         runner.withPropertyValues("heapwatch.leak.window=2h", "HEAPWATCH_LEAK_WINDOW=45m")
-                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).leakDetection().window())
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class)
+                                .leakDetection()
+                                .window())
                         .hasMinutes(45));
     }
 
@@ -202,7 +207,9 @@ class HeapwatchAutoConfigurationTest {
     void passwordFilePropertyIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("pw"), "from-file\n");
         runner.withPropertyValues("heapwatch.metrics.username=u", "heapwatch.metrics.password-file=" + secret)
-                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).metricsPassword()).isEqualTo("from-file"));
+                .run(context -> assertThat(
+                                context.getBean(HeapwatchConfig.class).metricsPassword())
+                        .isEqualTo("from-file"));
     }
 
     // --- precedence
@@ -216,14 +223,18 @@ class HeapwatchAutoConfigurationTest {
     @Test
     void environmentVariableWinsOverPropertyForAValue() {
         runner.withPropertyValues("MEMORY_PROFILING_SAMPLE_RATE=0.25", "heapwatch.profiling.sample-rate=0.5")
-                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).sampleRate()).isEqualTo(0.25));
+                .run(context -> assertThat(
+                                context.getBean(HeapwatchConfig.class).sampleRate())
+                        .isEqualTo(0.25));
     }
 
     @Test
     void environmentVariableFromTheSystemEnvironmentWinsOverProperty() {
-        runner.withInitializer(c -> c.getEnvironment().getPropertySources().addLast(new SystemEnvironmentPropertySource(
-                        "fakeSystemEnvironment",
-                        Map.of("MEMORY_GROWTH_THRESHOLD_MB", "12", "HEAPWATCH_HEAP_DELTA", "false"))))
+        runner.withInitializer(c -> c.getEnvironment()
+                        .getPropertySources()
+                        .addLast(new SystemEnvironmentPropertySource(
+                                "fakeSystemEnvironment",
+                                Map.of("MEMORY_GROWTH_THRESHOLD_MB", "12", "HEAPWATCH_HEAP_DELTA", "false"))))
                 .withPropertyValues("heapwatch.profiling.growth-threshold-mb=2", "heapwatch.profiling.heap-delta=true")
                 .run(context -> {
                     HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
@@ -235,7 +246,9 @@ class HeapwatchAutoConfigurationTest {
     @Test
     void blankEnvironmentVariableLeavesThePropertyInForce() {
         runner.withPropertyValues("MEMORY_GROWTH_THRESHOLD_MB= ", "heapwatch.profiling.growth-threshold-mb=5")
-                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).growthThresholdMb()).isEqualTo(5));
+                .run(context -> assertThat(
+                                context.getBean(HeapwatchConfig.class).growthThresholdMb())
+                        .isEqualTo(5));
     }
 
     @Test
@@ -244,7 +257,9 @@ class HeapwatchAutoConfigurationTest {
                         "METRICS_AUTH_PASSWORD=from-env",
                         "heapwatch.metrics.username=u",
                         "heapwatch.metrics.password-file=/does/not/exist")
-                .run(context -> assertThat(context.getBean(HeapwatchConfig.class).metricsPassword()).isEqualTo("from-env"));
+                .run(context -> assertThat(
+                                context.getBean(HeapwatchConfig.class).metricsPassword())
+                        .isEqualTo("from-env"));
     }
 
     // --- back-off
@@ -260,7 +275,9 @@ class HeapwatchAutoConfigurationTest {
 
     @Test
     void userConfigWithProfilingOffDisablesTheFilterRegistration() {
-        runner.withBean(HeapwatchConfig.class, () -> HeapwatchConfig.builder().profilingEnabled(false).build())
+        runner.withBean(
+                        HeapwatchConfig.class,
+                        () -> HeapwatchConfig.builder().profilingEnabled(false).build())
                 .run(context -> assertThat(context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class)
                                 .isEnabled())
                         .isFalse());
@@ -279,7 +296,8 @@ class HeapwatchAutoConfigurationTest {
         runner.withUserConfiguration(UserFilter.class).run(context -> {
             assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
             assertThat(context).getBean(MemoryProfilingFilter.class).isSameAs(context.getBean("myFilter"));
-            assertThat(context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class).getUrlPatterns())
+            assertThat(context.getBean("heapwatchFilterRegistration", FilterRegistrationBean.class)
+                            .getUrlPatterns())
                     .containsExactly("/api/*");
         });
     }
@@ -301,7 +319,8 @@ class HeapwatchAutoConfigurationTest {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HeapwatchRegistries mine = HeapwatchRegistries.of(prometheus, prometheus);
         runner.withBean(HeapwatchRegistries.class, () -> mine)
-                .run(context -> assertThat(context).getBean(HeapwatchRegistries.class).isSameAs(mine));
+                .run(context ->
+                        assertThat(context).getBean(HeapwatchRegistries.class).isSameAs(mine));
     }
 
     // --- registries
@@ -316,7 +335,8 @@ class HeapwatchAutoConfigurationTest {
             assertThat(registries.owned()).isFalse();
             assertThat(context).getBeans(MeterRegistry.class).hasSize(1);
             assertThat(app.find("heapwatch.heap.used").gauge()).isNotNull();
-            assertThat(app.find("heapwatch.request.allocation.unavailable").counter()).isNotNull();
+            assertThat(app.find("heapwatch.request.allocation.unavailable").counter())
+                    .isNotNull();
         });
     }
 
@@ -369,7 +389,8 @@ class HeapwatchAutoConfigurationTest {
     void closingTheContextRemovesHeapwatchMetersFromTheApplicationsRegistry() {
         PrometheusMeterRegistry app = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         runner.withBean(PrometheusMeterRegistry.class, () -> app)
-                .run(context -> assertThat(app.find("heapwatch.heap.used").gauge()).isNotNull());
+                .run(context ->
+                        assertThat(app.find("heapwatch.heap.used").gauge()).isNotNull());
         assertThat(app.getMeters()).noneMatch(m -> m.getId().getName().startsWith("heapwatch."));
     }
 
@@ -413,7 +434,9 @@ class HeapwatchAutoConfigurationTest {
         @Bean
         MetricsServlet myServlet() {
             return new MetricsServlet(
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new BasicAuthenticator("a", "b"), Tags.empty());
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                    new BasicAuthenticator("a", "b"),
+                    Tags.empty());
         }
     }
 

@@ -31,7 +31,8 @@ class HeapwatchMetadataTest {
 
     @Test
     void autoConfigurationIsRegisteredOnlyInTheImportsFile() throws IOException {
-        assertThat(resource("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports").trim())
+        assertThat(resource("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")
+                        .trim())
                 .isEqualTo(HeapwatchAutoConfiguration.class.getName());
         assertThat(resource("META-INF/spring.factories")).doesNotContain("EnableAutoConfiguration");
     }

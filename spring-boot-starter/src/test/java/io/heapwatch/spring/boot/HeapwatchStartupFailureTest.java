@@ -77,7 +77,9 @@ class HeapwatchStartupFailureTest {
         FailureAnalysis analysis = analyze("METRICS_AUTH_USERNAME=bad:user", "METRICS_AUTH_PASSWORD=hunter2-secret");
 
         assertThat(analysis.getDescription()).contains("METRICS_AUTH_USERNAME").contains("not shown");
-        assertThat(analysis.getDescription() + analysis.getAction() + analysis.getCause().getMessage())
+        assertThat(analysis.getDescription()
+                        + analysis.getAction()
+                        + analysis.getCause().getMessage())
                 .doesNotContain("bad:user", "hunter2-secret");
     }
 
@@ -91,7 +93,8 @@ class HeapwatchStartupFailureTest {
     @Test
     void failureAnalyzerIsRegisteredInSpringFactories() throws java.io.IOException {
         java.util.Properties factories = new java.util.Properties();
-        try (java.io.InputStream in = HeapwatchFailureAnalyzer.class.getResourceAsStream("/META-INF/spring.factories")) {
+        try (java.io.InputStream in =
+                HeapwatchFailureAnalyzer.class.getResourceAsStream("/META-INF/spring.factories")) {
             factories.load(in);
         }
         assertThat(factories.getProperty(FailureAnalyzer.class.getName()))

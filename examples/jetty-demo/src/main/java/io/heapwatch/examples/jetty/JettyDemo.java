@@ -41,8 +41,8 @@ public final class JettyDemo implements AutoCloseable {
         context.addServlet(new ServletHolder(new DemoServlets.CacheServlet(cacheEntries(env))), "/api/cache");
         context.addServlet(new ServletHolder(new DemoServlets.GarbageServlet()), "/api/garbage");
         context.addServlet(async, "/api/async");
-        Heapwatch heapwatch =
-                Heapwatch.install(context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        Heapwatch heapwatch = Heapwatch.install(
+                context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         server.setHandler(context);
         server.start();
         return new JettyDemo(server, heapwatch);

@@ -42,11 +42,14 @@ public class DemoController {
     /** A normal endpoint with a path variable: every ID shares the route {@code /api/items/{id}}. */
     @GetMapping("/items/{id}")
     public Map<String, Object> item(@PathVariable("id") long id) {
-        return Map.of("id", id, "name", "item-" + id, "thread", Thread.currentThread().toString());
+        return Map.of(
+                "id", id, "name", "item-" + id, "thread", Thread.currentThread().toString());
     }
 
     /** Retains {@code kb} KiB per call (default 64), forever. */
-    @RequestMapping(path = "/leak", method = {RequestMethod.GET, RequestMethod.POST})
+    @RequestMapping(
+            path = "/leak",
+            method = {RequestMethod.GET, RequestMethod.POST})
     public Map<String, Object> leak(@RequestParam(name = "kb", defaultValue = "64") int kb) {
         if (kb < 1 || kb > MAX_LEAK_KB) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "kb must be from 1 to " + MAX_LEAK_KB);

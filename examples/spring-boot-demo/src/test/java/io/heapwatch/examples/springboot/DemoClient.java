@@ -19,7 +19,8 @@ final class DemoClient {
     static final String USER = "demo";
     static final String PASSWORD = "demo-password";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     DemoClient(int port) {
@@ -39,7 +40,9 @@ final class DemoClient {
     }
 
     HttpResponse<String> get(String path, String authorization) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization).GET());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", authorization)
+                .GET());
     }
 
     static String basic(String user, String password) {

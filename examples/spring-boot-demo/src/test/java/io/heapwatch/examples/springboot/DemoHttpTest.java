@@ -46,7 +46,8 @@ class DemoHttpTest {
         HttpResponse<String> r = client.get("/metrics");
 
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(r.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
     }
 
     @Test
@@ -79,7 +80,8 @@ class DemoHttpTest {
     }
 
     private double growthEvents() {
-        double v = value(client.metrics(), "heapwatch_request_growth_events_total", "uri=\"/api/leak\"", "method=\"POST\"");
+        double v = value(
+                client.metrics(), "heapwatch_request_growth_events_total", "uri=\"/api/leak\"", "method=\"POST\"");
         return Double.isNaN(v) ? 0 : v;
     }
 
@@ -128,8 +130,10 @@ class DemoHttpTest {
             List<String> fromActuator = heapwatchSeries(actuator);
             assertThat(fromMetrics).doesNotHaveDuplicates();
             assertThat(fromActuator).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(fromActuator)).containsAll(
-                    fromMetrics.stream().filter(s -> !s.contains("uri=\"/metrics\"") && !s.contains("uri=\"/actuator/prometheus\"")).toList());
+            assertThat(new HashSet<>(fromActuator))
+                    .containsAll(fromMetrics.stream()
+                            .filter(s -> !s.contains("uri=\"/metrics\"") && !s.contains("uri=\"/actuator/prometheus\""))
+                            .toList());
             String[] route = {"uri=\"/api/items/{id}\"", "method=\"GET\""};
             assertThat(value(metrics, "heapwatch_requests_sampled_total", route))
                     .isGreaterThanOrEqualTo(5)
@@ -141,8 +145,8 @@ class DemoHttpTest {
     void garbageEndpointRecordsAllocationUnderItsRoute() {
         client.get("/api/garbage?mb=8");
 
-        eventually(() -> assertThat(value(client.metrics(), "heapwatch_request_allocated_bytes_sum",
-                        "uri=\"/api/garbage\""))
+        eventually(() -> assertThat(
+                        value(client.metrics(), "heapwatch_request_allocated_bytes_sum", "uri=\"/api/garbage\""))
                 .isGreaterThanOrEqualTo(8 * 1024 * 1024));
     }
 

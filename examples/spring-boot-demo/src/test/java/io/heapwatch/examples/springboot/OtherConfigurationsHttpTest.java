@@ -30,7 +30,8 @@ class OtherConfigurationsHttpTest {
             DemoClient client = new DemoClient(port);
 
             assertThat(client.get("/metrics").statusCode()).isEqualTo(500);
-            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode()).isEqualTo(500);
+            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode())
+                    .isEqualTo(500);
         }
     }
 
@@ -57,8 +58,10 @@ class OtherConfigurationsHttpTest {
             HttpResponse<String> anonymous = client.get("/metrics");
             assertThat(anonymous.statusCode()).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
-            assertThat(client.get("/metrics", basic(USER, "wrong")).statusCode()).isEqualTo(401);
-            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode()).isEqualTo(200);
+            assertThat(client.get("/metrics", basic(USER, "wrong")).statusCode())
+                    .isEqualTo(401);
+            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode())
+                    .isEqualTo(200);
         }
 
         @Test
@@ -67,7 +70,8 @@ class OtherConfigurationsHttpTest {
             client.get("/api/items/1");
 
             assertThat(context.getBeansOfType(MemoryProfilingFilter.class)).isEmpty();
-            assertThat(samples(client.metrics(), "heapwatch_requests_sampled_total")).isEmpty();
+            assertThat(samples(client.metrics(), "heapwatch_requests_sampled_total"))
+                    .isEmpty();
             assertThat(client.metrics()).contains("heapwatch_live_heap_after_gc_bytes");
         }
     }
@@ -89,7 +93,8 @@ class OtherConfigurationsHttpTest {
         void metricsIsNotMapped() {
             DemoClient client = new DemoClient(port);
 
-            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode()).isEqualTo(404);
+            assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode())
+                    .isEqualTo(404);
             assertThat(client.get("/api/items/7").statusCode()).isEqualTo(200);
         }
     }

@@ -63,8 +63,7 @@ class VirtualThreadsHttpTest {
                     .isGreaterThanOrEqualTo(20);
             assertThat(value(metrics, "heapwatch_request_allocation_unavailable_total", "container="))
                     .isGreaterThanOrEqualTo(21);
-            assertThat(samples(metrics, "heapwatch_measurement_faults_total"))
-                    .allMatch(line -> line.endsWith(" 0.0"));
+            assertThat(samples(metrics, "heapwatch_measurement_faults_total")).allMatch(line -> line.endsWith(" 0.0"));
             assertThat(value(metrics, "heapwatch_request_allocated_bytes_count", "uri=\"/api/items/{id}\""))
                     .isIn(0.0, Double.NaN);
         });
