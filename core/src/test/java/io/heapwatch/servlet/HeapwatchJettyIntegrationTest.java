@@ -115,10 +115,9 @@ class HeapwatchJettyIntegrationTest {
         String leak = "{container=\"it\",method=\"GET\",uri=\"/api/leak\"}";
         String items = "{container=\"it\",method=\"GET\",uri=\"/api/items/*\"}";
         double events = value(body, "heapwatch_request_growth_events_total" + leak);
-        double discarded = value(body, "heapwatch_request_samples_discarded_total{container=\"it\",reason=\"gc\"}");
-        // Each leaking call grows the heap by 4 MiB; a call that spans a GC is discarded, never counted twice.
+        // Each leaking call grows the heap by 4 MiB and counts at most once. A call that spans a GC is discarded when
+        // the notification has arrived or the heap fell; when neither, its delta is underestimated, never inflated.
         assertThat(events).isGreaterThanOrEqualTo(1).isLessThanOrEqualTo(5);
-        assertThat(events + discarded).isGreaterThanOrEqualTo(5);
         assertThat(value(body, "heapwatch_request_growth_events_total" + items)).isZero();
         assertThat(value(body, "heapwatch_request_allocated_bytes_sum" + leak)).isGreaterThanOrEqualTo(5 * 4096 * 1024);
     }
