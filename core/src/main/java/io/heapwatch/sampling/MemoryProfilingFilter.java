@@ -308,17 +308,20 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
         }
 
         void record(@Nullable Throwable e) {
+            RuntimeException countingFailed = null;
             try {
                 counter.increment();
-            } catch (RuntimeException countingFailed) {
+            } catch (RuntimeException failure) {
                 // The registry itself is failing: the log line below is all that is left. Never fail the request.
-                if (e == null) {
-                    e = countingFailed;
-                } else if (e != countingFailed) {
-                    e.addSuppressed(countingFailed);
-                }
+                countingFailed = failure;
             }
             if (logged.compareAndSet(false, true)) {
+                // Only the one logged exception is touched: attaching on every fault would grow a reused exception.
+                if (e == null) {
+                    e = countingFailed;
+                } else if (countingFailed != null && e != countingFailed) {
+                    e.addSuppressed(countingFailed);
+                }
                 if (e == null) {
                     log.warn(
                             "heapwatch: the {} signal returned an impossible value; this and further faults are"

@@ -153,6 +153,45 @@ class MemoryProfilingFilterTest {
     }
 
     @Test
+    void aReusedExceptionDoesNotGrowWhenTheFaultCounterFailsToo() throws Exception {
+        IllegalStateException reused = new IllegalStateException("same instance every time");
+        source.failAllocation = reused;
+        SimpleMeterRegistry failing = new SimpleMeterRegistry() {
+            @Override
+            protected Counter newCounter(io.micrometer.core.instrument.Meter.Id id) {
+                Counter real = super.newCounter(id);
+                return !id.getName().equals(MemoryProfilingFilter.FAULTS)
+                        ? real
+                        : new Counter() {
+                            @Override
+                            public void increment(double amount) {
+                                throw new IllegalStateException("registry down");
+                            }
+
+                            @Override
+                            public double count() {
+                                return 0;
+                            }
+
+                            @Override
+                            public Id getId() {
+                                return id;
+                            }
+                        };
+            }
+        };
+        MemoryProfilingFilter f =
+                new MemoryProfilingFilter(HeapwatchConfig.builder().build(), failing, source);
+        HttpServletRequest req = request("/x", "GET");
+        HttpServletResponse res = ok();
+        for (int i = 0; i < 1_000; i++) {
+            f.doFilter(req, res, chain);
+        }
+        verify(chain, times(1_000)).doFilter(any(), any());
+        assertThat(reused.getSuppressed()).hasSizeLessThanOrEqualTo(1);
+    }
+
+    @Test
     void impossibleValuesAreFaultsNotSamples() throws Exception {
         source.request(5_000, 1_000, -7, 10, 0, 0);
         filter().doFilter(request("/x", "GET"), ok(), chain);
