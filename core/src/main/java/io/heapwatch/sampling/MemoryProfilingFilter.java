@@ -112,17 +112,26 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
         try {
             chain.doFilter(request, response);
         } finally {
-            HttpServletRequest req = (HttpServletRequest) request;
-            HttpServletResponse res = (HttpServletResponse) response;
+            finish((HttpServletRequest) request, (HttpServletResponse) response, gcBefore, allocatedBefore, heapBefore);
+        }
+    }
+
+    /** Reads the signals again and records, or defers to async completion; never throws into the request. */
+    private void finish(
+            HttpServletRequest req, HttpServletResponse res, long gcBefore, long allocatedBefore, long heapBefore) {
+        try {
             if (req.isAsyncStarted()) {
                 watchAsync(req, res, gcBefore, heapBefore);
-            } else {
-                long heapAfter = heapDelta ? readHeap() : 0;
-                long allocatedAfter = readAllocated();
-                long gcAfter = readGc();
-                record(req, res, allocatedBefore, allocatedAfter, heapBefore, heapAfter, gcBefore, gcAfter);
+                return;
             }
+        } catch (RuntimeException e) {
+            recordFault.record(e);
+            return;
         }
+        long heapAfter = heapDelta ? readHeap() : 0;
+        long allocatedAfter = readAllocated();
+        long gcAfter = readGc();
+        record(req, res, allocatedBefore, allocatedAfter, heapBefore, heapAfter, gcBefore, gcAfter);
     }
 
     private boolean sampled() {

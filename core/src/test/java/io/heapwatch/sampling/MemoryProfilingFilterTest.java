@@ -212,6 +212,15 @@ class MemoryProfilingFilterTest {
     }
 
     @Test
+    void aRequestThatCannotSayWhetherItIsAsyncIsAFaultNotAFailure() throws Exception {
+        HttpServletRequest req = request("/x", "GET");
+        when(req.isAsyncStarted()).thenThrow(new IllegalStateException("recycled request"));
+        filter().doFilter(req, ok(), chain);
+        verify(chain).doFilter(any(), any());
+        assertThat(global("heapwatch.measurement.faults", "signal", "record")).isEqualTo(1);
+    }
+
+    @Test
     void requestWhoseChainThrowsIsRecordedAndTheExceptionPropagatesUnchanged() throws Exception {
         ServletException failure = new ServletException("handler failed");
         doThrow(failure).when(chain).doFilter(any(), any());
