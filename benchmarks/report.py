@@ -77,6 +77,8 @@ def load_jmh(path):
 SIGNALS = [
     ("threadAllocatedBytes", "`ThreadMXBean#getCurrentThreadAllocatedBytes()` (allocation signal; 2 per sampled request)"),
     ("runtimeTotalMinusFree", "`Runtime.totalMemory() - freeMemory()` (heap signal; 2 per sampled request)"),
+    ("defaultSignalReads", "the default signals' JVM reads alone: both of the above, twice each (the floor for any implementation)"),
+    ("allocationSignalReads", "the allocation signal's JVM reads alone: two allocated-bytes reads"),
     ("memoryMXBeanHeapUsed", "`MemoryMXBean.getHeapMemoryUsage().getUsed()` (what the naive filter uses)"),
     ("counterIncrement", "Prometheus `Counter.increment()` (1 per sampled request)"),
     ("summaryRecord", "Prometheus `DistributionSummary.record()`, 9 buckets (1 per signal per sampled request)"),

@@ -86,6 +86,41 @@ public class SignalCostBenchmark {
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
+    /**
+     * The JVM reads a sampled request makes with the default signals and nothing else: allocated bytes and heap used,
+     * each before and after. No implementation of those signals can cost less than this.
+     */
+    @Benchmark
+    public long defaultSignalReads() {
+        return readBoth();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long defaultSignalReads_2threads() {
+        return readBoth();
+    }
+
+    /** The JVM reads of the allocation signal alone: allocated bytes before and after. */
+    @Benchmark
+    public long allocationSignalReads() {
+        return threads.getCurrentThreadAllocatedBytes() + threads.getCurrentThreadAllocatedBytes();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long allocationSignalReads_2threads() {
+        return threads.getCurrentThreadAllocatedBytes() + threads.getCurrentThreadAllocatedBytes();
+    }
+
+    private long readBoth() {
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long heapBefore = runtime.totalMemory() - runtime.freeMemory();
+        long heapAfter = runtime.totalMemory() - runtime.freeMemory();
+        long allocatedAfter = threads.getCurrentThreadAllocatedBytes();
+        return (allocatedAfter - allocatedBefore) + (heapAfter - heapBefore);
+    }
+
     @Benchmark
     public long memoryMXBeanHeapUsed() {
         return memory.getHeapMemoryUsage().getUsed();

@@ -37,10 +37,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #gcCount()} is a counter of collections, one volatile read, for the request filter.
- *   <li>After each collection, the used bytes of the long-lived pools (G1 Old Gen, Parallel and Serial old
- *       generations, ZGC and Shenandoah old generations) are read from the notification's after-GC usage, not from
- *       {@code MemoryPoolMXBean#getCollectionUsage()}, which G1's young collections leave stale. Collectors without a
- *       long-lived pool report the whole heap after GC.
+ *   <li>After each collection, the retained heap: the used bytes of the long-lived pools (G1 Old Gen, Parallel and
+ *       Serial old generations, ZGC and Shenandoah old generations) plus, for the collectors that have them, the
+ *       survivor spaces, read from the notification's after-GC usage, not from
+ *       {@code MemoryPoolMXBean#getCollectionUsage()}, which G1's young collections leave stale. The survivors are
+ *       counted because an object is promoted only after surviving up to 15 young collections: without them a leak
+ *       would show only that many collections late. Collectors without a long-lived pool report the whole heap
+ *       after GC.
  *   <li>As a {@link MeterBinder} it registers heap, GC and live-heap meters.
  * </ul>
  *
@@ -53,6 +56,7 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
     private final List<GarbageCollectorMXBean> collectors;
     private final MemoryMXBean memory;
     private final Set<String> longLivedPools;
+    private final Set<String> survivorPools;
     private final Set<String> heapPools;
     private final Tags tags;
     private final AtomicLong gcCount = new AtomicLong();
@@ -79,16 +83,20 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         this.tags = tags;
         Set<String> heap = new TreeSet<>();
         Set<String> longLived = new TreeSet<>();
+        Set<String> survivors = new TreeSet<>();
         for (MemoryPoolMXBean pool : pools) {
             if (pool.getType() == MemoryType.HEAP) {
                 heap.add(pool.getName());
                 if (isLongLivedPool(pool.getName())) {
                     longLived.add(pool.getName());
+                } else if (isSurvivorPool(pool.getName())) {
+                    survivors.add(pool.getName());
                 }
             }
         }
         this.heapPools = Set.copyOf(heap);
         this.longLivedPools = Set.copyOf(longLived);
+        this.survivorPools = longLived.isEmpty() ? Set.of() : Set.copyOf(survivors);
         for (GarbageCollectorMXBean collector : this.collectors) {
             if (collector instanceof NotificationEmitter) {
                 NotificationEmitter emitter = (NotificationEmitter) collector;
@@ -110,9 +118,28 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         return name.contains("old gen") || name.contains("tenured") || name.contains("old generation");
     }
 
-    /** The names of the pools whose after-GC usage is tracked; all heap pools when there is no long-lived one. */
+    /**
+     * Whether a heap pool holds the objects a young collection kept but has not promoted yet: the survivor spaces of
+     * G1, Parallel and Serial.
+     */
+    static boolean isSurvivorPool(String poolName) {
+        return poolName.toLowerCase(Locale.ROOT).contains("survivor");
+    }
+
+    /**
+     * The pools whose after-GC usage bounds the signal and its maximum: the long-lived ones, or all heap pools when
+     * there is no long-lived one.
+     */
     public Set<String> trackedPools() {
         return longLivedPools.isEmpty() ? heapPools : longLivedPools;
+    }
+
+    /**
+     * The survivor pools whose after-GC usage is added to the signal (empty when there is no long-lived pool): a
+     * retained object is counted from the first collection it survives, not only once it is promoted.
+     */
+    public Set<String> survivorPools() {
+        return survivorPools;
     }
 
     /** How many collections have been notified so far. One volatile read. */
@@ -120,12 +147,12 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         return gcCount.get();
     }
 
-    /** The long-lived pools' used bytes after the last collection, or -1 before the first one. */
+    /** The retained heap (long-lived pools plus survivors) after the last collection, or -1 before the first one. */
     public long liveBytesAfterLastGc() {
         return liveBytes;
     }
 
-    /** Adds a listener called after each collection with the long-lived heap. */
+    /** Adds a listener called after each collection with the retained heap. */
     public void addListener(LiveHeapListener l) {
         listeners.add(l);
     }
@@ -154,11 +181,10 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
 
     void onCollection(GcInfo gcInfo, long epochMillis) {
         Map<String, MemoryUsage> after = gcInfo.getMemoryUsageAfterGc();
-        Set<String> tracked = trackedPools();
         long used = 0;
         long max = 0;
         boolean found = false;
-        for (String pool : tracked) {
+        for (String pool : trackedPools()) {
             MemoryUsage usage = after.get(pool);
             if (usage == null) {
                 continue;
@@ -169,6 +195,12 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         }
         if (!found) {
             return;
+        }
+        for (String pool : survivorPools) {
+            MemoryUsage usage = after.get(pool);
+            if (usage != null) {
+                used += usage.getUsed();
+            }
         }
         if (max <= 0) {
             max = Runtime.getRuntime().maxMemory();
@@ -228,12 +260,13 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         meters.add(Gauge.builder("heapwatch.live.heap.after.gc", this, t -> t.liveBytes)
                 .tags(tags)
                 .baseUnit("bytes")
-                .description("Long-lived heap pools used after the last GC; -1 before the first GC")
+                .description("Heap retained after the last GC: old generation plus survivor spaces; -1 before the"
+                        + " first GC")
                 .register(registry));
         meters.add(Gauge.builder("heapwatch.live.heap.max", this, t -> t.liveMaxBytes)
                 .tags(tags)
                 .baseUnit("bytes")
-                .description("Maximum the long-lived heap pools can grow to; -1 before the first GC")
+                .description("Maximum the old generation can grow to; -1 before the first GC")
                 .register(registry));
         meters.add(FunctionCounter.builder("heapwatch.gc.notification.faults", notificationFaults, AtomicLong::get)
                 .tags(tags)

@@ -1,6 +1,6 @@
 package io.heapwatch.gc;
 
-/** Receives the long-lived heap after each garbage collection, on the JVM's notification thread. */
+/** Receives the retained heap after each garbage collection, on the JVM's notification thread. */
 @FunctionalInterface
 public interface LiveHeapListener {
 
@@ -9,8 +9,8 @@ public interface LiveHeapListener {
      * delivers every GC notification of the JVM.
      *
      * @param epochMillis when the notification was handled
-     * @param liveBytes used bytes of the long-lived pools after the collection
-     * @param maxBytes the maximum those pools can grow to, or the heap maximum when theirs is undefined
+     * @param liveBytes used bytes of the long-lived pools plus the survivor spaces after the collection
+     * @param maxBytes the maximum the long-lived pools can grow to, or the heap maximum when theirs is undefined
      */
     void onLiveHeap(long epochMillis, long liveBytes, long maxBytes);
 }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *       floor of the first third.</li>
  *   <li>the growth persists: the Theil&ndash;Sen slope of the last {@code max(4, subWindows / 4)} floors is at
  *       least half the whole window's slope, or the highest of the last {@code R - 1} floors tops every earlier
- *       floor by at least half a sub-window's growth at the window's slope.</li>
+ *       floor by at least one sub-window's growth at the window's slope.</li>
  * </ol>
  * Rule 5 clears a rise that was later reclaimed; rule 6 clears a cache warm-up or a startup ramp as soon as its
  * plateau fills the last few floors.
@@ -161,10 +161,10 @@ public final class LeakAnalyzer {
     /**
      * The growth must persist in the most recent {@code R} floors: either their Theil&ndash;Sen slope is at least
      * {@link #PERSISTENCE_FRACTION} of the whole window's, or the highest of the last {@code R - 1} floors tops
-     * every earlier floor by at least {@code PERSISTENCE_FRACTION} of one sub-window's growth at the window's
-     * slope. A plateau (the end of a
+     * every earlier floor by at least one sub-window's growth at the window's slope. A plateau (the end of a
      * warm-up or a startup ramp) fails both as soon as it fills those floors, instead of once it fills most of the
-     * window; a noisy but continuing leak keeps making new highs even when a short slope dips.
+     * window; a noisy but continuing leak keeps making new highs even when a short slope dips. The margin is a full
+     * sub-window's growth, not half: with half, floor noise alone let a slow creep after a ramp set "new highs".
      */
     private @Nullable String persistenceFailure(double[] seconds, double[] bytes, double slope) {
         int n = bytes.length;
@@ -188,7 +188,7 @@ public final class LeakAnalyzer {
             recentMax = Math.max(recentMax, bytes[i]);
         }
         double subWindowSeconds = settings.subWindow().toMillis() / 1000.0;
-        double margin = PERSISTENCE_FRACTION * slope * subWindowSeconds;
+        double margin = slope * subWindowSeconds;
         if (recentMax >= earlierMax + margin) {
             return null;
         }

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the long-lived heap after each GC for a rising floor and publishes the verdict as gauges.
+ * Watches the retained heap after each GC for a rising floor and publishes the verdict as gauges.
  *
  * <p>The GC-notification listener calls {@link #onLiveHeap}, which only updates a bounded window. Analysis runs on
  * a single daemon thread named {@code heapwatch-leak-analyzer}, started by the first {@link #bindTo} or by
@@ -103,7 +103,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Records the long-lived pools' used bytes after a GC. Cheap and thread-safe: meant for the GC-notification
+     * Records the retained heap (old generation plus survivors) after a GC. Cheap and thread-safe: meant for the GC-notification
      * thread.
      *
      * @param epochMillis when the GC ended
@@ -179,11 +179,11 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         registries.add(registry);
         globalMeters.add(Gauge.builder(SUSPECTED, this, d -> d.assessment.suspected() ? 1.0 : 0.0)
                 .tags(tags)
-                .description("1 when the long-lived heap's after-GC floor rises like a leak, else 0")
+                .description("1 when the retained heap's after-GC floor rises like a leak, else 0")
                 .register(registry));
         globalMeters.add(Gauge.builder(GROWTH, this, d -> d.assessment.growthBytesPerSecond())
                 .tags(tags)
-                .description("Theil-Sen slope of the long-lived heap's after-GC floors, bytes per second")
+                .description("Theil-Sen slope of the retained heap's after-GC floors, bytes per second")
                 .register(registry));
         globalMeters.add(Gauge.builder(TIME_TO_EXHAUSTION, this, d -> d.assessment.secondsToExhaustion())
                 .tags(tags)
@@ -228,7 +228,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
                 .tags(tags)
                 .tag("uri", route.uri())
                 .tag("method", route.method())
-                .description("Estimated bytes each request on the route leaves on the long-lived heap (top suspects)")
+                .description("Estimated bytes each request on the route leaves on the retained heap (top suspects)")
                 .strongReference(true)
                 .register(registry);
     }

@@ -12,6 +12,11 @@ import java.util.List;
  * window holds a fixed ring of {@code subWindows + 1} slots (the closed sub-windows of the window plus the one
  * being filled), so its memory is constant however long the process runs. Samples older than the ring are
  * dropped. Thread-safe; {@link #record} does a few field writes under an uncontended lock.
+ *
+ * <p>The sub-window of the very first sample is never reported. It is partial, and it holds the process's start:
+ * the collections before the application has built its working set and before traffic arrives, whose floor sits
+ * below everything that follows. Counting it would add a startup step to every window that still contains it,
+ * which inflates the slope and, for the first window, can look like a leak on its own.
  */
 public final class LiveHeapWindow {
 
@@ -23,6 +28,7 @@ public final class LiveHeapWindow {
     private final long[] maxBytes;
     private final int[] samples;
     private long newestIndex = Long.MIN_VALUE;
+    private long firstIndex = Long.MIN_VALUE;
 
     /** Creates a window of {@code subWindows} sub-windows covering {@code window}. */
     public LiveHeapWindow(Duration window, int subWindows) {
@@ -62,13 +68,16 @@ public final class LiveHeapWindow {
      * Records one after-GC sample.
      *
      * @param epochMillis when the GC ended
-     * @param liveBytes the long-lived pools' used bytes after the GC
+     * @param liveBytes the retained heap (old generation plus survivors) after the GC
      * @param maxBytes their maximum, or -1 when undefined
      */
     public synchronized void record(long epochMillis, long liveBytes, long maxBytes) {
         long sub = Math.floorDiv(epochMillis, subWindowMillis);
         if (newestIndex != Long.MIN_VALUE && sub <= newestIndex - index.length) {
             return;
+        }
+        if (firstIndex == Long.MIN_VALUE) {
+            firstIndex = sub;
         }
         newestIndex = Math.max(newestIndex, sub);
         int slot = (int) Math.floorMod(sub, (long) index.length);
@@ -91,14 +100,14 @@ public final class LiveHeapWindow {
     /**
      * Returns the floors of the closed sub-windows of the window ending at {@code nowMillis}, oldest first: those
      * in {@code [current - subWindows, current)} that received at least one sample, where {@code current} is the
-     * sub-window containing {@code nowMillis}.
+     * sub-window containing {@code nowMillis}, except the sub-window of the first sample ever recorded.
      */
     public synchronized List<Floor> floors(long nowMillis) {
         long current = Math.floorDiv(nowMillis, subWindowMillis);
         List<Floor> floors = new ArrayList<>(subWindows);
         for (long sub = current - subWindows; sub < current; sub++) {
             int slot = (int) Math.floorMod(sub, (long) index.length);
-            if (index[slot] == sub && samples[slot] > 0) {
+            if (index[slot] == sub && samples[slot] > 0 && sub != firstIndex) {
                 floors.add(new Floor(sub, floorMillis[slot], floorBytes[slot], maxBytes[slot], samples[slot]));
             }
         }

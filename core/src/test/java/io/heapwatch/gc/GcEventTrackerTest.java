@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -40,11 +43,39 @@ class GcEventTrackerTest {
     }
 
     @Test
-    void tracksTheOldGenerationOfTheRunningCollector() {
+    void tracksTheOldGenerationAndTheSurvivorsOfTheRunningCollector() {
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
             // G1 is the default collector of the JVMs heapwatch is tested on.
             assertThat(tracker.trackedPools()).containsExactly("G1 Old Gen");
+            assertThat(tracker.survivorPools()).containsExactly("G1 Survivor Space");
         }
+    }
+
+    @Test
+    void signalIsOldGenerationPlusSurvivorsAfterTheCollectionAndMaxIsTheOldGenerations() throws Exception {
+        System.gc();
+        com.sun.management.GcInfo info = null;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            com.sun.management.GcInfo last = ((com.sun.management.GarbageCollectorMXBean) bean).getLastGcInfo();
+            if (last != null && last.getMemoryUsageAfterGc().containsKey("G1 Old Gen")) {
+                info = last;
+            }
+        }
+        assertThat(info).as("a G1 collection's GcInfo").isNotNull();
+        Map<String, MemoryUsage> after = info.getMemoryUsageAfterGc();
+        List<long[]> samples = new ArrayList<>();
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
+            tracker.addListener((at, live, max) -> samples.add(new long[] {at, live, max}));
+            tracker.onCollection(info, 1234L);
+        }
+        long expectedMax = after.get("G1 Old Gen").getMax();
+        assertThat(samples).hasSize(1);
+        assertThat(samples.get(0)[0]).isEqualTo(1234L);
+        assertThat(samples.get(0)[1])
+                .isEqualTo(after.get("G1 Old Gen").getUsed()
+                        + after.get("G1 Survivor Space").getUsed());
+        assertThat(samples.get(0)[2])
+                .isEqualTo(expectedMax > 0 ? expectedMax : Runtime.getRuntime().maxMemory());
     }
 
     @Test
@@ -57,6 +88,16 @@ class GcEventTrackerTest {
         assertThat(GcEventTracker.isLongLivedPool("G1 Survivor Space")).isFalse();
         assertThat(GcEventTracker.isLongLivedPool("ZHeap")).isFalse();
         assertThat(GcEventTracker.isLongLivedPool("Shenandoah")).isFalse();
+    }
+
+    @Test
+    void survivorSpacesOfTheGenerationalCollectorsAreRecognised() {
+        assertThat(GcEventTracker.isSurvivorPool("G1 Survivor Space")).isTrue();
+        assertThat(GcEventTracker.isSurvivorPool("PS Survivor Space")).isTrue();
+        assertThat(GcEventTracker.isSurvivorPool("Survivor Space")).isTrue();
+        assertThat(GcEventTracker.isSurvivorPool("G1 Eden Space")).isFalse();
+        assertThat(GcEventTracker.isSurvivorPool("ZGC Young Generation")).isFalse();
+        assertThat(GcEventTracker.isSurvivorPool("G1 Old Gen")).isFalse();
     }
 
     @Test

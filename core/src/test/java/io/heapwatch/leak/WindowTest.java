@@ -14,14 +14,26 @@ class WindowTest {
     @Test
     void keepsTheMinimumOfEachClosedSubWindowOnly() {
         LiveHeapWindow window = new LiveHeapWindow(Duration.ofMinutes(5), 5);
-        window.record(1_000, 500, 900);
-        window.record(2_000, 300, 1_000);
-        window.record(3_000, 400, 1_000);
-        window.record(SUB + 1_000, 700, 1_000);
+        window.record(10, 100, 1_000); // the startup sub-window, never reported
+        window.record(SUB + 1_000, 500, 900);
+        window.record(SUB + 2_000, 300, 1_000);
+        window.record(SUB + 3_000, 400, 1_000);
+        window.record(2 * SUB + 1_000, 700, 1_000);
 
-        List<Floor> floors = window.floors(SUB + 5_000);
+        List<Floor> floors = window.floors(2 * SUB + 5_000);
 
-        assertThat(floors).containsExactly(new Floor(0, 2_000, 300, 1_000, 3));
+        assertThat(floors).containsExactly(new Floor(1, SUB + 2_000, 300, 1_000, 3));
+    }
+
+    @Test
+    void neverReportsTheSubWindowOfTheFirstSampleBecauseItHoldsTheProcessStart() {
+        LiveHeapWindow window = new LiveHeapWindow(Duration.ofMinutes(5), 5);
+        window.record(SUB / 2, 100, 1_000);
+        window.record(SUB + 1, 500, 1_000);
+        window.record(2 * SUB + 1, 510, 1_000);
+
+        assertThat(window.floors(SUB + 5)).isEmpty();
+        assertThat(window.floors(3 * SUB)).extracting(Floor::subWindow).containsExactly(1L, 2L);
     }
 
     @Test

@@ -10,19 +10,17 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The short CI schedule: the reference leak and the steady mix, once each, run concurrently in two demo JVMs for
- * 150 s (50 real minutes at 20× compression). About 3 minutes of wall time.
+ * 150 s (50 real minutes at 20&times; compression). About 3 minutes of wall time.
  *
- * <p>Known miss, asserted around rather than hidden: the steady mix is flagged for about 18 s shortly after load
- * starts, while about 3 MiB promoted as the JVM and Jetty warm up is still rising (spread over several compressed
- * sub-windows by the 15-GC tenuring delay); the persistence rule clears it a few sub-windows after the rise ends,
- * by 66&ndash;72 s in the four runs so far. See "Scenario harness results" in docs/leak-detection.md. The test
- * therefore asserts that the steady mix is not flagged from {@value #STEADY_FROM} s on, and prints the full
- * timeline.
+ * <p>It asserts that the steady mix is never flagged, and that the leak is flagged within {@value #LEAK_BY} s. The
+ * target is 45 s (15 real minutes), which the full harness measures and docs/leak-detection.md reports; verdicts
+ * come only at sub-window boundaries (6 s here) and need six closed floors after the startup sub-window, so a
+ * leak this size is flagged at 36&ndash;46 s, and the CI bound leaves two sub-windows for a slow machine.
  */
 class LeakHarnessCiTest {
 
     private static final int SECONDS = 150;
-    private static final int STEADY_FROM = 90;
+    private static final int LEAK_BY = 60;
 
     @Test
     @Timeout(240)
@@ -49,12 +47,10 @@ class LeakHarnessCiTest {
         assertThat(steady.error).as("steady run error").isNull();
         assertThat(leak.firstVerdictSeconds())
                 .as("leak first verdict (s); timeline %s", leak.timeline())
-                .isLessThanOrEqualTo(90.0);
-        long lateFalse = steady.samples.stream()
-                .filter(s -> s.flagged() && s.t() >= STEADY_FROM)
-                .count();
-        assertThat(lateFalse)
-                .as("steady flagged seconds after %d s; timeline %s", STEADY_FROM, steady.timeline())
+                .isLessThanOrEqualTo(LEAK_BY);
+        long falseVerdicts = steady.samples.stream().filter(Sample::flagged).count();
+        assertThat(falseVerdicts)
+                .as("steady flagged scrapes; timeline %s", steady.timeline())
                 .isZero();
     }
 }

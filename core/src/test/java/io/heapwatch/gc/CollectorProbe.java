@@ -1,0 +1,97 @@
+package io.heapwatch.gc;
+
+import io.micrometer.core.instrument.Tags;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Run in a child JVM by {@link CollectorCoverageTest} under one collector. Prints {@code key=value} lines: the pools
+ * the tracker chose, the signal after an explicit GC, and its rise when {@value #RETAINED_MIB} MiB are retained,
+ * measured after the first young collection (when there are survivor pools) and after an explicit GC.
+ */
+final class CollectorProbe {
+
+    static final int RETAINED_MIB = 4;
+
+    private static final AtomicLong live = new AtomicLong(-1);
+    private static final AtomicLong max = new AtomicLong(-1);
+    private static final AtomicLong samples = new AtomicLong();
+
+    @SuppressWarnings("unused") // keeps the retained arrays reachable
+    private static final List<byte[]> retained = new ArrayList<>();
+
+    private static volatile byte[] sink;
+
+    private CollectorProbe() {}
+
+    public static void main(String[] args) throws Exception {
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
+            tracker.addListener((at, liveBytes, maxBytes) -> {
+                live.set(liveBytes);
+                max.set(maxBytes);
+                samples.incrementAndGet();
+            });
+            System.out.println("heapPools="
+                    + ManagementFactory.getMemoryPoolMXBeans().stream()
+                            .filter(p -> p.getType() == MemoryType.HEAP)
+                            .map(MemoryPoolMXBean::getName)
+                            .collect(Collectors.joining(",")));
+            System.out.println("tracked=" + String.join(",", tracker.trackedPools()));
+            System.out.println("survivors=" + String.join(",", tracker.survivorPools()));
+
+            long baseline = afterExplicitGc();
+            System.out.println("baseline=" + baseline);
+            System.out.println("max=" + max.get());
+
+            if (!tracker.survivorPools().isEmpty()) {
+                // settle the young generation first, so that the next collection's survivors are mostly ours
+                long youngBaseline = afterYoungGc();
+                retain();
+                System.out.println("riseAfterFirstYoungGc=" + (afterYoungGc() - youngBaseline));
+            } else {
+                retain();
+            }
+            System.out.println("riseAfterExplicitGc=" + (afterExplicitGc() - baseline));
+        }
+    }
+
+    private static void retain() {
+        for (int i = 0; i < RETAINED_MIB * 64; i++) {
+            retained.add(new byte[16 * 1024]);
+        }
+    }
+
+    private static long afterExplicitGc() throws InterruptedException {
+        long before = samples.get();
+        System.gc();
+        return awaitSample(before);
+    }
+
+    private static long afterYoungGc() throws InterruptedException {
+        long before = samples.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (samples.get() == before && System.nanoTime() < deadline) {
+            sink = new byte[1024];
+        }
+        return awaitSample(before);
+    }
+
+    private static long awaitSample(long before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (samples.get() == before) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no GC notification within 20 s");
+            }
+            Thread.sleep(5);
+        }
+        // a concurrent collector may notify more than once per cycle; let them settle
+        Thread.sleep(200);
+        return live.get();
+    }
+}
