@@ -8,7 +8,7 @@
 #   benchmarks/run-all.sh
 #
 # Environment: JMH_OPTS (default "-f 2 -wi 3 -w 1s -i 5 -r 1s"), JMH_FILTER (benchmark regex, default all),
-# SKIP_LOAD=1 to skip step 3, DEMO_JAR and the tunables of load.sh. About 18 minutes on 2 cores.
+# SKIP_LOAD=1 to skip step 3, DEMO_JAR and the tunables of load.sh. About 24 minutes on 2 cores.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
