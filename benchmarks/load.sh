@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throughput of a demo app under wrk with heapwatch enabled (sample rate 1.0, default signals), disabled, enabled at
-# rate 0.1, and enabled at rate 1.0 with the allocation signal only (HEAPWATCH_HEAP_DELTA=false).
+# rate 0.1, enabled at rate 1.0 with the allocation signal only (HEAPWATCH_HEAP_DELTA=false), and disabled again in a
+# second JVM (the A/A control).
 #
 #   benchmarks/load.sh [DEMO_JAR]
 #
@@ -20,7 +21,7 @@
 # one shared CPU keeps compiling for more than a minute of load, and without this its throughput climbed about
 # fivefold from round 1 to round 4, far more than the 1% under test.
 #
-# Tunables (environment): ROUNDS (4: with 4 configurations, each then runs once in each position), INITIAL_WARMUP
+# Tunables (environment): ROUNDS (5: with 5 configurations, each then runs once in each position), INITIAL_WARMUP
 # (90s, per server, once), WARMUP (5s, per measurement), DURATION (15s), WRK_THREADS (2), CONNECTIONS (16),
 # URL_PATH (/api/items/42), JAVA (java), DEMO_JAVA_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC),
 # OUT (benchmarks/results): writes $OUT/load-results.tsv and the raw wrk outputs under $OUT/load-raw/.
@@ -36,7 +37,7 @@ fi
 [[ -f "$DEMO_JAR" ]] || { echo "load.sh: demo jar not found: $DEMO_JAR (build it first)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "load.sh: wrk is not installed" >&2; exit 2; }
 
-ROUNDS=${ROUNDS:-4}
+ROUNDS=${ROUNDS:-5}
 INITIAL_WARMUP=${INITIAL_WARMUP:-90s}
 WARMUP=${WARMUP:-5s}
 DURATION=${DURATION:-15s}
@@ -59,10 +60,12 @@ if command -v taskset >/dev/null && [[ $(nproc) -ge 2 ]]; then
   PINNING="servers on CPU 0, wrk on CPU 1"
 fi
 
-NAMES=(enabled disabled rate_0.1 allocation_only)
-declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true)
-declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0)
-declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false)
+# disabled_control is a second JVM configured exactly like disabled: its ratio to disabled (an A/A comparison) is
+# the resolution of the method, what two identical servers differ by on this machine.
+NAMES=(enabled disabled rate_0.1 allocation_only disabled_control)
+declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true [disabled_control]=false)
+declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0 [disabled_control]=1.0)
+declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false [disabled_control]=true)
 declare -A PORT PID
 
 cleanup() {

@@ -181,10 +181,11 @@ def load_load(path):
 
 
 def load_table(rows):
-    configs = ["enabled", "disabled", "rate_0.1", "allocation_only"]
+    configs = ["enabled", "disabled", "rate_0.1", "allocation_only", "disabled_control"]
     labels = {"enabled": "heapwatch enabled, rate 1.0, default signals", "disabled": "ENABLE_MEMORY_PROFILING=false",
               "rate_0.1": "heapwatch enabled, rate 0.1",
-              "allocation_only": "heapwatch enabled, rate 1.0, allocation only (HEAPWATCH_HEAP_DELTA=false)"}
+              "allocation_only": "heapwatch enabled, rate 1.0, allocation only (HEAPWATCH_HEAP_DELTA=false)",
+              "disabled_control": "A/A control: ENABLE_MEMORY_PROFILING=false again, in a second JVM"}
     med = {}
     for c in configs:
         rs = [r for r in rows if r[1] == c]
@@ -218,10 +219,14 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
-def load_verdict(r, lo, hi):
+def load_verdict(r, lo, hi, control=None):
+    reading = "met" if r >= MIN_LOAD_RATIO else "missed"
     if hi - lo > MAX_LOAD_SPREAD:
-        return (f"**inconclusive** (would read as {'met' if r >= MIN_LOAD_RATIO else 'missed'}, but rounds spread "
+        return (f"**inconclusive** (would read as {reading}, but rounds spread "
                 f"{hi - lo:.2f}, more than the {1 - MIN_LOAD_RATIO:.2f} under test)")
+    if control is not None and abs(control[0] - 1) > 1 - MIN_LOAD_RATIO:
+        return (f"**inconclusive** (would read as {reading}, but the A/A control reads {control[0]:.3f}×: two "
+                f"identical servers differ by more than the {1 - MIN_LOAD_RATIO:.2f} under test)")
     return verdict(r >= MIN_LOAD_RATIO)
 
 
@@ -267,14 +272,19 @@ def targets(filters, scrapes, load_ratio):
                        f"{fmt(h2)} ns vs {fmt(h1)} ns ({h2 / h1:.2f}×) | {verdict(h2 <= MAX_THREAD_RATIO * h1)} | "
                        f"{best_ok(f'{fmt(hb2)} vs {fmt(hb1)} ns ({hb2 / hb1:.2f}×)', hb2 <= MAX_THREAD_RATIO * hb1) if hb1 and hb1 > 0 else 'n/a'} |")
     if load_ratio and load_ratio.get("enabled"):
+        control = load_ratio.get("disabled_control")
         r, lo, hi = load_ratio["enabled"]
         out.append(f"| wrk throughput enabled ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× (median of per-round ratios; "
-                   f"rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi)} | — |")
+                   f"rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi, control)} | — |")
         for key, label in (("allocation_only", "allocation signal only, rate 1.0"), ("rate_0.1", "default signals, rate 0.1")):
             if load_ratio.get(key):
                 r, lo, hi = load_ratio[key]
                 out.append(f"| (alternative) wrk throughput, {label}, ≥ {MIN_LOAD_RATIO}× disabled | {r:.3f}× "
-                           f"(rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi)} | — |")
+                           f"(rounds {lo:.3f}–{hi:.3f}) | {load_verdict(r, lo, hi, control)} | — |")
+        if control:
+            r, lo, hi = control
+            out.append(f"| (resolution) A/A control: a second disabled JVM vs disabled, ideally 1 | {r:.3f}× "
+                       f"(rounds {lo:.3f}–{hi:.3f}) | — | — |")
     d, sv = scrapes.get(("directScrape", 1000)), scrapes.get(("metricsServlet", 1000))
     if d and sv:
         r = sv["score"] / d["score"]
