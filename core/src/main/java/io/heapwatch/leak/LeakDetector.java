@@ -103,8 +103,8 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Records the retained heap (old generation plus survivors) after a GC. Cheap and thread-safe: meant for the GC-notification
-     * thread.
+     * Records the retained heap (old generation plus survivors) after a GC. Cheap and thread-safe: meant for the
+     * GC-notification thread.
      *
      * @param epochMillis when the GC ended
      * @param liveBytes the used bytes after the GC
