@@ -12,8 +12,9 @@ import java.util.Locale;
  *
  * <p>A retained object shows in the signal only at the first collection after its request, and on a collector
  * without survivor spaces (generational ZGC) only once it is promoted, so increments can trail the traffic that
- * caused them. The fit is therefore repeated with the traffic shifted 0, 0.5, 1, &hellip; {@code subWindows / 2} sub-windows earlier than
- * the increments, and the lag with the best adjusted R&sup2; is kept. The refusal rules below apply to that fit.
+ * caused them. The fit is therefore repeated with the traffic shifted 0, 0.5, 1, &hellip; {@code subWindows / 2}
+ * sub-windows earlier than the increments, and the lag with the best adjusted R&sup2; is kept. The refusal rules
+ * below apply to that fit.
  *
  * <p>The fit is refused, rather than guessed, when there are too few increments, when the column-scaled traffic
  * matrix is ill-conditioned (the routes' traffic moves in proportion, so their effects cannot be separated), or
