@@ -1,18 +1,16 @@
 package io.heapwatch.leak;
 
 /**
- * Householder QR decomposition of a small dense matrix with at least as many rows as columns, used for the least
- * squares subproblems of {@link NonNegativeLeastSquares} and to estimate how well conditioned a design matrix is.
+ * Householder QR decomposition of a small dense matrix with at least as many rows as columns, used to estimate how
+ * well conditioned a design matrix is.
  */
 final class HouseholderQr {
 
-    private final double[][] qr;
     private final double[] rDiagonal;
     private final int rows;
     private final int columns;
 
     private HouseholderQr(double[][] qr, double[] rDiagonal) {
-        this.qr = qr;
         this.rDiagonal = rDiagonal;
         this.rows = qr.length;
         this.columns = rDiagonal.length;
@@ -56,41 +54,6 @@ final class HouseholderQr {
             rDiagonal[k] = -norm;
         }
         return new HouseholderQr(qr, rDiagonal);
-    }
-
-    /**
-     * Returns the least squares solution of {@code A x = b}. Components whose pivot is negligible (a rank
-     * deficient column) are set to zero.
-     */
-    double[] solve(double[] b) {
-        double[] x = b.clone();
-        for (int k = 0; k < columns; k++) {
-            if (qr[k][k] == 0.0) {
-                continue;
-            }
-            double s = 0.0;
-            for (int i = k; i < rows; i++) {
-                s += qr[i][k] * x[i];
-            }
-            s = -s / qr[k][k];
-            for (int i = k; i < rows; i++) {
-                x[i] += s * qr[i][k];
-            }
-        }
-        double tolerance = negligiblePivot();
-        double[] solution = new double[columns];
-        for (int k = columns - 1; k >= 0; k--) {
-            if (Math.abs(rDiagonal[k]) <= tolerance) {
-                solution[k] = 0.0;
-                continue;
-            }
-            double value = x[k];
-            for (int j = k + 1; j < columns; j++) {
-                value -= qr[k][j] * solution[j];
-            }
-            solution[k] = value / rDiagonal[k];
-        }
-        return solution;
     }
 
     /**

@@ -23,10 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param topRoutes the number of route suspects reported (default 5, range 1&ndash;100)
  * @param maxTrackedRoutes the number of distinct (uri, method) pairs whose traffic is tracked; further routes are
  *     pooled as {@code OTHER} (default 200, range 1&ndash;10000)
- * @param maxConditionNumber the largest condition number of the column-scaled per-route traffic matrix for which
- *     routes are attributed (default 20, range (1, 1e6])
- * @param minAttributionFit the smallest coefficient of determination (R&sup2;) of the attribution fit for which
- *     routes are attributed (default 0.3, range [0, 1])
+ * @param maxConditionNumber the largest condition number of the leading suspects' unit-scaled traffic deviations
+ *     for which routes are attributed (default 20, range (1, 1e6])
+ * @param attributionAlpha the significance level at which the best route's partial correlation with the floors
+ *     must beat chance, Bonferroni-corrected for the number of routes compared (default 0.05, range
+ *     (0, 0.5])
  * @param evaluationInterval how often the background analyzer runs (default the sub-window length)
  */
 public record LeakDetectionSettings(
@@ -39,7 +40,7 @@ public record LeakDetectionSettings(
         int topRoutes,
         int maxTrackedRoutes,
         double maxConditionNumber,
-        double minAttributionFit,
+        double attributionAlpha,
         Duration evaluationInterval) {
 
     /** The default window. */
@@ -65,7 +66,7 @@ public record LeakDetectionSettings(
         requireRange("topRoutes", topRoutes, 1, 100);
         requireRange("maxTrackedRoutes", maxTrackedRoutes, 1, 10_000);
         requireOpenClosed("maxConditionNumber", maxConditionNumber, 1.0, 1e6);
-        requireClosed("minAttributionFit", minAttributionFit, 0.0, 1.0);
+        requireOpenClosed("attributionAlpha", attributionAlpha, 0.0, 0.5);
         if (evaluationInterval.compareTo(MIN_SUB_WINDOW) < 0) {
             throw new IllegalArgumentException(
                     "leak detection setting 'evaluationInterval' must be at least 1 second, was " + evaluationInterval);
@@ -94,7 +95,7 @@ public record LeakDetectionSettings(
         builder.topRoutes = topRoutes;
         builder.maxTrackedRoutes = maxTrackedRoutes;
         builder.maxConditionNumber = maxConditionNumber;
-        builder.minAttributionFit = minAttributionFit;
+        builder.attributionAlpha = attributionAlpha;
         builder.evaluationInterval = evaluationInterval.equals(subWindow()) ? null : evaluationInterval;
         return builder;
     }
@@ -136,7 +137,7 @@ public record LeakDetectionSettings(
         private int topRoutes = 5;
         private int maxTrackedRoutes = 200;
         private double maxConditionNumber = 20.0;
-        private double minAttributionFit = 0.3;
+        private double attributionAlpha = 0.05;
         private @Nullable Duration evaluationInterval;
 
         private Builder() {}
@@ -195,9 +196,9 @@ public record LeakDetectionSettings(
             return this;
         }
 
-        /** Sets {@link LeakDetectionSettings#minAttributionFit()}. */
-        public Builder minAttributionFit(double minAttributionFit) {
-            this.minAttributionFit = minAttributionFit;
+        /** Sets {@link LeakDetectionSettings#attributionAlpha()}. */
+        public Builder attributionAlpha(double attributionAlpha) {
+            this.attributionAlpha = attributionAlpha;
             return this;
         }
 
@@ -224,7 +225,7 @@ public record LeakDetectionSettings(
                     topRoutes,
                     maxTrackedRoutes,
                     maxConditionNumber,
-                    minAttributionFit,
+                    attributionAlpha,
                     interval);
         }
     }

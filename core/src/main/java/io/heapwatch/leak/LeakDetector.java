@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code heapwatch.live.heap.growth.bytes.per.second}: the Theil&ndash;Sen slope of the floors, NaN until
  *       enough floors;</li>
  *   <li>{@code heapwatch.leak.time.to.exhaustion.seconds}: +Inf unless a leak is suspected;</li>
- *   <li>{@code heapwatch.leak.route.retained.bytes.per.request} with tags {@code uri} and {@code method}, for the
- *       current top suspects only; a route that drops out has its gauge removed.</li>
+ *   <li>{@code heapwatch.leak.route.retained.bytes.per.request} and {@code heapwatch.leak.route.correlation} with
+ *       tags {@code uri} and {@code method}, for the current top suspects only (ranked by the correlation); a
+ *       route that drops out has its gauges removed.</li>
  * </ul>
  * {@link #close()} stops the thread and removes every gauge from every registry it was bound to.
  */
@@ -48,6 +49,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     static final String GROWTH = "heapwatch.live.heap.growth.bytes.per.second";
     static final String TIME_TO_EXHAUSTION = "heapwatch.leak.time.to.exhaustion.seconds";
     static final String ROUTE_RETAINED = "heapwatch.leak.route.retained.bytes.per.request";
+    static final String ROUTE_CORRELATION = "heapwatch.leak.route.correlation";
     static final String THREAD_NAME = "heapwatch-leak-analyzer";
 
     private static final Logger LOG = LoggerFactory.getLogger(LeakDetector.class);
@@ -67,6 +69,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     private volatile boolean closed;
     private @Nullable ScheduledExecutorService executor;
     private boolean failureLogged;
+    private @Nullable RouteKey loggedTopSuspect;
 
     /**
      * Creates a detector using the system clock and its own analyzer thread.
@@ -143,7 +146,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Snapshots the route traffic, analyses the window, updates the gauges and logs a changed verdict. Called by
+     * Snapshots the route traffic, analyses the window, updates the gauges and logs a changed verdict or leading suspect route. Called by
      * the analyzer thread; callable directly, never from the request path.
      */
     public synchronized LeakAssessment evaluate() {
@@ -190,51 +193,63 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
                 .description("Seconds until the floor reaches the maximum heap; +Inf unless suspected")
                 .register(registry));
         for (Map.Entry<RouteKey, RouteGauge> entry : routeGauges.entrySet()) {
-            entry.getValue().meters.add(registerRoute(registry, entry.getKey(), entry.getValue()));
+            entry.getValue().meters.addAll(registerRoute(registry, entry.getKey(), entry.getValue()));
         }
         start();
     }
 
     private void updateRouteGauges(LeakAssessment current) {
-        Map<RouteKey, Double> top = new HashMap<>();
+        Map<RouteKey, RouteSuspect> top = new HashMap<>();
         if (current.suspected() && current.attribution().attributable()) {
             for (RouteSuspect suspect : current.attribution().suspects()) {
-                top.put(suspect.route(), suspect.retainedBytesPerRequest());
+                top.put(suspect.route(), suspect);
             }
         }
         Set<RouteKey> stale = new HashSet<>(routeGauges.keySet());
         stale.removeAll(top.keySet());
         for (RouteKey route : stale) {
             RouteGauge gauge = routeGauges.remove(route);
-            for (int i = 0; i < registries.size(); i++) {
-                registries.get(i).remove(gauge.meters.get(i));
+            for (MeterRegistry registry : registries) {
+                for (Meter meter : gauge.meters) {
+                    registry.remove(meter);
+                }
             }
         }
-        for (Map.Entry<RouteKey, Double> entry : top.entrySet()) {
+        for (Map.Entry<RouteKey, RouteSuspect> entry : top.entrySet()) {
             RouteGauge gauge = routeGauges.get(entry.getKey());
             if (gauge == null) {
                 gauge = new RouteGauge();
                 routeGauges.put(entry.getKey(), gauge);
                 for (MeterRegistry registry : registries) {
-                    gauge.meters.add(registerRoute(registry, entry.getKey(), gauge));
+                    gauge.meters.addAll(registerRoute(registry, entry.getKey(), gauge));
                 }
             }
-            gauge.value = entry.getValue();
+            gauge.value = entry.getValue().retainedBytesPerRequest();
+            gauge.correlation = entry.getValue().correlation();
         }
     }
 
-    private Meter registerRoute(MeterRegistry registry, RouteKey route, RouteGauge gauge) {
-        return Gauge.builder(ROUTE_RETAINED, gauge, g -> g.value)
-                .tags(tags)
-                .tag("uri", route.uri())
-                .tag("method", route.method())
-                .description("Estimated bytes each request on the route leaves on the retained heap (top suspects)")
+    private List<Meter> registerRoute(MeterRegistry registry, RouteKey route, RouteGauge gauge) {
+        Tags routeTags = tags.and("uri", route.uri(), "method", route.method());
+        Meter retained = Gauge.builder(ROUTE_RETAINED, gauge, g -> g.value)
+                .tags(routeTags)
+                .description("Bytes each request on the route would leave on the retained heap if it alone caused the "
+                        + "growth (top suspects)")
                 .strongReference(true)
                 .register(registry);
+        Meter correlation = Gauge.builder(ROUTE_CORRELATION, gauge, g -> g.correlation)
+                .tags(routeTags)
+                .description("Partial correlation, given time, of the retained heap's floors with the route's "
+                        + "cumulative requests; suspects are ranked by it")
+                .strongReference(true)
+                .register(registry);
+        return List.of(retained, correlation);
     }
 
     private void logChange(LeakAssessment previous, LeakAssessment current) {
+        RouteKey top = topSuspect(current);
         if (current.suspected() && !previous.suspected()) {
+            loggedTopSuspect = top;
             LOG.warn(
                     "heapwatch: memory leak suspected {}: live heap floor rising {} bytes/s (Mann-Kendall p={}) "
                             + "over the last {} ({} floors), {}% of max heap per window, max reached in {} s; "
@@ -248,8 +263,28 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
                     format("%.0f", current.secondsToExhaustion()),
                     describe(current.attribution()));
         } else if (!current.suspected() && previous.suspected()) {
+            loggedTopSuspect = null;
             LOG.info("heapwatch: memory leak suspicion cleared {}: {}", tags, current.reason());
+        } else if (current.suspected() && top != null && !top.equals(loggedTopSuspect)) {
+            // attribution usually needs more floors than the verdict, so the suspects come later than the warning
+            loggedTopSuspect = top;
+            LOG.warn(
+                    "heapwatch: memory leak suspect routes {}, live heap floor rising {} bytes/s over {} floors: {}",
+                    tags,
+                    format("%.1f", current.growthBytesPerSecond()),
+                    current.floorsUsed(),
+                    describe(current.attribution()));
         }
+    }
+
+    private static @Nullable RouteKey topSuspect(LeakAssessment assessment) {
+        Attribution attribution = assessment.attribution();
+        if (!assessment.suspected()
+                || !attribution.attributable()
+                || attribution.suspects().isEmpty()) {
+            return null;
+        }
+        return attribution.suspects().get(0).route();
     }
 
     private static String describe(Attribution attribution) {
@@ -257,9 +292,11 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
             return "not attributable (" + attribution.reason() + ")";
         }
         return attribution.suspects().stream()
-                .map(s -> s.route().method() + " " + s.route().uri() + " ~"
-                        + format("%.0f", s.retainedBytesPerRequest()) + " B/request")
-                .collect(Collectors.joining(", "));
+                        .map(s -> s.route().method() + " " + s.route().uri() + " ~"
+                                + format("%.0f", s.retainedBytesPerRequest()) + " B/request (correlation "
+                                + format("%.2f", s.correlation()) + ")")
+                        .collect(Collectors.joining(", "))
+                + "; " + attribution.reason();
     }
 
     private static String format(String pattern, double value) {
@@ -308,5 +345,6 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     private static final class RouteGauge {
         final List<Meter> meters = new ArrayList<>();
         volatile double value;
+        volatile double correlation;
     }
 }

@@ -6,241 +6,273 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Attributes the growth of the live heap's floor to routes: each increment between consecutive floors is fitted,
- * by non-negative least squares, as a sum over routes of (requests between the two floors) &times; (bytes
- * retained per request).
+ * Ranks the routes whose traffic the growth of the retained heap's floor follows.
  *
- * <p>A retained object shows in the signal only at the first collection after its request, and on a collector
- * without survivor spaces (generational ZGC) only once it is promoted, so increments can trail the traffic that
- * caused them. The fit is therefore repeated with the traffic shifted 0, 0.5, 1, &hellip; {@code subWindows / 2}
- * sub-windows earlier than the increments, and the lag with the best adjusted R&sup2; is kept. The refusal rules
- * below apply to that fit.
+ * <p>A leaking route leaves a fixed number of bytes per request, so the floor rises with the route's
+ * <em>cumulative</em> request count: faster while the route is busy, slower while it is quiet. Every route's
+ * cumulative count also rises with time, so what tells routes apart is how each one deviates from a steady rate.
+ * The attributor removes the straight-line trend over time from the floors and from each route's cumulative count,
+ * and ranks the routes by the correlation of what is left (the partial correlation given time). Each suspect's
+ * estimate is the bytes per request the route would retain if it alone caused the growth: the least-squares slope
+ * of the floors on its cumulative count.
  *
- * <p>The fit is refused, rather than guessed, when there are too few increments, when the column-scaled traffic
- * matrix is ill-conditioned (the routes' traffic moves in proportion, so their effects cannot be separated), or
- * when traffic explains too little of the variation of the increments.
+ * <p>Working on levels rather than on the increments between floors keeps the floors' noise from being counted
+ * twice, and a noise burst that lifts one floor moves one row instead of two. The floor is sampled by the first
+ * collection after a request, so the traffic is not shifted: the signal includes the survivor spaces, where a
+ * retained object shows at once.
+ *
+ * <p>Attribution is refused, rather than guessed, when there are too few floors with observed traffic, when no
+ * route's rate varies, when the routes' deviations are too alike to separate (the condition number of their
+ * column-scaled matrix), or when the best route's partial correlation is no better than chance over the effective
+ * number of floors.
  */
 public final class RouteAttributor {
 
-    private static final int MIN_ROWS = 4;
-    private static final int SPARE_ROWS = 2;
+    private static final int MIN_FLOORS = 5;
+
+    /** Rows kept beyond the columns: the intercept, the trend and one degree of freedom. */
+    private static final int SPARE_ROWS = 3;
 
     private final double maxConditionNumber;
-    private final double minFit;
+    private final double alpha;
     private final int topRoutes;
-    private final int maxLag;
-    private final long subWindowMillis;
+    private final int minFloors;
 
     /** Creates an attributor with the attribution settings of {@code settings}. */
     public RouteAttributor(LeakDetectionSettings settings) {
         this.maxConditionNumber = settings.maxConditionNumber();
-        this.minFit = settings.minAttributionFit();
+        this.alpha = settings.attributionAlpha();
         this.topRoutes = settings.topRoutes();
-        this.maxLag = maxLag(settings.subWindows());
-        this.subWindowMillis = settings.subWindow().toMillis();
+        this.minFloors = minFloors(settings.subWindows());
     }
 
     /**
-     * The largest lag, in sub-windows, tried between traffic and floor growth: {@code subWindows / 2}.
+     * The floors with observed traffic needed before routes are ranked: two thirds of the sub-windows, at least 5
+     * (10 of the default 15). With fewer, the harness's leaking route was often ranked behind a route whose
+     * traffic happened to vary like the floor's noise.
      */
-    static int maxLag(int subWindows) {
-        return subWindows / 2;
+    static int minFloors(int subWindows) {
+        return Math.max(MIN_FLOORS, (2 * subWindows + 2) / 3);
     }
 
-    /** Attributes the growth between consecutive {@code floors} to the routes of {@code traffic}. */
+    /** Ranks the routes of {@code traffic} by how well their traffic explains the growth of {@code floors}. */
     public Attribution attribute(List<Floor> floors, TrafficCounts traffic) {
-        Fit best = null;
-        Attribution firstRefusal = null;
-        for (int halves = 0; halves <= 2 * maxLag; halves++) {
-            Object outcome = fit(floors, traffic, halves / 2.0, halves * subWindowMillis / 2);
-            if (outcome instanceof Fit fit) {
-                if (best == null || fit.adjustedFit > best.adjustedFit) {
-                    best = fit;
-                }
-            } else if (firstRefusal == null) {
-                firstRefusal = (Attribution) outcome;
+        int first = floors.size() - 1;
+        while (first > 0
+                && traffic.coveredBetween(
+                        floors.get(first - 1).epochMillis(), floors.get(first).epochMillis())) {
+            first--;
+        }
+        int rows = floors.size() - first;
+        if (rows < minFloors) {
+            return Attribution.refused(
+                    "only " + rows + " floors with observed traffic between them, need " + minFloors);
+        }
+        long origin = floors.get(first).epochMillis();
+        double[] level = new double[rows];
+        double[] time = new double[rows];
+        for (int k = 0; k < rows; k++) {
+            Floor floor = floors.get(first + k);
+            level[k] = floor.liveBytes();
+            time[k] = (floor.epochMillis() - origin) / 1000.0;
+        }
+        center(level);
+        center(time);
+        if (dot(time, time) == 0.0) {
+            return Attribution.refused("the floors carry no time span");
+        }
+        double[] levelDeviation = detrend(level, time);
+        List<Column> varying = new ArrayList<>();
+        for (Column column : columns(floors, first, rows, traffic)) {
+            center(column.cumulative);
+            double[] deviation = detrend(column.cumulative, time);
+            double norm = Math.sqrt(dot(deviation, deviation));
+            // a route at a perfectly steady rate is the trend itself: it cannot be told from growth over time
+            if (norm > 1e-9 * Math.sqrt(dot(column.cumulative, column.cumulative))) {
+                column.deviation = deviation;
+                column.deviationNorm = norm;
+                varying.add(column);
             }
         }
-        if (best == null) {
-            return firstRefusal;
+        if (varying.isEmpty()) {
+            return Attribution.refused("no route's request rate varies, so none can be told from growth over time");
         }
-        if (!(best.fit >= minFit)) {
-            return new Attribution(
-                    false,
-                    String.format(
-                            Locale.ROOT,
-                            "route traffic explains too little of the floor growth (R^2 %.2f < %.2f at the best lag, %.1f "
-                                    + "sub-windows)",
-                            best.fit,
-                            minFit,
-                            best.lag),
-                    List.of(),
-                    best.condition,
-                    best.fit);
+        double levelNorm = Math.sqrt(dot(levelDeviation, levelDeviation));
+        for (Column column : varying) {
+            column.correlation =
+                    levelNorm > 0 ? dot(column.deviation, levelDeviation) / (column.deviationNorm * levelNorm) : 0.0;
         }
-        List<RouteSuspect> suspects = new ArrayList<>();
-        for (int j = 0; j < best.columns.size(); j++) {
-            double perRequest = best.scaled[j] / best.columns.get(j).norm;
-            if (perRequest > 0) {
-                suspects.add(new RouteSuspect(best.columns.get(j).route, perRequest, best.columns.get(j).total));
-            }
-        }
-        if (suspects.isEmpty()) {
-            return new Attribution(
-                    false, "no route's traffic explains the floor growth", List.of(), best.condition, best.fit);
-        }
-        suspects.sort(Comparator.comparingDouble(RouteSuspect::retainedBytesPerRequest)
-                .reversed());
-        List<RouteSuspect> top = suspects.subList(0, Math.min(topRoutes, suspects.size()));
-        return new Attribution(
-                true,
-                String.format(
-                        Locale.ROOT,
-                        "fitted %d floor increments over %d routes with traffic %.1f sub-windows earlier (condition number "
-                                + "%.3g, R^2 %.2f)",
-                        best.rows,
-                        best.columns.size(),
-                        best.lag,
-                        best.condition,
-                        best.fit),
-                top,
-                best.condition,
-                best.fit);
-    }
-
-    /**
-     * Fits the increments between consecutive floors against the traffic {@code lagMillis} earlier; returns a
-     * {@link Fit}, or an {@link Attribution} refusal.
-     */
-    private Object fit(List<Floor> floors, TrafficCounts traffic, double lag, long lagMillis) {
-        List<long[]> spans = new ArrayList<>();
-        List<Double> incrementList = new ArrayList<>();
-        for (int i = 1; i < floors.size(); i++) {
-            Floor from = floors.get(i - 1);
-            Floor to = floors.get(i);
-            long fromMillis = from.epochMillis() - lagMillis;
-            long toMillis = to.epochMillis() - lagMillis;
-            if (traffic.coveredBetween(fromMillis, toMillis)) {
-                spans.add(new long[] {fromMillis, toMillis});
-                incrementList.add((double) (to.liveBytes() - from.liveBytes()));
-            }
-        }
-        int rows = spans.size();
-        if (rows < MIN_ROWS) {
-            return Attribution.refused("only " + rows + " floor increments with observed traffic, need " + MIN_ROWS);
-        }
-        List<Column> columns = columns(spans, traffic, rows - SPARE_ROWS);
-        if (columns.isEmpty()) {
-            return Attribution.refused("no route traffic during the window");
-        }
-        int n = columns.size();
-        double[][] design = new double[rows][n];
-        double[] increments = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            increments[i] = incrementList.get(i);
-            for (int j = 0; j < n; j++) {
-                design[i][j] = columns.get(j).requests[i] / columns.get(j).norm;
-            }
-        }
-        double condition = HouseholderQr.of(design, n).conditionEstimate();
+        varying.sort(Comparator.comparingDouble((Column c) -> c.correlation).reversed());
+        double condition = separation(varying, Math.min(topRoutes, rows - SPARE_ROWS), rows);
         if (!(condition <= maxConditionNumber)) {
             return new Attribution(
                     false,
-                    String.format(
-                            Locale.ROOT,
+                    format(
                             "traffic mix varies too little to separate routes (condition number %.3g > %.3g)",
-                            condition,
-                            maxConditionNumber),
+                            condition, maxConditionNumber),
                     List.of(),
                     condition,
                     Double.NaN);
         }
-        double[] scaled = NonNegativeLeastSquares.solve(design, increments);
-        double fit = coefficientOfDetermination(design, scaled, increments);
-        double adjusted = rows - n - 1 > 0 ? 1.0 - (1.0 - fit) * (rows - 1) / (rows - n - 1) : fit;
-        return new Fit(lag, rows, columns, scaled, condition, fit, adjusted);
+        double best = varying.get(0).correlation;
+        double fit = best > 0 ? best * best : 0.0;
+        if (!(best > 0)) {
+            return new Attribution(
+                    false,
+                    "no route's traffic follows the floor's deviations from its trend",
+                    List.of(),
+                    condition,
+                    fit);
+        }
+        double effectiveRows = effectiveRows(rows, varying.get(0).deviation, levelDeviation);
+        double pValue = chance(best, effectiveRows, varying.size());
+        if (!(pValue < alpha)) {
+            return new Attribution(
+                    false,
+                    format(
+                            "route traffic follows the floor no better than chance (best partial R^2 %.2f, p=%.3g over "
+                                    + "%d routes and %.1f effective floors >= %.3g)",
+                            fit, pValue, varying.size(), effectiveRows, alpha),
+                    List.of(),
+                    condition,
+                    fit);
+        }
+        List<RouteSuspect> suspects = new ArrayList<>();
+        for (Column column : varying) {
+            double perRequest = dot(column.cumulative, level) / dot(column.cumulative, column.cumulative);
+            if (column.correlation > 0 && perRequest > 0 && suspects.size() < topRoutes) {
+                suspects.add(new RouteSuspect(column.route, perRequest, column.total, column.correlation));
+            }
+        }
+        return new Attribution(
+                true,
+                format(
+                        "ranked %d routes by the partial correlation of their traffic with %d floors (best partial "
+                                + "R^2 %.2f, p=%.3g with %.1f effective floors, condition number %.3g)",
+                        varying.size(), rows, fit, pValue, effectiveRows, condition),
+                suspects,
+                condition,
+                fit);
     }
 
-    private record Fit(
-            double lag,
-            int rows,
-            List<Column> columns,
-            double[] scaled,
-            double condition,
-            double fit,
-            double adjustedFit) {}
+    /**
+     * The number of independent rows that {@code rows} autocorrelated rows are worth when two series are
+     * correlated: {@code rows (1 - r1 r2) / (1 + r1 r2)} with {@code r1}, {@code r2} their lag-one
+     * autocorrelations (Bartlett's approximation for two AR(1) series), at least 4. Cumulative counts and floors
+     * that wander are strongly autocorrelated, and two such series correlate by chance far more often than
+     * independent rows would; without this, a route polled on a fixed schedule, whose cumulative count only
+     * jitters around the trend, was ranked first by chance.
+     */
+    static double effectiveRows(int rows, double[] a, double[] b) {
+        double product = lagOneAutocorrelation(a) * lagOneAutocorrelation(b);
+        if (!(product > 0)) {
+            return rows;
+        }
+        return Math.max(4.0, rows * (1 - product) / (1 + product));
+    }
 
-    private static List<Column> columns(List<long[]> spans, TrafficCounts traffic, int maxColumns) {
+    private static double lagOneAutocorrelation(double[] v) {
+        double num = 0.0;
+        for (int i = 1; i < v.length; i++) {
+            num += v[i] * v[i - 1];
+        }
+        double den = dot(v, v);
+        return den > 0 ? num / den : 0.0;
+    }
+
+    /**
+     * The chance that the best of {@code routes} unrelated routes reaches partial correlation {@code r} over
+     * {@code rows} effective floors: Fisher's z with {@code rows - 4} degrees of freedom (intercept, trend and the
+     * route), one-sided, Bonferroni-corrected.
+     */
+    static double chance(double r, double rows, int routes) {
+        double clamped = Math.min(r, 1 - 1e-12);
+        double z = 0.5 * Math.log((1 + clamped) / (1 - clamped)) * Math.sqrt(Math.max(1.0, rows - 4));
+        return Math.min(1.0, StandardNormal.upperTail(z) * routes);
+    }
+
+    /** Each route's cumulative requests from the first used floor to each floor. */
+    private static List<Column> columns(List<Floor> floors, int first, int rows, TrafficCounts traffic) {
+        long origin = floors.get(first).epochMillis();
         List<Column> all = new ArrayList<>();
         List<RouteKey> routes = traffic.routes();
         for (int r = 0; r < routes.size(); r++) {
-            double[] requests = new double[spans.size()];
-            for (int i = 0; i < spans.size(); i++) {
-                requests[i] = traffic.countBetween(r, spans.get(i)[0], spans.get(i)[1]);
+            double[] cumulative = new double[rows];
+            for (int k = 1; k < rows; k++) {
+                cumulative[k] =
+                        traffic.countBetween(r, origin, floors.get(first + k).epochMillis());
             }
-            Column column = new Column(routes.get(r), requests);
-            if (column.norm > 0) {
-                all.add(column);
-            }
-        }
-        if (all.size() <= maxColumns) {
-            return all;
-        }
-        all.sort(Comparator.comparingDouble((Column c) -> c.total).reversed());
-        List<Column> kept = new ArrayList<>();
-        double[] pooled = new double[spans.size()];
-        for (Column column : all) {
-            if (kept.size() < maxColumns - 1 && !column.route.equals(RouteKey.OTHER)) {
-                kept.add(column);
-            } else {
-                for (int i = 0; i < pooled.length; i++) {
-                    pooled[i] += column.requests[i];
-                }
+            if (cumulative[rows - 1] > 0) {
+                all.add(new Column(routes.get(r), cumulative));
             }
         }
-        kept.add(new Column(RouteKey.OTHER, pooled));
-        return kept;
+        return all;
     }
 
-    private static double coefficientOfDetermination(double[][] a, double[] x, double[] b) {
-        double mean = 0.0;
-        for (double v : b) {
-            mean += v;
+    /**
+     * The condition estimate of the unit-scaled deviations of the {@code limit} best-ranked routes: large when
+     * the leading suspects' traffic rises and falls together, so that the floor cannot tell them apart.
+     */
+    private static double separation(List<Column> ranked, int limit, int rows) {
+        int n = Math.min(ranked.size(), limit);
+        if (n < 2) {
+            return 1.0;
         }
-        mean /= b.length;
-        double residual = 0.0;
-        double total = 0.0;
-        for (int i = 0; i < b.length; i++) {
-            double fitted = 0.0;
-            for (int j = 0; j < x.length; j++) {
-                fitted += a[i][j] * x[j];
+        double[][] design = new double[rows][n];
+        for (int j = 0; j < n; j++) {
+            Column column = ranked.get(j);
+            for (int k = 0; k < rows; k++) {
+                design[k][j] = column.deviation[k] / column.deviationNorm;
             }
-            residual += (b[i] - fitted) * (b[i] - fitted);
-            total += (b[i] - mean) * (b[i] - mean);
         }
-        if (total == 0.0) {
-            return residual == 0.0 ? 1.0 : 0.0;
+        return HouseholderQr.of(design, n).conditionEstimate();
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
         }
-        return 1.0 - residual / total;
+        return sum;
+    }
+
+    private static void center(double[] v) {
+        double mean = 0.0;
+        for (double x : v) {
+            mean += x;
+        }
+        mean /= v.length;
+        for (int i = 0; i < v.length; i++) {
+            v[i] -= mean;
+        }
+    }
+
+    /** The residual of centred {@code v} after its least-squares fit on centred {@code time}. */
+    private static double[] detrend(double[] v, double[] time) {
+        double slope = dot(v, time) / dot(time, time);
+        double[] residual = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            residual[i] = v[i] - slope * time[i];
+        }
+        return residual;
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
     }
 
     private static final class Column {
         final RouteKey route;
-        final double[] requests;
+        final double[] cumulative;
         final double total;
-        final double norm;
+        double[] deviation = new double[0];
+        double deviationNorm;
+        double correlation;
 
-        Column(RouteKey route, double[] requests) {
+        Column(RouteKey route, double[] cumulative) {
             this.route = route;
-            this.requests = requests;
-            double sum = 0.0;
-            double squares = 0.0;
-            for (double v : requests) {
-                sum += v;
-                squares += v * v;
-            }
-            this.total = sum;
-            this.norm = Math.sqrt(squares);
+            this.cumulative = cumulative;
+            this.total = cumulative[cumulative.length - 1];
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.heapwatch.leak;
 
 /**
- * A route whose traffic explains part of the live heap's floor growth.
+ * A route whose traffic the growth of the retained heap's floor follows.
  *
  * @param route the route
- * @param retainedBytesPerRequest the estimated bytes each request leaves on the retained heap
- * @param requests the route's requests over the attribution window
+ * @param retainedBytesPerRequest the bytes each request would leave on the retained heap if this route alone
+ *     caused the growth: the least-squares slope of the floors on the route's cumulative requests
+ * @param requests the route's requests over the floors used
+ * @param correlation the partial correlation, given time, of the floors with the route's cumulative requests
+ *     (0 to 1; suspects are ranked by it)
  */
-public record RouteSuspect(RouteKey route, double retainedBytesPerRequest, double requests) {}
+public record RouteSuspect(RouteKey route, double retainedBytesPerRequest, double requests, double correlation) {}

@@ -22,7 +22,7 @@ class LeakDetectionSettingsTest {
         assertThat(d.topRoutes()).isEqualTo(5);
         assertThat(d.maxTrackedRoutes()).isEqualTo(200);
         assertThat(d.maxConditionNumber()).isEqualTo(20.0);
-        assertThat(d.minAttributionFit()).isEqualTo(0.3);
+        assertThat(d.attributionAlpha()).isEqualTo(0.05);
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.heapwatch.leak;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.heapwatch.leak.HeapSimulation.Evaluation;
+import io.heapwatch.testing.OutputCapture;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,7 +42,9 @@ class LeakDetectorTest {
             assertThat(scrape)
                     .containsPattern(
                             "heapwatch_leak_route_retained_bytes_per_request\\{container=\"shop\",method=\"POST\","
-                                    + "uri=\"/cart\"} 1\\d{3}\\.");
+                                    + "uri=\"/cart\"} 1\\d{3}\\.")
+                    .containsPattern(
+                            "heapwatch_leak_route_correlation\\{container=\"shop\",method=\"POST\",uri=\"/cart\"} 0\\.9");
         }
     }
 
@@ -76,8 +81,28 @@ class LeakDetectorTest {
 
         assertThat(sim.detector.assessment().suspected()).isFalse();
         assertThat(registry.find(LeakDetector.ROUTE_RETAINED).gauges()).isEmpty();
+        assertThat(registry.find(LeakDetector.ROUTE_CORRELATION).gauges()).isEmpty();
         assertThat(registry.get(LeakDetector.SUSPECTED).gauge().value()).isZero();
         sim.detector.close();
+    }
+
+    @Test
+    void theLeadingSuspectRouteIsLoggedOnceWhenAttributionFirstNamesIt() {
+        int mark = OutputCapture.mark();
+        HeapSimulation sim = leakingCart();
+        try (LeakDetector detector = sim.detector) {
+            sim.run(3600);
+        }
+
+        assertThat(OutputCapture.linesContaining(mark, "memory leak suspected [tag(container=shop)]"))
+                .isEqualTo(1);
+        assertThat(OutputCapture.since(mark)
+                        .lines()
+                        .filter(line -> line.contains("memory leak suspect routes [tag(container=shop)]"))
+                        .toList())
+                .singleElement(as(STRING))
+                .containsPattern("floors: POST /cart ~1\\d{3} B/request \\(correlation (0\\.9\\d|1\\.00)\\)")
+                .contains("ranked 3 routes by the partial correlation");
     }
 
     @Test

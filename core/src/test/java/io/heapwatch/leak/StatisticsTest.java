@@ -72,4 +72,37 @@ class StatisticsTest {
         assertThat(test.pValueDecreasing()).isLessThan(0.001);
         assertThat(test.pValueIncreasing()).isGreaterThan(0.999);
     }
+
+    @Test
+    void conditionEstimateIsOneForOrthonormalColumnsAndInfiniteForDependentOnes() {
+        double[][] orthonormal = {{1, 0}, {0, 1}, {0, 0}};
+        double[][] dependent = {{1, 2}, {2, 4}, {3, 6}};
+        double[][] nearlyDependent = {{1, 1}, {1, 1.001}, {1, 0.999}};
+
+        assertThat(HouseholderQr.of(orthonormal, 2).conditionEstimate()).isCloseTo(1.0, within(1e-12));
+        assertThat(HouseholderQr.of(dependent, 2).conditionEstimate()).isInfinite();
+        assertThat(HouseholderQr.of(nearlyDependent, 2).conditionEstimate()).isGreaterThan(1000);
+    }
+
+    @Test
+    void chanceOfAPartialCorrelationFollowsFishersZWithBonferroni() {
+        // z = atanh(0.6) * sqrt(15 - 4) = 2.2989; one-sided upper tail 0.010755
+        assertThat(RouteAttributor.chance(0.6, 15, 1)).isCloseTo(0.010755, within(1e-5));
+        assertThat(RouteAttributor.chance(0.6, 15, 3)).isCloseTo(3 * 0.010755, within(3e-5));
+        assertThat(RouteAttributor.chance(0.0, 15, 3)).isEqualTo(1.0);
+        assertThat(RouteAttributor.chance(1.0, 15, 3)).isLessThan(1e-9);
+    }
+
+    @Test
+    void autocorrelatedSeriesAreWorthFewerRows() {
+        double[] alternating = {1, -1, 1, -1, 1, -1, 1, -1, 1, -1};
+        double[] ramp = {-4.5, -3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5};
+
+        // one series with negative autocorrelation: no reduction
+        assertThat(RouteAttributor.effectiveRows(10, alternating, ramp)).isEqualTo(10.0);
+        // two smooth series, lag-one autocorrelation 57.75 / 82.5 = 0.7 each: worth (1 - 0.49) / (1 + 0.49)
+        assertThat(RouteAttributor.effectiveRows(30, ramp, ramp)).isCloseTo(30 * 0.51 / 1.49, within(1e-9));
+        // never fewer than 4
+        assertThat(RouteAttributor.effectiveRows(10, ramp, ramp)).isEqualTo(4.0);
+    }
 }

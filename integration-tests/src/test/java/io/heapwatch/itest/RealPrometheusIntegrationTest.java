@@ -47,7 +47,8 @@ class RealPrometheusIntegrationTest {
             "heapwatch_leak_suspected",
             "heapwatch_live_heap_growth_bytes_per_second",
             "heapwatch_leak_time_to_exhaustion_seconds",
-            "heapwatch_leak_route_retained_bytes_per_request");
+            "heapwatch_leak_route_retained_bytes_per_request",
+            "heapwatch_leak_route_correlation");
 
     @TempDir
     static Path tmp;
@@ -286,9 +287,9 @@ class RealPrometheusIntegrationTest {
                             + "5-minute-aligned subquery steps, i.e. 5 to 10 minutes of history, and this test has "
                             + "about a minute. The same expression with a 5s subquery step must return a series."),
             new AllowedEmpty(
-                    "Route leak suspects: retained bytes per request",
-                    "heapwatch_leak_route_retained_bytes_per_request",
-                    "heapwatch exports per-route retained bytes only for the top suspects while a leak is "
+                    "Route leak suspects: correlation and retained bytes per request",
+                    "heapwatch_leak_route_",
+                    "heapwatch exports per-route suspects only for the top routes while a leak is "
                             + "suspected; a vector(0) fallback would show a fake route row. The table must be "
                             + "non-empty only when max(heapwatch_leak_suspected) == 1."));
 
@@ -448,10 +449,12 @@ class RealPrometheusIntegrationTest {
             JsonNode r = prometheus.query(shortStep);
             return r.size() > 0 ? null : "even with a 5s subquery step (" + shortStep + ") it returns nothing";
         }
-        if (q.rawExpr().contains("heapwatch_leak_route_retained_bytes_per_request")) {
+        if (q.rawExpr().contains("heapwatch_leak_route_")) {
             if (!exported.contains("heapwatch_leak_suspected")) {
-                return absentMessage(
-                        Set.of("heapwatch_leak_suspected", "heapwatch_leak_route_retained_bytes_per_request"));
+                return absentMessage(Set.of(
+                        "heapwatch_leak_suspected",
+                        "heapwatch_leak_route_retained_bytes_per_request",
+                        "heapwatch_leak_route_correlation"));
             }
             JsonNode suspected =
                     prometheus.query("max(heapwatch_leak_suspected{container=\"" + ItSupport.CONTAINER + "\"})");

@@ -40,7 +40,8 @@ final class DemoProcess implements AutoCloseable {
                 java,
                 "-Xmx" + Scaling.HEAP_MIB + "m",
                 "-XX:+UseG1GC",
-                "-Xlog:gc:file=" + log.toAbsolutePath() + ".gc",
+                // the heap lines after each GC and wall-clock millis let Replay re-run the analysis offline
+                "-Xlog:gc,gc+heap=debug:file=" + log.toAbsolutePath() + ".gc:timemillis,tags",
                 "-jar",
                 demoJar.toAbsolutePath().toString());
         Map<String, String> env = pb.environment();

@@ -95,14 +95,17 @@ public final class LeakHarness {
         System.err.printf(Locale.ROOT, "%s start %s run %d (%d s)%n", Instant.now(), scenario.name(), run, seconds);
         try (DemoProcess demo = DemoProcess.start(demoJar, container, scenario.env(), log)) {
             long start = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
             LoadGenerator load =
                     new LoadGenerator(demo, scenario.routes(), scenario.fillRoute(), scenario.fillRequests());
             List<Sample> samples;
+            List<Long> scrapes;
             int scrapeFailures;
             try (MetricsPoller poller = new MetricsPoller(demo, start)) {
                 poller.start();
                 load.run(start, seconds);
                 samples = poller.samples();
+                scrapes = poller.scrapeMillis();
                 scrapeFailures = poller.scrapeFailures();
             }
             String error = demo.isAlive() ? null : "demo JVM exited during the run; see " + log;
@@ -118,6 +121,7 @@ public final class LeakHarness {
                     load.fillCompleteSeconds(),
                     scrapeFailures,
                     error);
+            Recording.write(logDir.resolve(container + ".traffic.csv"), result, startMillis, load, scrapes);
             System.err.printf(
                     Locale.ROOT,
                     "%s done  %s run %d: %s first=%.0fs%n",

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,6 +34,7 @@ final class LoadGenerator {
     private final int fillRoute;
     private volatile long startNanos;
     private volatile double fillCompleteSeconds = Double.NaN;
+    private final List<long[]> completions = new ArrayList<>();
 
     LoadGenerator(DemoProcess demo, List<RouteLoad> routes, String fillRouteLabel, long fillRequests) {
         this.demo = demo;
@@ -113,6 +115,10 @@ final class LoadGenerator {
             }
             long done = completed.incrementAndGet(route);
             long now = System.nanoTime();
+            long wallMillis = System.currentTimeMillis();
+            synchronized (completions) {
+                completions.add(new long[] {wallMillis, route});
+            }
             if (route == fillRoute && done == fillRequests) {
                 fillCompleteSeconds = (now - startNanos) / 1e9;
             }
@@ -120,6 +126,17 @@ final class LoadGenerator {
             failed.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Writes every completed request as {@code epochMillis,label}, one per line, for {@link Replay}.
+     */
+    void writeCompletions(java.io.Writer out) throws java.io.IOException {
+        synchronized (completions) {
+            for (long[] c : completions) {
+                out.write(c[0] + "," + routes.get((int) c[1]).label() + "\n");
+            }
         }
     }
 

@@ -20,6 +20,7 @@ final class MetricsPoller implements AutoCloseable {
     private final HttpClient client =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Sample> samples = new ArrayList<>();
+    private final List<Long> scrapeMillis = new ArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "harness-metrics");
         t.setDaemon(true);
@@ -45,8 +46,10 @@ final class MetricsPoller implements AutoCloseable {
                 return;
             }
             Sample s = parse(t, r.body());
+            long done = System.currentTimeMillis();
             synchronized (this) {
                 samples.add(s);
+                scrapeMillis.add(done);
             }
         } catch (IOException e) {
             fail();
@@ -93,7 +96,7 @@ final class MetricsPoller implements AutoCloseable {
                 case "heapwatch_live_heap_max_bytes":
                     max = value;
                     break;
-                case "heapwatch_leak_route_retained_bytes_per_request":
+                case "heapwatch_leak_route_correlation":
                     String labels = line.substring(brace + 1, line.lastIndexOf('}'));
                     routes.put(label(labels, "method") + " " + label(labels, "uri"), value);
                     break;
@@ -134,6 +137,11 @@ final class MetricsPoller implements AutoCloseable {
 
     synchronized List<Sample> samples() {
         return new ArrayList<>(samples);
+    }
+
+    /** Wall-clock millis of each successful scrape: the demo's filter counts them as {@code GET /metrics}. */
+    synchronized List<Long> scrapeMillis() {
+        return new ArrayList<>(scrapeMillis);
     }
 
     synchronized int scrapeFailures() {

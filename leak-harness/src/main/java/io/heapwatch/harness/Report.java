@@ -115,7 +115,7 @@ final class Report {
         }
         b.append(String.format(
                 Locale.ROOT,
-                "- Leaking route ranked first (at the last flagged scrape): %d of %d"
+                "- Leaking route ranked first (at the last flagged scrape that named a route): %d of %d"
                         + " leak runs (target ≥ 90%%)%s.%n",
                 first,
                 leaks.size(),

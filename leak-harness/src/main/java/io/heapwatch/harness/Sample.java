@@ -11,7 +11,7 @@ import java.util.Map;
  * @param tte {@code heapwatch_leak_time_to_exhaustion_seconds}
  * @param live {@code heapwatch_live_heap_after_gc_bytes}
  * @param max {@code heapwatch_live_heap_max_bytes}
- * @param routes {@code heapwatch_leak_route_retained_bytes_per_request} by {@code "METHOD uri"}
+ * @param routes {@code heapwatch_leak_route_correlation} (the suspects' ranking key) by {@code "METHOD uri"}
  */
 record Sample(
         double t, double suspected, double growth, double tte, double live, double max, Map<String, Double> routes) {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class MetricsPollerTest {
 
     @Test
-    void parsesTheLeakGauges() {
+    void parsesTheLeakGaugesAndRanksRoutesByCorrelation() {
         String body = String.join(
                 "\n",
                 "# HELP heapwatch_leak_suspected x",
@@ -17,7 +17,9 @@ class MetricsPollerTest {
                 "heapwatch_live_heap_after_gc_bytes{container=\"leak-1\"} 1.2E7",
                 "heapwatch_live_heap_max_bytes{container=\"leak-1\"} 2.68435456E8",
                 "heapwatch_leak_route_retained_bytes_per_request{container=\"leak-1\",method=\"GET\",uri=\"/api/leak\"} 16000.0",
-                "heapwatch_leak_route_retained_bytes_per_request{container=\"leak-1\",method=\"GET\",uri=\"/api/items/*\"} 10.0",
+                "heapwatch_leak_route_retained_bytes_per_request{container=\"leak-1\",method=\"GET\",uri=\"/api/items/*\"} 90000.0",
+                "heapwatch_leak_route_correlation{container=\"leak-1\",method=\"GET\",uri=\"/api/leak\"} 0.8",
+                "heapwatch_leak_route_correlation{container=\"leak-1\",method=\"GET\",uri=\"/api/items/*\"} 0.3",
                 "");
         Sample s = MetricsPoller.parse(3.0, body);
         assertThat(s.flagged()).isTrue();

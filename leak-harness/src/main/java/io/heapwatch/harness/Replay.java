@@ -1,0 +1,235 @@
+package io.heapwatch.harness;
+
+import io.heapwatch.leak.LeakAssessment;
+import io.heapwatch.leak.LeakDetectionSettings;
+import io.heapwatch.leak.LeakDetector;
+import io.heapwatch.leak.RouteSuspect;
+import io.heapwatch.leak.RouteTraffic;
+import io.heapwatch.leak.RouteVisitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Re-runs the leak analysis of this build on recorded harness runs, without the demo: the after-GC heap from each
+ * run's GC log and the per-route traffic from its completed requests drive a {@link LeakDetector#manual manual}
+ * detector evaluated on the same schedule as the demo's, and the result is scored and reported exactly like a
+ * live run. It reproduces a run's inputs, not its timing noise, so a change to the analysis can be compared on
+ * identical data in seconds; a live schedule remains the measurement that counts.
+ *
+ * <pre>
+ * java -cp leak-harness/target/leak-harness.jar:examples/jetty-demo/target/heapwatch-jetty-demo.jar \
+ *     io.heapwatch.harness.Replay --dir &lt;out&gt;/logs [--verbose] [--out file.md] [--json file.json]
+ * </pre>
+ *
+ * The GC log's "used" after a collection is the whole heap's, which after a young collection is the old
+ * generation, the survivors and the class-data-sharing archive regions: the signal plus a constant.
+ */
+public final class Replay {
+
+    /** The demo's G1 old-generation maximum: the whole heap. */
+    private static final long MAX_BYTES = Scaling.HEAP_MIB * 1024L * 1024L;
+
+    private Replay() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = null;
+        Path out = null;
+        Path json = null;
+        boolean verbose = false;
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--verbose" -> {
+                    verbose = true;
+                    i--;
+                }
+                case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                case "--json" -> json = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (dir == null) {
+            throw new IllegalArgumentException("--dir <harness out>/logs is required");
+        }
+        List<Recording> recordings = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".traffic.csv")).toList()) {
+                recordings.add(Recording.read(f));
+            }
+        }
+        List<String> order = Scenario.names();
+        recordings.sort(Comparator.comparingInt(Recording::run).thenComparingInt(r -> order.indexOf(r.scenario())));
+        List<RunResult> results = new ArrayList<>();
+        int seconds = 0;
+        int runs = 0;
+        for (Recording r : recordings) {
+            results.add(replay(r, verbose));
+            seconds = Math.max(seconds, r.seconds());
+            runs = Math.max(runs, r.run());
+        }
+        String md = Report.markdown(results, seconds, runs, 0)
+                .replace("# Leak scenario harness results", "# Leak scenario harness results, replayed")
+                .replace(" Wall time 0.0 min.", " Replayed from the recordings, not run live.");
+        if (out != null) {
+            Files.writeString(out, md);
+        }
+        if (json != null) {
+            Files.writeString(json, Report.json(results, seconds, runs, 0));
+        }
+        System.out.println(md);
+    }
+
+    /** Replays one recording through a manual detector and scores it. */
+    static RunResult replay(Recording rec, boolean verbose) {
+        Scenario scenario = Scenario.named(rec.scenario(), 0, rec.seconds());
+        LeakDetectionSettings settings = LeakDetectionSettings.builder()
+                .window(Duration.ofSeconds(Scaling.WINDOW_SECONDS))
+                .subWindows(Scaling.SUB_WINDOWS)
+                .build();
+        ReplayClock clock = new ReplayClock();
+        ReplayTraffic traffic = new ReplayTraffic(rec);
+        LeakDetector detector = LeakDetector.manual(settings, List.of(), traffic, clock);
+        long sub = settings.subWindow().toMillis();
+        long first = rec.gcs().isEmpty() ? rec.startMillis() : rec.gcs().get(0)[0];
+        long end = rec.startMillis() + rec.seconds() * 1000L;
+        long nextEvaluation = first - Math.floorMod(first, sub) + sub + Math.max(1, sub / 100);
+        long nextSample = rec.startMillis();
+        int gc = 0;
+        long live = -1;
+        List<Sample> samples = new ArrayList<>();
+        while (nextSample <= end) {
+            long nextGc = gc < rec.gcs().size() ? rec.gcs().get(gc)[0] : Long.MAX_VALUE;
+            long now = Math.min(nextGc, Math.min(nextEvaluation, nextSample));
+            clock.millis = now;
+            traffic.now = now;
+            if (now == nextGc) {
+                live = rec.gcs().get(gc)[1];
+                detector.onLiveHeap(now, live, MAX_BYTES);
+                gc++;
+            } else if (now == nextEvaluation) {
+                LeakAssessment a = detector.evaluate();
+                if (verbose) {
+                    System.err.printf(
+                            java.util.Locale.ROOT,
+                            "%s-%d t=%.0f %s | %s | %s%n",
+                            rec.scenario(),
+                            rec.run(),
+                            (now - rec.startMillis()) / 1000.0,
+                            a.reason(),
+                            a.attribution().reason(),
+                            a.attribution().suspects().stream()
+                                    .map(x -> x.route().uri() + "=" + Math.round(x.retainedBytesPerRequest()))
+                                    .toList());
+                }
+                nextEvaluation += sub;
+            } else {
+                LeakAssessment a = detector.assessment();
+                Map<String, Double> routes = new LinkedHashMap<>();
+                if (a.suspected() && a.attribution().attributable()) {
+                    for (RouteSuspect s : a.attribution().suspects()) {
+                        routes.put(s.route().method() + " " + s.route().uri(), s.correlation());
+                    }
+                }
+                samples.add(new Sample(
+                        (now - rec.startMillis()) / 1000.0,
+                        a.suspected() ? 1 : 0,
+                        a.growthBytesPerSecond(),
+                        a.secondsToExhaustion(),
+                        live,
+                        MAX_BYTES,
+                        routes));
+                nextSample += 1000;
+            }
+        }
+        detector.close();
+        return new RunResult(
+                scenario,
+                rec.run(),
+                rec.seconds(),
+                samples,
+                rec.fact("requests"),
+                rec.fact("failed"),
+                rec.fact("dropped"),
+                rec.fact("leakCalls"),
+                Double.parseDouble(rec.facts().get("fillSeconds")),
+                0,
+                null);
+    }
+
+    /** The uri the demo's filter tags a harness route label with. */
+    static String uri(String label) {
+        return switch (label) {
+            case "items" -> "/api/items/*";
+            case "cache-fill" -> "/api/cache";
+            case Recording.METRICS -> "/metrics";
+            default -> "/api/" + label;
+        };
+    }
+
+    private static final class ReplayClock extends Clock {
+        long millis;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    /**
+     * Cumulative per-route counts of the recorded completions up to {@code now}, the harness's own scrapes of
+     * {@code GET /metrics} included (the demo's filter counts them too). Recordings made before the scrapes were
+     * recorded get one scrape a second from the start, the poller's schedule.
+     */
+    private static final class ReplayTraffic implements RouteTraffic {
+        private final Recording rec;
+        private final Map<String, Double> counts = new LinkedHashMap<>();
+        private int next;
+        long now;
+
+        ReplayTraffic(Recording rec) {
+            this.rec = rec;
+        }
+
+        @Override
+        public void visit(RouteVisitor visitor) {
+            List<Recording.Completion> requests = rec.requests();
+            while (next < requests.size() && requests.get(next).epochMillis() <= now) {
+                counts.merge(uri(requests.get(next).label()), 1.0, Double::sum);
+                next++;
+            }
+            for (Map.Entry<String, Double> e : counts.entrySet()) {
+                visitor.route(e.getKey(), "GET", e.getValue());
+            }
+            if (!rec.hasScrapes() && now >= rec.startMillis()) {
+                visitor.route("/metrics", "GET", Math.floor((now - rec.startMillis()) / 1000.0) + 1);
+            }
+        }
+    }
+}

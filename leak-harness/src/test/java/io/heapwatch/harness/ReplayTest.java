@@ -1,0 +1,95 @@
+package io.heapwatch.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayTest {
+
+    private static final long START = 1_795_000_002_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheRunFactsTheCompletionsAndTheHeapAfterEachCollection() throws IOException {
+        Path traffic = write(List.of("leak", "items"), new long[] {START + 10, START + 5}, List.of(), 12);
+
+        Recording rec = Recording.read(traffic);
+
+        assertThat(rec.scenario()).isEqualTo("leak");
+        assertThat(rec.run()).isEqualTo(1);
+        assertThat(rec.seconds()).isEqualTo(150);
+        assertThat(rec.startMillis()).isEqualTo(START);
+        assertThat(rec.fact("leakCalls")).isEqualTo(12);
+        assertThat(rec.requests()).extracting(Recording.Completion::label).containsExactly("items", "leak");
+        assertThat(rec.gcs()).isEmpty();
+    }
+
+    @Test
+    void replayFlagsARecordedLeakAndRanksItsRoute() throws IOException {
+        // a route retaining 16 KiB per call at a rate that changes every 6 s, another that retains nothing,
+        // and a young collection every 2 s that sees the retained bytes plus 64 KiB of noise
+        Random random = new Random(3);
+        List<String> labels = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        List<long[]> gcs = new ArrayList<>();
+        long retained = 8L << 20;
+        double leakRate = 5;
+        double itemsRate = 15;
+        for (int second = 0; second < 150; second++) {
+            if (second % 6 == 0) {
+                leakRate = 2 + random.nextDouble() * 6;
+                itemsRate = 5 + random.nextDouble() * 20;
+            }
+            for (int i = 0; i < Math.round(leakRate); i++) {
+                labels.add("leak");
+                times.add(START + second * 1000L + i * 100L);
+                retained += 16 * 1024;
+            }
+            for (int i = 0; i < Math.round(itemsRate); i++) {
+                labels.add("items");
+                times.add(START + second * 1000L + i * 50L);
+            }
+            if (second % 2 == 1) {
+                gcs.add(new long[] {START + second * 1000L + 999, retained + random.nextInt(64 * 1024)});
+            }
+        }
+        long[] at = times.stream().mapToLong(Long::longValue).toArray();
+        Path traffic = write(labels, at, gcs, 0);
+
+        RunResult result = Replay.replay(Recording.read(traffic), false);
+
+        assertThat(result.firstVerdictSeconds()).isLessThan(60);
+        assertThat(result.leakRankedFirst()).as(result.topRoute()).isTrue();
+        assertThat(result.medianSlopeError()).isBetween(-0.5, 0.5);
+    }
+
+    private Path write(List<String> labels, long[] times, List<long[]> gcs, int leakCalls) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("# scenario=leak run=1 seconds=150 startMillis=" + START + " fillSeconds=NaN requests="
+                + labels.size() + " failed=0 dropped=0 leakCalls=" + leakCalls + " scrapeFailures=0 window=90s");
+        for (int i = 0; i < labels.size(); i++) {
+            lines.add(times[i] + "," + labels.get(i));
+        }
+        Path traffic = dir.resolve("leak-1.traffic.csv");
+        Files.write(traffic, lines);
+        List<String> gc = new ArrayList<>();
+        gc.add("[" + (START - 5000) + "ms][gc     ] Using G1");
+        for (int i = 0; i < gcs.size(); i++) {
+            gc.add("[" + gcs.get(i)[0] + "ms][gc,heap] GC(" + i + ") Heap after GC invocations=" + (i + 1)
+                    + " (full 0):");
+            gc.add("[" + gcs.get(i)[0] + "ms][gc,heap] GC(" + i + ")  garbage-first heap   total 262144K, used "
+                    + gcs.get(i)[1] / 1024 + "K [0x00000000f0000000, 0x0000000100000000)");
+        }
+        Files.write(dir.resolve("leak-1.log.gc"), gc);
+        return traffic;
+    }
+}
