@@ -181,6 +181,9 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
 
     void onCollection(GcInfo gcInfo, long epochMillis) {
         Map<String, MemoryUsage> after = gcInfo.getMemoryUsageAfterGc();
+        if (carriesNoUsage(after)) {
+            return;
+        }
         long used = 0;
         long max = 0;
         boolean found = false;
@@ -217,6 +220,20 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * ZGC's and Shenandoah's pause notifications (as opposed to their cycle notifications) report every pool as
+     * empty, with nothing committed: they carry no measurement, and passing them on as a retained heap of zero would
+     * pull every floor to zero.
+     */
+    private static boolean carriesNoUsage(Map<String, MemoryUsage> after) {
+        for (MemoryUsage usage : after.values()) {
+            if (usage.getCommitted() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -58,6 +58,9 @@ class CollectorCoverageTest {
         assertThat(Long.parseLong(out.get("riseAfterExplicitGc")))
                 .as("rise of the signal over an explicit GC after retaining %d bytes", retained)
                 .isBetween(lowest, retained + SLACK);
+        assertThat(Long.parseLong(out.get("lowestAfterBaseline")))
+                .as("lowest signal of any sample after the baseline (a pause notification must not pass as zero)")
+                .isGreaterThanOrEqualTo(Long.parseLong(out.get("baseline")) / 2);
         if (!expectedSurvivors.isEmpty()) {
             assertThat(Long.parseLong(out.get("riseAfterFirstYoungGc")))
                     .as("rise of the signal at the first young GC after retaining %d bytes", retained)

@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Run in a child JVM by {@link CollectorCoverageTest} under one collector. Prints {@code key=value} lines: the pools
- * the tracker chose, the signal after an explicit GC, and its rise when {@value #RETAINED_MIB} MiB are retained,
- * measured after the first young collection (when there are survivor pools) and after an explicit GC.
+ * the tracker chose, the signal after an explicit GC, its rise when {@value #RETAINED_MIB} MiB are retained,
+ * measured after the first young collection (when there are survivor pools) and after an explicit GC, and the lowest
+ * signal of any sample after the baseline.
  */
 final class CollectorProbe {
 
@@ -22,6 +23,10 @@ final class CollectorProbe {
     private static final AtomicLong live = new AtomicLong(-1);
     private static final AtomicLong max = new AtomicLong(-1);
     private static final AtomicLong samples = new AtomicLong();
+    /** The lowest signal of any sample once the baseline is taken: a sample of zero would pull a floor to zero. */
+    private static final AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
+
+    private static volatile boolean baselineTaken;
 
     @SuppressWarnings("unused") // keeps the retained arrays reachable
     private static final List<byte[]> retained = new ArrayList<>();
@@ -35,6 +40,9 @@ final class CollectorProbe {
             tracker.addListener((at, liveBytes, maxBytes) -> {
                 live.set(liveBytes);
                 max.set(maxBytes);
+                if (baselineTaken) {
+                    lowest.accumulateAndGet(liveBytes, Math::min);
+                }
                 samples.incrementAndGet();
             });
             System.out.println("heapPools="
@@ -46,6 +54,7 @@ final class CollectorProbe {
             System.out.println("survivors=" + String.join(",", tracker.survivorPools()));
 
             long baseline = afterExplicitGc();
+            baselineTaken = true;
             System.out.println("baseline=" + baseline);
             System.out.println("max=" + max.get());
 
@@ -58,6 +67,7 @@ final class CollectorProbe {
                 retain();
             }
             System.out.println("riseAfterExplicitGc=" + (afterExplicitGc() - baseline));
+            System.out.println("lowestAfterBaseline=" + lowest.get());
         }
     }
 
@@ -67,10 +77,17 @@ final class CollectorProbe {
         }
     }
 
+    /**
+     * The signal after two explicit collections in a row: a concurrent collector's cycle leaves behind what was
+     * allocated while it ran (whole-heap signals count it), and the second cycle reclaims most of that.
+     */
     private static long afterExplicitGc() throws InterruptedException {
-        long before = samples.get();
-        System.gc();
-        return awaitSample(before);
+        for (int i = 0; i < 2; i++) {
+            long before = samples.get();
+            System.gc();
+            awaitSample(before);
+        }
+        return live.get();
     }
 
     private static long afterYoungGc() throws InterruptedException {

@@ -1,6 +1,8 @@
 package io.heapwatch.gc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -9,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -142,6 +145,33 @@ class GcEventTrackerTest {
             tracker.addListener((at, live, max) -> seen.add(live));
             System.gc();
             await(() -> !seen.isEmpty());
+        }
+    }
+
+    @Test
+    void aPauseNotificationThatReportsEveryPoolEmptyIsNotASample() {
+        List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
+            // real collections may notify meanwhile; only the sample at the made-up time is this test's
+            tracker.addListener((at, live, max) -> {
+                if (at == 1234L) {
+                    seen.add(live);
+                }
+            });
+            Map<String, MemoryUsage> empty = new HashMap<>();
+            for (String pool : tracker.trackedPools()) {
+                empty.put(pool, new MemoryUsage(0, 0, 0, 0));
+            }
+            for (String pool : tracker.survivorPools()) {
+                empty.put(pool, new MemoryUsage(0, 0, 0, 0));
+            }
+            empty.put("Metaspace", new MemoryUsage(0, 0, 0, 0));
+            com.sun.management.GcInfo pause = mock(com.sun.management.GcInfo.class);
+            when(pause.getMemoryUsageAfterGc()).thenReturn(empty);
+
+            tracker.onCollection(pause, 1234L);
+
+            assertThat(seen).isEmpty();
         }
     }
 }
