@@ -242,10 +242,19 @@ public final class MemoryProfilingFilter implements Filter, RouteTraffic {
         return meters.routeCount();
     }
 
-    /** Reports every route and method with its cumulative count of sampled requests (for leak attribution). */
+    /**
+     * Reports every route and method with its estimated cumulative request count, for leak attribution: the sampled
+     * requests divided by the sample rate, so that the bytes retained per request are estimated per request served,
+     * not per request sampled. Nothing is reported at sample rate 0. Runs on the analyzer thread, never per request.
+     */
     @Override
     public void visit(RouteVisitor visitor) {
-        meters.forEach(visitor);
+        double rate = sampleRate;
+        if (rate >= 1.0) {
+            meters.forEach(visitor);
+        } else if (rate > 0.0) {
+            meters.forEach((uri, method, sampled) -> visitor.route(uri, method, sampled / rate));
+        }
     }
 
     /** Removes every meter this filter registered. */

@@ -256,6 +256,29 @@ class MemoryProfilingFilterTest {
     }
 
     @Test
+    void routeTrafficAtAFractionalSampleRateEstimatesEveryRequestServed() throws Exception {
+        MemoryProfilingFilter f = filter(HeapwatchConfig.builder().sampleRate(0.25));
+        HttpServletRequest req = request("/x", "GET");
+        HttpServletResponse res = ok();
+        for (int i = 0; i < 4_000; i++) {
+            f.doFilter(req, res, chain);
+        }
+        double sampled = count("heapwatch.requests.sampled", "/x");
+        double[] visited = {-1};
+        f.visit((uri, method, n) -> visited[0] = n);
+        assertThat(visited[0]).isEqualTo(sampled / 0.25).isBetween(3_200.0, 4_800.0);
+    }
+
+    @Test
+    void routeTrafficAtSampleRateZeroReportsNoRoute() throws Exception {
+        MemoryProfilingFilter f = filter(HeapwatchConfig.builder().sampleRate(0.0));
+        f.doFilter(request("/x", "GET"), ok(), chain);
+        StringBuilder seen = new StringBuilder();
+        f.visit((uri, method, n) -> seen.append(uri));
+        assertThat(seen.toString()).isEmpty();
+    }
+
+    @Test
     void nonRequestDispatchesPassThroughUnmeasured() throws Exception {
         MemoryProfilingFilter f = filter();
         for (DispatcherType type : new DispatcherType[] {
