@@ -55,6 +55,15 @@ class MemoryProfilingFilterTest {
         return c == null ? 0 : c.count();
     }
 
+    /** Sends {@code times} identical GET requests on {@code pattern} through {@code f}. */
+    private void serve(MemoryProfilingFilter f, String pattern, int times) throws Exception {
+        HttpServletRequest req = request(pattern, "GET");
+        HttpServletResponse res = ok();
+        for (int i = 0; i < times; i++) {
+            f.doFilter(req, res, chain);
+        }
+    }
+
     private DistributionSummary summary(String name, String uri) {
         return registry.get(name).tag("uri", uri).summary();
     }
@@ -235,11 +244,7 @@ class MemoryProfilingFilterTest {
     @Test
     void sampleRateZeroMeasuresNothingButRunsTheChain() throws Exception {
         MemoryProfilingFilter f = filter(HeapwatchConfig.builder().sampleRate(0.0));
-        HttpServletRequest req = request("/x", "GET");
-        HttpServletResponse res = ok();
-        for (int i = 0; i < 100; i++) {
-            f.doFilter(req, res, chain);
-        }
+        serve(f, "/x", 100);
         verify(chain, times(100)).doFilter(any(), any());
         assertThat(count("heapwatch.requests.sampled", "/x")).isZero();
     }
@@ -247,22 +252,14 @@ class MemoryProfilingFilterTest {
     @Test
     void fractionalSampleRateMeasuresAboutThatFraction() throws Exception {
         MemoryProfilingFilter f = filter(HeapwatchConfig.builder().sampleRate(0.25));
-        HttpServletRequest req = request("/x", "GET");
-        HttpServletResponse res = ok();
-        for (int i = 0; i < 4_000; i++) {
-            f.doFilter(req, res, chain);
-        }
+        serve(f, "/x", 4_000);
         assertThat(count("heapwatch.requests.sampled", "/x")).isBetween(800.0, 1200.0);
     }
 
     @Test
     void routeTrafficAtAFractionalSampleRateEstimatesEveryRequestServed() throws Exception {
         MemoryProfilingFilter f = filter(HeapwatchConfig.builder().sampleRate(0.25));
-        HttpServletRequest req = request("/x", "GET");
-        HttpServletResponse res = ok();
-        for (int i = 0; i < 4_000; i++) {
-            f.doFilter(req, res, chain);
-        }
+        serve(f, "/x", 4_000);
         double sampled = count("heapwatch.requests.sampled", "/x");
         double[] visited = {-1};
         f.visit((uri, method, n) -> visited[0] = n);
