@@ -1,6 +1,7 @@
 package io.heapwatch.leak;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -21,15 +22,21 @@ import org.jspecify.annotations.Nullable;
  *       floor of the first third.</li>
  *   <li>the growth persists: the Theil&ndash;Sen slope of the last {@code max(4, subWindows / 4)} floors is at
  *       least half the whole window's slope, or the highest of the last {@code R - 1} floors tops every earlier
- *       floor by at least one sub-window's growth at the window's slope.</li>
+ *       floor by at least one sub-window's growth at the window's slope;</li>
+ *   <li>for a new suspicion only (the previous assessment did not suspect a leak): the rise has not just broken
+ *       off, that is the newest one or two steps between floors are not far below the regular steps before them
+ *       (see {@link #ONSET_DEVIATIONS}).</li>
  * </ol>
  * Rule 5 clears a rise that was later reclaimed; rule 6 clears a cache warm-up or a startup ramp as soon as its
- * plateau fills the last few floors.
+ * plateau fills the last few floors; rule 7 keeps a warm-up that has just ended from being suspected at all.
  */
 public final class LeakAnalyzer {
 
     /** The fraction of the window's slope that the most recent floors must still rise at. */
     static final double PERSISTENCE_FRACTION = 0.5;
+
+    /** How many robust deviations below the earlier steps' rates the newest step must fall to break a rise off. */
+    static final double ONSET_DEVIATIONS = 4.0;
 
     private final LeakDetectionSettings settings;
     private final RouteAttributor attributor;
@@ -50,6 +57,14 @@ public final class LeakAnalyzer {
      * attributes it to the routes of {@code traffic}.
      */
     public LeakAssessment assess(List<Floor> floors, TrafficCounts traffic) {
+        return assess(floors, traffic, false);
+    }
+
+    /**
+     * Assesses {@code floors} as {@link #assess(List, TrafficCounts)} does, knowing whether the previous assessment
+     * suspected a leak: a new suspicion must also pass the onset rule, which an ongoing one does not need again.
+     */
+    public LeakAssessment assess(List<Floor> floors, TrafficCounts traffic, boolean suspectedBefore) {
         Duration window = settings.window();
         int n = floors.size();
         if (n < settings.minFloors()) {
@@ -101,6 +116,9 @@ public final class LeakAnalyzer {
         String recent = recentTrendFailure(bytes);
         if (recent == null) {
             recent = persistenceFailure(seconds, bytes, slope);
+        }
+        if (recent == null && !suspectedBefore) {
+            recent = onsetFailure(seconds, bytes, slope);
         }
         if (recent != null) {
             return notSuspected(recent, slope, pValue, growthFraction, n);
@@ -196,6 +214,47 @@ public final class LeakAnalyzer {
                 "growth stopped: the last %d floors rise %.3g B/s, less than %.0f%% of the window's "
                         + "%.3g B/s, and set no new high (%.0f B over the earlier floors, less than %.0f B)",
                 r, recentSlope, PERSISTENCE_FRACTION * 100, slope, recentMax - earlierMax, margin);
+    }
+
+    /**
+     * A new suspicion is not raised on a rise that has just broken off: when the newest one or two steps between
+     * floors all rise at less than {@link #PERSISTENCE_FRACTION} of the window's slope and more than
+     * {@link #ONSET_DEVIATIONS} robust deviations (1.4826 &times; the median absolute deviation) below the median
+     * rate of the steps before them (at least three). A cache warm-up that rises in regular steps and then stops is
+     * caught at its first or second flat floor; a leak's steps scatter with its traffic and the floors' noise, so a
+     * low step stays within their spread. It only delays a verdict: an ongoing suspicion is cleared by rules 5 and
+     * 6, never by this one.
+     */
+    private @Nullable String onsetFailure(double[] seconds, double[] bytes, double slope) {
+        int steps = bytes.length - 1;
+        double[] rates = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            rates[i] = (bytes[i + 1] - bytes[i]) / (seconds[i + 1] - seconds[i]);
+        }
+        for (int newest = 1; newest <= 2; newest++) {
+            int earlierCount = steps - newest;
+            if (earlierCount < 3) {
+                break;
+            }
+            double[] earlier = Arrays.copyOf(rates, earlierCount);
+            double center = TheilSen.median(earlier.clone());
+            for (int i = 0; i < earlierCount; i++) {
+                earlier[i] = Math.abs(earlier[i] - center);
+            }
+            double spread = 1.4826 * TheilSen.median(earlier);
+            double bound = Math.min(PERSISTENCE_FRACTION * slope, center - ONSET_DEVIATIONS * spread);
+            boolean brokeOff = true;
+            for (int i = earlierCount; i < steps; i++) {
+                brokeOff &= rates[i] < bound;
+            }
+            if (brokeOff) {
+                return format(
+                        "the rise broke off: the newest %d step(s) rose less than %.3g B/s, against a median %.3g B/s"
+                                + " (robust deviation %.3g) over the %d steps before",
+                        newest, bound, center, spread, earlierCount);
+            }
+        }
+        return null;
     }
 
     private LeakAssessment notSuspected(String reason, double slope, double pValue, double growthFraction, int n) {

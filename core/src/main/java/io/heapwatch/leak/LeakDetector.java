@@ -156,7 +156,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         long now = clock.millis();
         trafficWindow.sample(now, traffic);
         LeakAssessment previous = assessment;
-        LeakAssessment current = analyzer.assess(window.floors(now), trafficWindow.counts(now));
+        LeakAssessment current = analyzer.assess(window.floors(now), trafficWindow.counts(now), previous.suspected());
         assessment = current;
         updateRouteGauges(current);
         logChange(previous, current);
