@@ -1,6 +1,7 @@
 package io.heapwatch.harness;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -115,8 +116,10 @@ record Scenario(
         return new Scenario(
                 "leak",
                 String.format(
+                        Locale.ROOT,
                         "leak route 16 KiB × %.2f/s = %.0f B/s, plus items 15/s and garbage 5 MiB × 12/s",
-                        Scaling.LEAK_CALLS_PER_SECOND, Scaling.LEAK_BYTES_PER_SECOND),
+                        Scaling.LEAK_CALLS_PER_SECOND,
+                        Scaling.LEAK_BYTES_PER_SECOND),
                 Kind.LEAK,
                 List.of(
                         items(15, Variation.MILD, seed + 1, seconds),
@@ -146,9 +149,11 @@ record Scenario(
         return new Scenario(
                 "cache-warm-up",
                 String.format(
+                        Locale.ROOT,
                         "bounded LRU 2,000 × 16 KiB = 31.25 MiB filled at %.4g/s (~%.0f s), then hits; items 15/s,"
                                 + " garbage 5 MiB × 12/s",
-                        fillRate, CACHE_ENTRIES / fillRate),
+                        fillRate,
+                        CACHE_ENTRIES / fillRate),
                 Kind.CACHE_WARM_UP,
                 List.of(
                         items(15, Variation.MILD, seed + 1, seconds),
@@ -182,6 +187,7 @@ record Scenario(
         return new Scenario(
                 "leak-noisy",
                 String.format(
+                        Locale.ROOT,
                         "leak route (16 KiB × %.2f/s on average, 10%% of requests) among items 20/s, cache 12/s,"
                                 + " garbage 6 MiB × 10/s, async 6/s; every rate varies 0.25–1.75× per sub-window",
                         Scaling.LEAK_CALLS_PER_SECOND),
