@@ -107,7 +107,7 @@ class LeakAnalyzerScenarioTest {
             List<Evaluation> evaluations = sim.run(3 * 3600);
 
             assertThat(evaluations)
-                    .as("seed %d: %s", seed, suspectedAt(evaluations))
+                    .as("seed %d: %s", seed, verdicts(evaluations, true))
                     .noneMatch(e -> e.assessment().suspected());
         }
     }
@@ -132,20 +132,14 @@ class LeakAnalyzerScenarioTest {
                 .filter(e -> e.second() > WINDOW_SECONDS + 240)
                 .toList();
         assertThat(fromFirstWindow)
-                .as("seed %d: cleared at %s", seed, clearedAt(fromFirstWindow))
+                .as("seed %d: cleared at %s", seed, verdicts(fromFirstWindow, false))
                 .allMatch(e -> e.assessment().suspected());
     }
 
-    private static List<String> suspectedAt(List<Evaluation> evaluations) {
+    /** The evaluations whose verdict is {@code suspected}, as "second s: reason", for assertion messages. */
+    private static List<String> verdicts(List<Evaluation> evaluations, boolean suspected) {
         return evaluations.stream()
-                .filter(e -> e.assessment().suspected())
-                .map(e -> e.second() + " s: " + e.assessment().reason())
-                .toList();
-    }
-
-    private static List<String> clearedAt(List<Evaluation> evaluations) {
-        return evaluations.stream()
-                .filter(e -> !e.assessment().suspected())
+                .filter(e -> e.assessment().suspected() == suspected)
                 .map(e -> e.second() + " s: " + e.assessment().reason())
                 .toList();
     }
@@ -172,14 +166,8 @@ class LeakAnalyzerScenarioTest {
         assertThat(first).as("never suspected").isNotNegative();
         assertThat(evaluations.get(first).second()).isLessThanOrEqualTo(WINDOW_SECONDS + 120);
         List<Evaluation> after = evaluations.subList(first, evaluations.size());
-        assertThat(after)
-                .as(
-                        "suspicion flickered: %s",
-                        after.stream()
-                                .filter(e -> !e.assessment().suspected())
-                                .map(e -> e.second() + " s: " + e.assessment().reason())
-                                .toList())
-                .allMatch(e -> e.assessment().suspected());
+        assertThat(after).as("suspicion flickered: %s", verdicts(after, false)).allMatch(e -> e.assessment()
+                .suspected());
     }
 
     @ParameterizedTest
