@@ -30,6 +30,7 @@ final class LoadGenerator {
     private final AtomicLongArray completed;
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong primed = new AtomicLong();
     private final long fillRequests;
     private final int fillRoute;
     private volatile long startNanos;
@@ -55,15 +56,41 @@ final class LoadGenerator {
         this.fillRequests = fillRequests;
     }
 
+    /**
+     * Sends the first {@code perRoute} requests of every route except the leaking route and the cache fill, as
+     * fast as six connections allow, before the clock starts: the demo's start-up (its small cache, its per-route
+     * meters, G1's first sizing under load), not the behaviour under test. Blocks until they complete. The
+     * routes' request numbers go on from there, so the scenario's own requests follow them.
+     */
+    void prime(int perRoute) throws InterruptedException {
+        ThreadPoolExecutor pool = pool(perRoute * routes.size());
+        try {
+            for (int i = 0; i < routes.size(); i++) {
+                String label = routes.get(i).label();
+                if (i == fillRoute || label.equals(Scenario.LEAK_LABEL)) {
+                    continue;
+                }
+                for (int n = 0; n < perRoute; n++) {
+                    int route = i;
+                    HttpRequest request = request(route);
+                    pool.execute(() -> {
+                        if (send(route, request)) {
+                            primed.incrementAndGet();
+                        }
+                    });
+                }
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(60, TimeUnit.SECONDS);
+            pool.shutdownNow();
+        }
+    }
+
     /** Runs the load for {@code seconds}, starting the clock at {@code startNanos}. Blocks until done. */
     void run(long startNanos, int seconds) throws InterruptedException {
         this.startNanos = startNanos;
-        ThreadPoolExecutor pool =
-                new ThreadPoolExecutor(6, 6, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(400), r -> {
-                    Thread t = new Thread(r, "harness-load");
-                    t.setDaemon(true);
-                    return t;
-                });
+        ThreadPoolExecutor pool = pool(400);
         double[] credit = new double[routes.size()];
         long total = 0;
         long end = startNanos + TimeUnit.SECONDS.toNanos(seconds);
@@ -92,41 +119,57 @@ final class LoadGenerator {
         }
     }
 
-    private void submit(ThreadPoolExecutor pool, int route) {
+    private static ThreadPoolExecutor pool(int queue) {
+        return new ThreadPoolExecutor(6, 6, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
+            Thread t = new Thread(r, "harness-load");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private HttpRequest request(int route) {
         long n = sent.getAndIncrement(route);
-        HttpRequest request = HttpRequest.newBuilder(
-                        demo.uri(routes.get(route).path().apply(n)))
+        return HttpRequest.newBuilder(demo.uri(routes.get(route).path().apply(n)))
                 .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();
+    }
+
+    private void submit(ThreadPoolExecutor pool, int route) {
+        HttpRequest request = request(route);
         try {
-            pool.execute(() -> send(route, request));
+            pool.execute(() -> {
+                if (send(route, request)) {
+                    long done = completed.incrementAndGet(route);
+                    if (route == fillRoute && done == fillRequests) {
+                        fillCompleteSeconds = (System.nanoTime() - startNanos) / 1e9;
+                    }
+                }
+            });
         } catch (RejectedExecutionException e) {
             dropped.incrementAndGet();
         }
     }
 
-    private void send(int route, HttpRequest request) {
+    /** Sends one request and records its completion; false (and counted as failed) unless it returned 200. */
+    private boolean send(int route, HttpRequest request) {
         try {
             HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() != 200) {
                 failed.incrementAndGet();
-                return;
+                return false;
             }
-            long done = completed.incrementAndGet(route);
-            long now = System.nanoTime();
             long wallMillis = System.currentTimeMillis();
             synchronized (completions) {
                 completions.add(new long[] {wallMillis, route});
             }
-            if (route == fillRoute && done == fillRequests) {
-                fillCompleteSeconds = (now - startNanos) / 1e9;
-            }
+            return true;
         } catch (java.io.IOException e) {
             failed.incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     /**
@@ -155,6 +198,11 @@ final class LoadGenerator {
             sum += completed.get(i);
         }
         return sum;
+    }
+
+    /** Requests completed by {@link #prime}. */
+    long primed() {
+        return primed.get();
     }
 
     long failed() {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a run leaves behind for {@link Replay}: the completed requests ({@code <container>.traffic.csv}, a header
- * line of the run's facts, then {@code epochMillis,label} per request, the harness's scrapes of {@code /metrics}
+ * line of the run's facts (the demo's launch and the requests that primed it included), then {@code epochMillis,label} per request, the harness's scrapes of {@code /metrics}
  * included as {@code metrics}) and the demo's GC log
  * ({@code <container>.log.gc}, with the heap after each collection and wall-clock milliseconds).
  *
@@ -43,16 +43,19 @@ record Recording(
     private static final Pattern HEAP_AFTER = Pattern.compile(
             "^\\[(\\d+)ms]\\[gc,heap\\s*] GC\\(\\d+\\)\\s+garbage-first heap\\s+total \\d+K, used (\\d+)K");
 
-    static void write(Path file, RunResult result, long startMillis, LoadGenerator load, List<Long> scrapes)
+    static void write(
+            Path file, RunResult result, long launchMillis, long startMillis, LoadGenerator load, List<Long> scrapes)
             throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write(String.format(
                     Locale.ROOT,
-                    "# scenario=%s run=%d seconds=%d startMillis=%d fillSeconds=%s requests=%d failed=%d dropped=%d"
-                            + " leakCalls=%d scrapeFailures=%d window=%s%n",
+                    "# scenario=%s run=%d seconds=%d launchMillis=%d primed=%d startMillis=%d fillSeconds=%s"
+                            + " requests=%d failed=%d dropped=%d leakCalls=%d scrapeFailures=%d window=%s%n",
                     result.scenario.name(),
                     result.run,
                     result.seconds,
+                    launchMillis,
+                    load.primed(),
                     startMillis,
                     Double.toString(result.fillCompleteSeconds),
                     result.requests,
@@ -112,6 +115,11 @@ record Recording(
     /** Whether the harness's scrapes were recorded (recordings made before they were have none). */
     boolean hasScrapes() {
         return requests.stream().anyMatch(c -> c.label().equals(METRICS));
+    }
+
+    /** The requests that primed the demo before the clock started; 0 when unprimed or not recorded. */
+    long primed() {
+        return Long.parseLong(facts.getOrDefault("primed", "0"));
     }
 
     long fact(String key) {

@@ -1,8 +1,10 @@
 package io.heapwatch.harness;
 
+import io.heapwatch.leak.Floor;
 import io.heapwatch.leak.LeakAssessment;
 import io.heapwatch.leak.LeakDetectionSettings;
 import io.heapwatch.leak.LeakDetector;
+import io.heapwatch.leak.LiveHeapWindow;
 import io.heapwatch.leak.RouteSuspect;
 import io.heapwatch.leak.RouteTraffic;
 import io.heapwatch.leak.RouteVisitor;
@@ -29,8 +31,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp leak-harness/target/leak-harness.jar:examples/jetty-demo/target/heapwatch-jetty-demo.jar \
- *     io.heapwatch.harness.Replay --dir &lt;out&gt;/logs [--verbose] [--out file.md] [--json file.json]
+ *     io.heapwatch.harness.Replay --dir &lt;out&gt;/logs [--verbose] [--steps] [--out file.md] [--json file.json]
  * </pre>
+ *
+ * {@code --verbose} prints every evaluation's reasons; {@code --steps} prints, for every leak run, the rise of the
+ * floor from each sub-window to the next beside the bytes the leaking route retained in the same interval, which
+ * shows growth that is not the leak's.
  *
  * The GC log's "used" after a collection is the whole heap's, which after a young collection is the old
  * generation, the survivors and the class-data-sharing archive regions: the signal plus a constant.
@@ -47,10 +53,15 @@ public final class Replay {
         Path out = null;
         Path json = null;
         boolean verbose = false;
+        boolean steps = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--verbose" -> {
                     verbose = true;
+                    i--;
+                }
+                case "--steps" -> {
+                    steps = true;
                     i--;
                 }
                 case "--dir" -> dir = Path.of(args[i + 1]);
@@ -76,12 +87,16 @@ public final class Replay {
         int runs = 0;
         for (Recording r : recordings) {
             results.add(replay(r, verbose));
+            if (steps && r.scenario().startsWith(Scenario.LEAK_LABEL)) {
+                System.err.println(steps(r));
+            }
             seconds = Math.max(seconds, r.seconds());
             runs = Math.max(runs, r.run());
         }
-        String md = Report.markdown(results, seconds, runs, 0)
-                .replace("# Leak scenario harness results", "# Leak scenario harness results, replayed")
-                .replace(" Wall time 0.0 min.", " Replayed from the recordings, not run live.");
+        boolean primed = recordings.stream().anyMatch(r -> r.primed() > 0);
+        String md = Report.markdown(
+                        results, seconds, runs, Report.priming(primed) + " Replayed from the recordings, not run live.")
+                .replace("# Leak scenario harness results", "# Leak scenario harness results, replayed");
         if (out != null) {
             Files.writeString(out, md);
         }
@@ -166,6 +181,35 @@ public final class Replay {
                 Double.parseDouble(rec.facts().get("fillSeconds")),
                 0,
                 null);
+    }
+
+    /**
+     * One line per leak run: {@code floor/leak} in KiB for each step between consecutive sub-window floors of the
+     * whole run (the startup sub-window excluded, as the detector does), where {@code leak} is what the leaking
+     * route's calls completed in that interval retained.
+     */
+    static String steps(Recording rec) {
+        long sub = Math.round(Scaling.SUB_WINDOW_SECONDS * 1000);
+        int subWindows = (int) (rec.seconds() * 1000L / sub) + 4;
+        LiveHeapWindow window = new LiveHeapWindow(Duration.ofMillis(sub * subWindows), subWindows);
+        for (long[] gc : rec.gcs()) {
+            window.record(gc[0], gc[1], MAX_BYTES);
+        }
+        List<Floor> floors = window.floors(rec.startMillis() + rec.seconds() * 1000L + sub);
+        StringBuilder b = new StringBuilder(rec.scenario() + "-" + rec.run() + " floor/leak KiB per step:");
+        for (int i = 1; i < floors.size(); i++) {
+            long from = floors.get(i - 1).epochMillis();
+            long to = floors.get(i).epochMillis();
+            long calls = rec.requests().stream()
+                    .filter(c ->
+                            c.label().equals(Scenario.LEAK_LABEL) && c.epochMillis() > from && c.epochMillis() <= to)
+                    .count();
+            b.append(' ')
+                    .append((floors.get(i).liveBytes() - floors.get(i - 1).liveBytes()) / 1024)
+                    .append('/')
+                    .append(calls * Scaling.LEAK_KIB_PER_CALL);
+        }
+        return b.toString();
     }
 
     /** The uri the demo's filter tags a harness route label with. */

@@ -9,14 +9,26 @@ final class Report {
 
     private Report() {}
 
-    static String markdown(List<RunResult> results, int seconds, int runs, double wallMinutes) {
+    /** The sentence a report says about a primed or unprimed start. */
+    static String priming(boolean primed) {
+        return primed
+                ? "Each demo was primed with " + LeakHarness.PRIME_REQUESTS + " requests per route (not the leaking"
+                        + " route, not the cache fill) before the clock started."
+                : "The demos were not primed.";
+    }
+
+    /**
+     * The markdown report; {@code provenance} ends the header paragraph (how the runs were made: priming, wall
+     * time, or that they were replayed).
+     */
+    static String markdown(List<RunResult> results, int seconds, int runs, String provenance) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
                 "# Leak scenario harness results%n%n"
                         + "%d run(s) per scenario, %d s each (%d real minutes at %d× compression), window %s in %d"
                         + " sub-windows of %.0f s (= 2 real minutes), demo heap -Xmx%dm G1, true leak %.0f B/s."
-                        + " Wall time %.1f min.%n%n",
+                        + " %s%n%n",
                 runs,
                 seconds,
                 seconds * Scaling.COMPRESSION / 60,
@@ -26,7 +38,7 @@ final class Report {
                 Scaling.SUB_WINDOW_SECONDS,
                 Scaling.HEAP_MIB,
                 Scaling.LEAK_BYTES_PER_SECOND,
-                wallMinutes));
+                provenance));
         b.append("Timeline: one character per sub-window (" + (int) Scaling.SUB_WINDOW_SECONDS
                 + " s = 2 real min): `L` suspected, `.` not suspected,"
                 + " `-` no verdict yet (too few floors), `?` no scrape.\n\n");

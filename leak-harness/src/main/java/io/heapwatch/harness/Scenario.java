@@ -39,6 +39,9 @@ record Scenario(
     }
 
     static final String LEAK_URI = "/api/leak";
+    /** The label of the leaking route's requests. */
+    static final String LEAK_LABEL = "leak";
+
     static final int CACHE_ENTRIES = 2000;
     /** The compression at which the cache fill takes 75 misses/s; at other compressions it keeps its real duration. */
     private static final int FILL_COMPRESSION = 20;
@@ -89,7 +92,7 @@ record Scenario(
 
     private static RouteLoad leakRoute(double[] levels, long seed, int seconds) {
         return new RouteLoad(
-                "leak",
+                LEAK_LABEL,
                 Variation.varying(Scaling.LEAK_CALLS_PER_SECOND, levels, seed, seconds),
                 n -> LEAK_URI + "?kb=" + Scaling.LEAK_KIB_PER_CALL);
     }
