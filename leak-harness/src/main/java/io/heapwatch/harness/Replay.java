@@ -86,8 +86,9 @@ public final class Replay {
         int seconds = 0;
         int runs = 0;
         for (Recording r : recordings) {
-            results.add(replay(r, verbose));
-            if (steps && r.scenario().startsWith(Scenario.LEAK_LABEL)) {
+            RunResult result = replay(r, verbose);
+            results.add(result);
+            if (steps && result.scenario.kind() == Scenario.Kind.LEAK) {
                 System.err.println(steps(r));
             }
             seconds = Math.max(seconds, r.seconds());
