@@ -126,7 +126,7 @@ public final class LeakHarness {
                 awaitRoomForStartUp(System.currentTimeMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new RunResult(scenario, run, seconds, List.of(), 0, 0, 0, 0, Double.NaN, 0, e.toString());
+                return failedRun(scenario, run, seconds, e);
             }
         }
         long launchMillis = System.currentTimeMillis();
@@ -176,8 +176,13 @@ public final class LeakHarness {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return new RunResult(scenario, run, seconds, List.of(), 0, 0, 0, 0, Double.NaN, 0, e.toString());
+            return failedRun(scenario, run, seconds, e);
         }
+    }
+
+    /** A run that could not be made: no samples, and {@code e} as its error. */
+    private static RunResult failedRun(Scenario scenario, int run, int seconds, Exception e) {
+        return new RunResult(scenario, run, seconds, List.of(), 0, 0, 0, 0, Double.NaN, 0, e.toString());
     }
 
     /**
