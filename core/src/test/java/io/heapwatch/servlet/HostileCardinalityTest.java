@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.MappingMatch;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -238,6 +240,24 @@ class HostileCardinalityTest {
         return uris;
     }
 
+    /** Requests the client had to resend because the server had closed a pooled keep-alive connection. */
+    static final AtomicInteger RESENT = new AtomicInteger();
+
+    /**
+     * Sends once more when the client picked a pooled connection the server had already closed. The JDK client resends
+     * only idempotent methods on its own, and a POST on such a connection fails with "header parser received no
+     * bytes". That is a transport race, not a heapwatch fault: a fault in heapwatch shows as a status, never as a
+     * dropped connection.
+     */
+    static int send(TestServer s, HttpRequest req) throws IOException, InterruptedException {
+        try {
+            return s.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            RESENT.incrementAndGet();
+            return s.client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
     @Test
     void uniqueUrlsOverRealHttpStayUnderTheCap() throws Exception {
         try (TestServer s =
@@ -269,10 +289,7 @@ class HostileCardinalityTest {
                                 .timeout(Duration.ofSeconds(10))
                                 .method(i % 7 == 0 ? "POST" : "GET", HttpRequest.BodyPublishers.noBody())
                                 .build();
-                        statuses[
-                                s.client
-                                        .send(req, HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()]++;
+                        statuses[send(s, req)]++;
                     }
                     return statuses;
                 }));
@@ -290,13 +307,14 @@ class HostileCardinalityTest {
             String scrape = s.scrape().body();
             long meters = heapwatchMeters(registry);
             System.out.printf(
-                    "hostile cardinality (HTTP): %,d requests in %,d ms (200: %d, 404: %d, 405: %d);"
+                    "hostile cardinality (HTTP): %,d requests in %,d ms (200: %d, 404: %d, 405: %d; resent %d);"
                             + " heapwatch meters %d -> %d; uri values %s; used heap after GC %,d -> %,d bytes (%+,d)%n",
                     HTTP,
                     elapsedMs,
                     statuses[200],
                     statuses[404],
                     statuses[405],
+                    RESENT.get(),
                     metersBefore,
                     meters,
                     uriValues(scrape),
@@ -304,6 +322,9 @@ class HostileCardinalityTest {
                     after,
                     after - baseline);
             assertThat(statuses[200] + statuses[404] + statuses[405]).isEqualTo(HTTP);
+            assertThat(RESENT.get())
+                    .as("requests resent after a closed keep-alive connection")
+                    .isLessThan(HTTP / 100);
             assertThat(meters).isLessThanOrEqualTo(CAP + CONSTANT);
             assertThat(uriValues(scrape)).allSatisfy(u -> assertThat(u).doesNotContainPattern("[0-9]"));
             assertThat(after - baseline).isLessThan(8L * 1024 * 1024);
