@@ -8,6 +8,7 @@ import io.heapwatch.leak.LiveHeapWindow;
 import io.heapwatch.leak.RouteSuspect;
 import io.heapwatch.leak.RouteTraffic;
 import io.heapwatch.leak.RouteVisitor;
+import io.heapwatch.leak.TheilSen;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Re-runs the leak analysis of this build on recorded harness runs, without the demo: the after-GC heap from each
@@ -36,7 +38,8 @@ import java.util.stream.Stream;
  *
  * {@code --verbose} prints every evaluation's reasons; {@code --steps} prints, for every leak run, the rise of the
  * floor from each sub-window to the next beside the bytes the leaking route retained in the same interval, which
- * shows growth that is not the leak's.
+ * shows growth that is not the leak's, and a {@link TteDecomposition decomposition} of the time to exhaustion's
+ * error at the first evaluations of each suspicion.
  *
  * The GC log's "used" after a collection is the whole heap's, which after a young collection is the old
  * generation, the survivors and the class-data-sharing archive regions: the signal plus a constant.
@@ -86,10 +89,12 @@ public final class Replay {
         int seconds = 0;
         int runs = 0;
         for (Recording r : recordings) {
-            RunResult result = replay(r, verbose);
+            List<TteDecomposition> verdicts = new ArrayList<>();
+            RunResult result = replay(r, verbose, steps ? verdicts : null);
             results.add(result);
             if (steps && result.scenario.kind() == Scenario.Kind.LEAK) {
                 System.err.println(steps(r));
+                verdicts.forEach(System.err::println);
             }
             seconds = Math.max(seconds, r.seconds());
             runs = Math.max(runs, r.run());
@@ -109,6 +114,16 @@ public final class Replay {
 
     /** Replays one recording through a manual detector and scores it. */
     static RunResult replay(Recording rec, boolean verbose) {
+        return replay(rec, verbose, null);
+    }
+
+    /**
+     * Replays one recording through a manual detector and scores it.
+     *
+     * @param verdicts when not null, receives a {@link #decompose decomposition} of the time to exhaustion at the
+     *     first {@value #DECOMPOSED_EVALUATIONS} evaluations of every suspicion
+     */
+    static RunResult replay(Recording rec, boolean verbose, @Nullable List<TteDecomposition> verdicts) {
         Scenario scenario = Scenario.named(rec.scenario(), 0, rec.seconds());
         LeakDetectionSettings settings = LeakDetectionSettings.builder()
                 .window(Duration.ofSeconds(Scaling.WINDOW_SECONDS))
@@ -117,6 +132,9 @@ public final class Replay {
         ReplayClock clock = new ReplayClock();
         ReplayTraffic traffic = new ReplayTraffic(rec);
         LeakDetector detector = LeakDetector.manual(settings, List.of(), traffic, clock);
+        // the detector's floors, for the decomposition: the same samples in a window of the same shape
+        LiveHeapWindow floors = new LiveHeapWindow(settings.window(), settings.subWindows());
+        int flaggedEvaluations = 0;
         long sub = settings.subWindow().toMillis();
         long first = rec.gcs().isEmpty() ? rec.startMillis() : rec.gcs().get(0)[0];
         long end = rec.startMillis() + rec.seconds() * 1000L;
@@ -133,9 +151,14 @@ public final class Replay {
             if (now == nextGc) {
                 live = rec.gcs().get(gc)[1];
                 detector.onLiveHeap(now, live, MAX_BYTES);
+                floors.record(now, live, MAX_BYTES);
                 gc++;
             } else if (now == nextEvaluation) {
                 LeakAssessment a = detector.evaluate();
+                flaggedEvaluations = a.suspected() ? flaggedEvaluations + 1 : 0;
+                if (verdicts != null && flaggedEvaluations >= 1 && flaggedEvaluations <= DECOMPOSED_EVALUATIONS) {
+                    verdicts.add(decompose(rec, now, floors.floors(now), a, live));
+                }
                 if (verbose) {
                     System.err.printf(
                             java.util.Locale.ROOT,
@@ -184,6 +207,82 @@ public final class Replay {
                 null);
     }
 
+    /** How many evaluations from the start of each suspicion {@code --steps} decomposes. */
+    static final int DECOMPOSED_EVALUATIONS = 3;
+
+    /**
+     * The error of one evaluation's time to exhaustion, split in two. One part any estimator would make from these
+     * floors' times, because the leaking route's own rate over them differed from its long-run mean (the
+     * scenario's traffic variation); it is measured by giving Theil&ndash;Sen "perfect floors", the bytes the
+     * leaking route's completed calls had retained at each floor's time. The other part is growth besides the leak
+     * (promoted garbage, the floors' noise).
+     *
+     * @param run the scenario and run, for example {@code leak-noisy-1}
+     * @param seconds the evaluation's harness second
+     * @param floors the floors analysed
+     * @param tteError the time to exhaustion's relative error against the truth
+     * @param perfectFloorError the same error with the perfect floors' slope
+     * @param leakRateDeviation the perfect floors' slope relative to the leak's mean rate, minus 1
+     * @param otherGrowth the floors' slope minus the perfect floors', relative to the leak's mean rate
+     */
+    record TteDecomposition(
+            String run,
+            double seconds,
+            int floors,
+            double tteError,
+            double perfectFloorError,
+            double leakRateDeviation,
+            double otherGrowth) {
+
+        @Override
+        public String toString() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%s t=%.0f s: %d floors, time to exhaustion %+.0f%%; from floors holding only the leak %+.0f%%"
+                            + " (the leak's own rate over these floors %+.0f%% of its mean); growth besides the leak"
+                            + " %+.0f%% of the leak's mean rate",
+                    run,
+                    seconds,
+                    floors,
+                    tteError * 100,
+                    perfectFloorError * 100,
+                    leakRateDeviation * 100,
+                    otherGrowth * 100);
+        }
+    }
+
+    static TteDecomposition decompose(Recording rec, long nowMillis, List<Floor> floors, LeakAssessment a, long live) {
+        int n = floors.size();
+        double[] x = new double[n];
+        double[] leaked = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t = floors.get(i).epochMillis();
+            x[i] = (t - floors.get(0).epochMillis()) / 1000.0;
+            leaked[i] = leakCalls(rec, Long.MIN_VALUE, t) * Scaling.LEAK_KIB_PER_CALL * 1024.0;
+        }
+        double rate = Scaling.LEAK_BYTES_PER_SECOND;
+        double leakSlope = TheilSen.slope(x, leaked);
+        double truth = (MAX_BYTES - live) / rate;
+        double headroom = MAX_BYTES - floors.get(n - 1).liveBytes();
+        return new TteDecomposition(
+                rec.scenario() + "-" + rec.run(),
+                (nowMillis - rec.startMillis()) / 1000.0,
+                n,
+                a.secondsToExhaustion() / truth - 1,
+                headroom / leakSlope / truth - 1,
+                leakSlope / rate - 1,
+                (a.growthBytesPerSecond() - leakSlope) / rate);
+    }
+
+    /** The leaking route's calls that completed in {@code (fromMillis, toMillis]}. */
+    private static long leakCalls(Recording rec, long fromMillis, long toMillis) {
+        return rec.requests().stream()
+                .filter(c -> c.label().equals(Scenario.LEAK_LABEL)
+                        && c.epochMillis() > fromMillis
+                        && c.epochMillis() <= toMillis)
+                .count();
+    }
+
     /**
      * One line per leak run: {@code floor/leak} in KiB for each step between consecutive sub-window floors of the
      * whole run (the startup sub-window excluded, as the detector does), where {@code leak} is what the leaking
@@ -199,12 +298,8 @@ public final class Replay {
         List<Floor> floors = window.floors(rec.startMillis() + rec.seconds() * 1000L + sub);
         StringBuilder b = new StringBuilder(rec.scenario() + "-" + rec.run() + " floor/leak KiB per step:");
         for (int i = 1; i < floors.size(); i++) {
-            long from = floors.get(i - 1).epochMillis();
-            long to = floors.get(i).epochMillis();
-            long calls = rec.requests().stream()
-                    .filter(c ->
-                            c.label().equals(Scenario.LEAK_LABEL) && c.epochMillis() > from && c.epochMillis() <= to)
-                    .count();
+            long calls = leakCalls(
+                    rec, floors.get(i - 1).epochMillis(), floors.get(i).epochMillis());
             b.append(' ')
                     .append((floors.get(i).liveBytes() - floors.get(i - 1).liveBytes()) / 1024)
                     .append('/')

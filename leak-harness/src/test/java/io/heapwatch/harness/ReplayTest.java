@@ -76,6 +76,40 @@ class ReplayTest {
         assertThat(result.medianSlopeError()).isBetween(-0.5, 0.5);
     }
 
+    @Test
+    void decompositionSeparatesGrowthBesidesTheLeakFromTheLeaksOwnRate() throws IOException {
+        // the leak at exactly its mean rate (16 calls every 3 s), and besides it a creep of a fifth of that rate,
+        // seen by a young collection every 2 s with no other noise
+        double creep = Scaling.LEAK_BYTES_PER_SECOND / 5;
+        List<String> labels = new ArrayList<>();
+        List<Long> times = new ArrayList<>();
+        List<long[]> gcs = new ArrayList<>();
+        long leaked = 0;
+        for (int second = 0; second < 150; second++) {
+            int calls = second % 3 == 2 ? 6 : 5;
+            for (int i = 0; i < calls; i++) {
+                labels.add("leak");
+                times.add(START + second * 1000L + i * 150L);
+                leaked += Scaling.LEAK_KIB_PER_CALL * 1024L;
+            }
+            if (second % 2 == 1) {
+                gcs.add(new long[] {START + second * 1000L + 999, (8L << 20) + leaked + Math.round(creep * second)});
+            }
+        }
+        long[] at = times.stream().mapToLong(Long::longValue).toArray();
+        List<Replay.TteDecomposition> verdicts = new ArrayList<>();
+
+        Replay.replay(Recording.read(write(labels, at, gcs, labels.size())), false, verdicts);
+
+        assertThat(verdicts).hasSize(Replay.DECOMPOSED_EVALUATIONS);
+        for (Replay.TteDecomposition d : verdicts) {
+            assertThat(d.leakRateDeviation()).as(d.toString()).isBetween(-0.03, 0.03);
+            assertThat(d.perfectFloorError()).as(d.toString()).isBetween(-0.03, 0.03);
+            assertThat(d.otherGrowth()).as(d.toString()).isBetween(0.17, 0.23);
+            assertThat(d.tteError()).as(d.toString()).isBetween(-0.20, -0.13);
+        }
+    }
+
     /**
      * The committed recordings of four live 20× schedules (seeds 42, 11, 7 and 13: 16 leak runs, 24 runs that must
      * never be flagged), replayed through this build's analysis: a change to the verdict that brings back a false
