@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -jar leak-harness/target/leak-harness.jar [--runs 2] [--seconds 150] [--parallel 2]
  *     [--scenarios steady,leak,cache-warm-up,garbage-heavy,leak-noisy]
- *     [--demo-jar examples/jetty-demo/target/heapwatch-jetty-demo.jar] [--out leak-harness/results] [--no-prime]
+ *     [--demo-jar examples/jetty-demo/target/heapwatch-jetty-demo.jar] [--out leak-harness/results] [--no-prime] [--marking]
  * </pre>
  *
  * <p>Each run launches its demo JVM just after a sub-window boundary and primes it (see
@@ -46,12 +46,17 @@ public final class LeakHarness {
         int parallel = 2;
         long seed = 42;
         boolean prime = true;
+        boolean marking = false;
         List<String> names = Scenario.names();
         Path demoJar = Path.of("examples/jetty-demo/target/heapwatch-jetty-demo.jar");
         Path out = Path.of("leak-harness/results");
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--no-prime")) {
                 prime = false;
+                continue;
+            }
+            if (args[i].equals("--marking")) {
+                marking = true;
                 continue;
             }
             String value = i + 1 < args.length ? args[i + 1] : "";
@@ -77,14 +82,16 @@ public final class LeakHarness {
                 jobs.add(new Job(Scenario.named(name, seed + 1000L * r, seconds), r));
             }
         }
-        List<RunResult> results = runAll(jobs, seconds, parallel, prime, demoJar, out);
+        List<RunResult> results = runAll(jobs, seconds, parallel, new Demo(demoJar, prime, marking), out);
         double minutes = (System.nanoTime() - started) / 60e9;
         Files.createDirectories(out);
         String md = Report.markdown(
                 results,
                 seconds,
                 runs,
-                Report.priming(prime) + String.format(Locale.ROOT, " Wall time %.1f min.", minutes));
+                Report.priming(prime)
+                        + Report.marking(marking)
+                        + String.format(Locale.ROOT, " Wall time %.1f min.", minutes));
         Files.writeString(out.resolve("results.md"), md);
         Files.writeString(out.resolve("results.json"), Report.json(results, seconds, runs, minutes));
         System.out.println(md);
@@ -92,16 +99,25 @@ public final class LeakHarness {
 
     record Job(Scenario scenario, int run) {}
 
-    /** Runs the jobs, at most {@code parallel} (1 or 2) demo JVMs at a time, each primed if {@code prime}. */
-    static List<RunResult> runAll(List<Job> jobs, int seconds, int parallel, boolean prime, Path demoJar, Path out)
-            throws Exception {
+    /**
+     * How each run's demo JVM is made.
+     *
+     * @param jar the demo's shaded jar
+     * @param prime prime the demo before the clock starts (see {@link LoadGenerator#prime})
+     * @param marking run G1 with {@link DemoProcess#MARKING_FLAGS}: a concurrent cycle and mixed collections all
+     *     the time, as in a heap that stays above its initiating occupancy
+     */
+    record Demo(Path jar, boolean prime, boolean marking) {}
+
+    /** Runs the jobs, at most {@code parallel} (1 or 2) demo JVMs at a time. */
+    static List<RunResult> runAll(List<Job> jobs, int seconds, int parallel, Demo demo, Path out) throws Exception {
         Path logs = out.resolve("logs");
         Files.createDirectories(logs);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(2, parallel));
         try {
             List<Future<RunResult>> futures = new ArrayList<>();
             for (Job job : jobs) {
-                futures.add(pool.submit(() -> runOne(job.scenario(), job.run(), seconds, prime, demoJar, logs)));
+                futures.add(pool.submit(() -> runOne(job.scenario(), job.run(), seconds, demo, logs)));
             }
             List<RunResult> results = new ArrayList<>();
             for (Future<RunResult> f : futures) {
@@ -113,15 +129,12 @@ public final class LeakHarness {
         }
     }
 
-    /**
-     * Starts a demo JVM (primed if {@code prime}), drives it for {@code seconds} while scraping, stops it and
-     * scores the run.
-     */
-    static RunResult runOne(Scenario scenario, int run, int seconds, boolean prime, Path demoJar, Path logDir) {
+    /** Starts a demo JVM, drives it for {@code seconds} while scraping, stops it and scores the run. */
+    static RunResult runOne(Scenario scenario, int run, int seconds, Demo demoJvm, Path logDir) {
         String container = scenario.name() + "-" + run;
         Path log = logDir.resolve(container + ".log");
         System.err.printf(Locale.ROOT, "%s start %s run %d (%d s)%n", Instant.now(), scenario.name(), run, seconds);
-        if (prime) {
+        if (demoJvm.prime()) {
             try {
                 awaitRoomForStartUp(System.currentTimeMillis());
             } catch (InterruptedException e) {
@@ -130,10 +143,10 @@ public final class LeakHarness {
             }
         }
         long launchMillis = System.currentTimeMillis();
-        try (DemoProcess demo = DemoProcess.start(demoJar, container, scenario.env(), log)) {
+        try (DemoProcess demo = DemoProcess.start(demoJvm.jar(), container, scenario.env(), demoJvm.marking(), log)) {
             LoadGenerator load =
                     new LoadGenerator(demo, scenario.routes(), scenario.fillRoute(), scenario.fillRequests());
-            if (prime) {
+            if (demoJvm.prime()) {
                 load.prime(PRIME_REQUESTS);
             }
             long start = System.nanoTime();
@@ -162,7 +175,13 @@ public final class LeakHarness {
                     scrapeFailures,
                     error);
             Recording.write(
-                    logDir.resolve(container + ".traffic.csv"), result, launchMillis, startMillis, load, scrapes);
+                    logDir.resolve(container + ".traffic.csv"),
+                    result,
+                    launchMillis,
+                    startMillis,
+                    demoJvm.marking(),
+                    load,
+                    scrapes);
             System.err.printf(
                     Locale.ROOT,
                     "%s done  %s run %d: %s first=%.0fs%n",

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a run leaves behind for {@link Replay}: the completed requests ({@code <container>.traffic.csv}, a header
- * line of the run's facts, the demo's launch and the number of requests that primed it included, then
+ * line of the run's facts, the demo's launch, the number of requests that primed it and whether it ran with the marking flags included, then
  * {@code epochMillis,label} per request, the priming requests and the harness's scrapes of {@code /metrics}
  * included, the scrapes as {@code metrics}) and the demo's GC log
  * ({@code <container>.log.gc}, with the heap after each collection and wall-clock milliseconds).
@@ -45,18 +45,25 @@ record Recording(
             "^\\[(\\d+)ms]\\[gc,heap\\s*] GC\\(\\d+\\)\\s+garbage-first heap\\s+total \\d+K, used (\\d+)K");
 
     static void write(
-            Path file, RunResult result, long launchMillis, long startMillis, LoadGenerator load, List<Long> scrapes)
+            Path file,
+            RunResult result,
+            long launchMillis,
+            long startMillis,
+            boolean marking,
+            LoadGenerator load,
+            List<Long> scrapes)
             throws IOException {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write(String.format(
                     Locale.ROOT,
-                    "# scenario=%s run=%d seconds=%d launchMillis=%d primed=%d startMillis=%d fillSeconds=%s"
+                    "# scenario=%s run=%d seconds=%d launchMillis=%d primed=%d marking=%s startMillis=%d fillSeconds=%s"
                             + " requests=%d failed=%d dropped=%d leakCalls=%d scrapeFailures=%d window=%s%n",
                     result.scenario.name(),
                     result.run,
                     result.seconds,
                     launchMillis,
                     load.primed(),
+                    marking,
                     startMillis,
                     Double.toString(result.fillCompleteSeconds),
                     result.requests,
@@ -116,6 +123,11 @@ record Recording(
     /** Whether the harness's scrapes were recorded (recordings made before they were have none). */
     boolean hasScrapes() {
         return requests.stream().anyMatch(c -> c.label().equals(METRICS));
+    }
+
+    /** Whether the demo ran with {@link DemoProcess#MARKING_FLAGS}; false when not recorded. */
+    boolean marking() {
+        return Boolean.parseBoolean(facts.getOrDefault("marking", "false"));
     }
 
     /** The requests that primed the demo before the clock started; 0 when unprimed or not recorded. */

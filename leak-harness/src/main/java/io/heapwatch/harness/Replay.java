@@ -100,8 +100,13 @@ public final class Replay {
             runs = Math.max(runs, r.run());
         }
         boolean primed = recordings.stream().anyMatch(r -> r.primed() > 0);
+        boolean marking = recordings.stream().anyMatch(Recording::marking);
         String md = Report.markdown(
-                        results, seconds, runs, Report.priming(primed) + " Replayed from the recordings, not run live.")
+                        results,
+                        seconds,
+                        runs,
+                        Report.priming(primed) + Report.marking(marking)
+                                + " Replayed from the recordings, not run live.")
                 .replace("# Leak scenario harness results", "# Leak scenario harness results, replayed");
         if (out != null) {
             Files.writeString(out, md);

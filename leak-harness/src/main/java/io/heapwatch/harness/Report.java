@@ -17,6 +17,13 @@ final class Report {
                 : "The demos were not primed.";
     }
 
+    static String marking(boolean marking) {
+        return marking
+                ? " G1 ran with a concurrent cycle and mixed collections all the time ("
+                        + String.join(" ", DemoProcess.MARKING_FLAGS) + ")."
+                : "";
+    }
+
     /**
      * The markdown report; {@code provenance} ends the header paragraph (how the runs were made: priming, wall
      * time, or that they were replayed).

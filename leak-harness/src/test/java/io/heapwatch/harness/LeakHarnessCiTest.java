@@ -35,8 +35,7 @@ class LeakHarnessCiTest {
                         new LeakHarness.Job(Scenario.steady(7, SECONDS), 1)),
                 SECONDS,
                 2,
-                true,
-                demoJar,
+                new LeakHarness.Demo(demoJar, true, false),
                 out);
         String report = Report.markdown(results, SECONDS, 1, Report.priming(true) + " The CI schedule.");
         Files.writeString(out.resolve("results.md"), report);
