@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
  * <pre>
  * java -jar leak-harness/target/leak-harness.jar [--runs 2] [--seconds 150] [--parallel 2]
  *     [--scenarios steady,leak,cache-warm-up,garbage-heavy,leak-noisy]
- *     [--demo-jar examples/jetty-demo/target/heapwatch-jetty-demo.jar] [--out leak-harness/results] [--no-prime] [--marking]
+ *     [--demo-jar examples/jetty-demo/target/heapwatch-jetty-demo.jar] [--out leak-harness/results]
+ *     [--no-prime] [--marking]
  * </pre>
  *
  * <p>Each run launches its demo JVM just after a sub-window boundary and primes it (see
@@ -26,6 +27,8 @@ import java.util.concurrent.Future;
  * detector never reports, as it does at production timing, where that sub-window lasts 2 minutes. Under 20&times;
  * compression the sub-window lasts 6 s, and without priming the start-up growth (the load filling a 64-entry
  * cache over several seconds, G1 sizing itself) spills into the first floors. {@code --no-prime} runs without it.
+ * {@code --marking} runs the demo with {@link DemoProcess#MARKING_FLAGS}, so that G1's concurrent cycles and mixed
+ * collections reclaim promoted objects that died, as in a heap above its initiating occupancy.
  */
 public final class LeakHarness {
 

@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a run leaves behind for {@link Replay}: the completed requests ({@code <container>.traffic.csv}, a header
- * line of the run's facts, the demo's launch, the number of requests that primed it and whether it ran with the marking flags included, then
- * {@code epochMillis,label} per request, the priming requests and the harness's scrapes of {@code /metrics}
- * included, the scrapes as {@code metrics}) and the demo's GC log
+ * line of the run's facts, the demo's launch, the number of requests that primed it and whether it ran with the
+ * marking flags included, then {@code epochMillis,label} per request, the priming requests and the harness's
+ * scrapes of {@code /metrics} included, the scrapes as {@code metrics}) and the demo's GC log
  * ({@code <container>.log.gc}, with the heap after each collection and wall-clock milliseconds).
  *
  * @param scenario the scenario name
