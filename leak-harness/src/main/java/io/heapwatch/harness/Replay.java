@@ -137,8 +137,8 @@ public final class Replay {
         ReplayClock clock = new ReplayClock();
         ReplayTraffic traffic = new ReplayTraffic(rec);
         LeakDetector detector = LeakDetector.manual(settings, List.of(), traffic, clock);
-        // the detector's floors, for the decomposition: the same samples in a window of the same shape
-        LiveHeapWindow floors = new LiveHeapWindow(settings.window(), settings.subWindows());
+        // the detector's floors, only for the decomposition: the same samples in a window of the same shape
+        LiveHeapWindow floors = verdicts == null ? null : new LiveHeapWindow(settings.window(), settings.subWindows());
         int flaggedEvaluations = 0;
         long sub = settings.subWindow().toMillis();
         long first = rec.gcs().isEmpty() ? rec.startMillis() : rec.gcs().get(0)[0];
@@ -156,12 +156,17 @@ public final class Replay {
             if (now == nextGc) {
                 live = rec.gcs().get(gc)[1];
                 detector.onLiveHeap(now, live, MAX_BYTES);
-                floors.record(now, live, MAX_BYTES);
+                if (floors != null) {
+                    floors.record(now, live, MAX_BYTES);
+                }
                 gc++;
             } else if (now == nextEvaluation) {
                 LeakAssessment a = detector.evaluate();
                 flaggedEvaluations = a.suspected() ? flaggedEvaluations + 1 : 0;
-                if (verdicts != null && flaggedEvaluations >= 1 && flaggedEvaluations <= DECOMPOSED_EVALUATIONS) {
+                if (verdicts != null
+                        && floors != null
+                        && flaggedEvaluations >= 1
+                        && flaggedEvaluations <= DECOMPOSED_EVALUATIONS) {
                     verdicts.add(decompose(rec, now, floors.floors(now), a, live));
                 }
                 if (verbose) {

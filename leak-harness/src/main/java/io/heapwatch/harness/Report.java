@@ -17,6 +17,7 @@ final class Report {
                 : "The demos were not primed.";
     }
 
+    /** The sentence a report says about runs with {@link DemoProcess#MARKING_FLAGS}; empty without them. */
     static String marking(boolean marking) {
         return marking
                 ? " G1 ran with a concurrent cycle and mixed collections all the time ("
