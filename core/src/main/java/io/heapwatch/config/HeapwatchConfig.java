@@ -2,9 +2,14 @@ package io.heapwatch.config;
 
 import io.heapwatch.leak.LeakDetectionSettings;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -24,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #MEMORY_GROWTH_THRESHOLD_MB} ({@code 10}, from 1 to 1048576)
  *   <li>{@value #CONTAINER_NAME} ({@code default})
  *   <li>{@value #ENABLE_PROMETHEUS_METRICS} ({@code true})
- *   <li>{@value #METRICS_AUTH_USERNAME} and {@value #METRICS_AUTH_PASSWORD} or {@value #METRICS_AUTH_PASSWORD_FILE}
- *       (no default: {@code /metrics} answers 500 until both are set)
+ *   <li>{@value #METRICS_AUTH_USERNAME} and one of {@value #METRICS_AUTH_PASSWORD},
+ *       {@value #METRICS_AUTH_PASSWORD_FILE} or {@value #METRICS_AUTH_PASSWORD_HASH} (no default: the endpoint answers
+ *       500 until both are set)
+ *   <li>{@value #HEAPWATCH_METRICS_PATH} ({@code /metrics}), {@value #HEAPWATCH_METRICS_AUTH_BACKOFF} ({@code true})
  *   <li>{@value #HEAPWATCH_MAX_ROUTES} ({@code 100}, from 1 to 10000)
  *   <li>{@value #HEAPWATCH_HEAP_DELTA} ({@code true})
  *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
@@ -43,6 +50,9 @@ public final class HeapwatchConfig {
     public static final String METRICS_AUTH_USERNAME = "METRICS_AUTH_USERNAME";
     public static final String METRICS_AUTH_PASSWORD = "METRICS_AUTH_PASSWORD";
     public static final String METRICS_AUTH_PASSWORD_FILE = "METRICS_AUTH_PASSWORD_FILE";
+    public static final String METRICS_AUTH_PASSWORD_HASH = "METRICS_AUTH_PASSWORD_HASH";
+    public static final String HEAPWATCH_METRICS_PATH = "HEAPWATCH_METRICS_PATH";
+    public static final String HEAPWATCH_METRICS_AUTH_BACKOFF = "HEAPWATCH_METRICS_AUTH_BACKOFF";
     public static final String HEAPWATCH_MAX_ROUTES = "HEAPWATCH_MAX_ROUTES";
     public static final String HEAPWATCH_HEAP_DELTA = "HEAPWATCH_HEAP_DELTA";
     public static final String HEAPWATCH_LEAK_DETECTION = "HEAPWATCH_LEAK_DETECTION";
@@ -59,7 +69,22 @@ public final class HeapwatchConfig {
     static final int MAX_THRESHOLD_MB = 1_048_576;
     static final int MAX_ROUTES_LIMIT = 10_000;
     static final int MAX_CONTAINER_NAME_LENGTH = 253;
-    static final int MAX_CREDENTIAL_LENGTH = 256;
+    /**
+     * Longest username, and longest password, in UTF-8 bytes. Both together ({@code user:password}, 513 bytes) fit in
+     * the {@code Authorization} header the endpoint examines (1,024 characters: {@code Basic } and 684 of base64).
+     */
+    public static final int MAX_CREDENTIAL_BYTES = 256;
+
+    /** Largest password file read, in bytes. */
+    static final int MAX_PASSWORD_FILE_BYTES = 4096;
+
+    /** The default path of the metrics endpoint. */
+    public static final String DEFAULT_METRICS_PATH = "/metrics";
+
+    static final int MAX_METRICS_PATH_LENGTH = 200;
+    private static final String METRICS_PATH_RULE = "an absolute path such as /metrics or /internal/heapwatch-metrics:"
+            + " '/'-separated segments of letters, digits, '-', '_', '.' and '~' (not '.' or '..'), no trailing '/',"
+            + " at most " + MAX_METRICS_PATH_LENGTH + " characters";
 
     private static final String BOOLEAN = "true or false";
 
@@ -70,6 +95,9 @@ public final class HeapwatchConfig {
     private final boolean prometheusEnabled;
     private final @Nullable String metricsUsername;
     private final @Nullable String metricsPassword;
+    private final @Nullable PasswordHash metricsPasswordHash;
+    private final String metricsPath;
+    private final boolean authBackoff;
     private final int maxRoutes;
     private final boolean heapDeltaEnabled;
     private final boolean leakDetectionEnabled;
@@ -99,7 +127,10 @@ public final class HeapwatchConfig {
                     Integer.toString(b.maxRoutes),
                     "a whole number from 1 to " + MAX_ROUTES_LIMIT);
         }
-        checkCredentials(b.metricsUsername, b.metricsPassword);
+        if (!validMetricsPath(b.metricsPath)) {
+            throw new ConfigException(HEAPWATCH_METRICS_PATH, b.metricsPath, METRICS_PATH_RULE);
+        }
+        PasswordHash hash = checkCredentials(b);
         this.profilingEnabled = b.profilingEnabled;
         this.sampleRate = b.sampleRate;
         this.growthThresholdMb = b.growthThresholdMb;
@@ -107,50 +138,175 @@ public final class HeapwatchConfig {
         this.prometheusEnabled = b.prometheusEnabled;
         this.metricsUsername = b.metricsUsername;
         this.metricsPassword = b.metricsPassword;
+        this.metricsPasswordHash = hash;
+        this.metricsPath = b.metricsPath;
+        this.authBackoff = b.authBackoff;
         this.maxRoutes = b.maxRoutes;
         this.heapDeltaEnabled = b.heapDeltaEnabled;
         this.leakDetectionEnabled = b.leakDetectionEnabled;
         this.leakDetection = b.leakDetection;
     }
 
-    private static void checkCredentials(@Nullable String username, @Nullable String password) {
-        if ((username == null) != (password == null)) {
-            String missing = username == null ? METRICS_AUTH_USERNAME : METRICS_AUTH_PASSWORD;
+    private static @Nullable PasswordHash checkCredentials(Builder b) {
+        String username = b.metricsUsername;
+        boolean passwordSet = b.metricsPassword != null || b.metricsPasswordHash != null;
+        if (b.metricsPassword != null && b.metricsPasswordHash != null) {
             throw new ConfigException(
-                    missing,
+                    METRICS_AUTH_PASSWORD_HASH,
                     null,
-                    "to be set together with "
-                            + (username == null ? METRICS_AUTH_PASSWORD : METRICS_AUTH_USERNAME)
-                            + " (set both, or neither to leave /metrics answering 500)");
+                    "to be unset when a plain password is set (set one of " + PASSWORD_VARIABLES + ")");
+        }
+        if (username == null && passwordSet) {
+            throw new ConfigException(
+                    METRICS_AUTH_USERNAME,
+                    null,
+                    "to be set together with the password in " + b.passwordSetting
+                            + " (set both, or neither to leave the endpoint answering 500)");
+        }
+        if (username != null && !passwordSet) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD,
+                    null,
+                    "to be set together with " + METRICS_AUTH_USERNAME + ": set one of " + PASSWORD_VARIABLES
+                            + " (or neither variable, to leave the endpoint answering 500)");
         }
         if (username != null) {
-            if (username.isEmpty()
-                    || username.length() > MAX_CREDENTIAL_LENGTH
-                    || username.indexOf(':') >= 0
-                    || hasControlCharacter(username)) {
-                throw new ConfigException(
-                        METRICS_AUTH_USERNAME,
-                        null,
-                        "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without ':' or control characters");
+            String problem = credentialProblem(username, true, b.usernameFromEnvironment ? ENVIRONMENT : CODE);
+            if (problem != null) {
+                throw new ConfigException(METRICS_AUTH_USERNAME, null, USERNAME_RULE + ", but " + problem);
             }
         }
+        String password = b.metricsPassword;
         if (password != null) {
-            if (password.isEmpty() || password.length() > MAX_CREDENTIAL_LENGTH || hasControlCharacter(password)) {
-                throw new ConfigException(
-                        METRICS_AUTH_PASSWORD,
-                        null,
-                        "1 to " + MAX_CREDENTIAL_LENGTH + " characters, without control characters");
+            String source = b.passwordSetting.equals(METRICS_AUTH_PASSWORD_FILE)
+                    ? FILE
+                    : b.passwordFromEnvironment ? ENVIRONMENT : CODE;
+            String problem = credentialProblem(password, false, source);
+            if (problem != null) {
+                if (b.passwordSetting.equals(METRICS_AUTH_PASSWORD_FILE)) {
+                    throw new ConfigException(
+                            METRICS_AUTH_PASSWORD_FILE,
+                            b.passwordFile,
+                            "a file holding " + PASSWORD_RULE + ", but in the file " + problem);
+                }
+                throw new ConfigException(METRICS_AUTH_PASSWORD, null, PASSWORD_RULE + ", but " + problem);
             }
+        }
+        String hash = b.metricsPasswordHash;
+        if (hash == null) {
+            return null;
+        }
+        try {
+            return PasswordHash.parse(hash);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_HASH, null, PasswordHash.ACCEPTED + ", but " + e.getMessage());
         }
     }
 
-    private static boolean hasControlCharacter(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) {
-                return true;
+    private static final String PASSWORD_VARIABLES =
+            METRICS_AUTH_PASSWORD + ", " + METRICS_AUTH_PASSWORD_FILE + " or " + METRICS_AUTH_PASSWORD_HASH;
+    private static final String USERNAME_RULE =
+            "a username of 1 to " + MAX_CREDENTIAL_BYTES + " bytes in UTF-8, without ':' or control characters";
+    private static final String PASSWORD_RULE =
+            "a password of 1 to " + MAX_CREDENTIAL_BYTES + " bytes in UTF-8, without control characters";
+
+    private static final String ENVIRONMENT = "environment";
+    private static final String FILE = "file";
+    private static final String CODE = "code";
+
+    /**
+     * Why a credential can never authenticate, in words that do not show it, or {@code null} when it is usable.
+     *
+     * @param source {@link #ENVIRONMENT} (decoded with sun.jnu.encoding), {@link #FILE} or {@link #CODE}
+     */
+    private static @Nullable String credentialProblem(String value, boolean username, String source) {
+        if (isUnset(value)) {
+            return "it is empty or only whitespace";
+        }
+        if (value.indexOf('\uFFFD') >= 0) {
+            String fix = username
+                    ? "run the JVM under a UTF-8 locale (for example LANG=C.UTF-8)"
+                    : "put the password in a UTF-8 file named by " + METRICS_AUTH_PASSWORD_FILE
+                            + ", or run the JVM under a UTF-8 locale (for example LANG=C.UTF-8)";
+            if (source.equals(FILE)) {
+                return "it holds U+FFFD, the replacement character a lossy conversion leaves in place of bytes it"
+                        + " could not decode; write the original secret to the file in UTF-8";
+            }
+            if (source.equals(ENVIRONMENT)) {
+                return "it holds U+FFFD where the JVM could not decode the environment's bytes (sun.jnu.encoding="
+                        + System.getProperty("sun.jnu.encoding") + "), so different secrets would look alike and the"
+                        + " real one would be refused; " + fix;
+            }
+            return "it holds U+FFFD, the replacement character a lossy conversion leaves in place of bytes it could"
+                    + " not decode; " + fix;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "it holds a control character (a tab, a newline or a second trailing newline in a file?)";
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c)
+                        && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    return "it holds an unpaired surrogate, which has no UTF-8 form";
+                }
+                i++;
             }
         }
-        return false;
+        if (username && value.indexOf(':') >= 0) {
+            return "it holds ':', which separates the username from the password in the header";
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_CREDENTIAL_BYTES) {
+            return "it is longer than " + MAX_CREDENTIAL_BYTES + " bytes in UTF-8 (non-ASCII characters take 2 to 4"
+                    + " bytes each)";
+        }
+        return null;
+    }
+
+    /**
+     * The one rule for an unset value, shared by the environment variables and the Spring Boot properties:
+     * {@code null}, empty, or made only of whitespace and control characters.
+     */
+    public static boolean isUnset(@Nullable String value) {
+        if (value == null) {
+            return true;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > ' ' && !Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean validMetricsPath(String path) {
+        if (path.length() < 2 || path.length() > MAX_METRICS_PATH_LENGTH || path.charAt(0) != '/') {
+            return false;
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9')
+                        || c == '-'
+                        || c == '_'
+                        || c == '.'
+                        || c == '~';
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A builder holding the documented defaults. */
@@ -164,7 +320,8 @@ public final class HeapwatchConfig {
     }
 
     /**
-     * Reads the configuration from a map of environment variables. Blank values count as unset.
+     * Reads the configuration from a map of environment variables. Blank values (empty, or only whitespace) count
+     * as unset, credentials included; other values are trimmed, except credentials, which are taken as they are.
      *
      * @throws ConfigException naming the first variable whose value is not accepted
      */
@@ -195,21 +352,49 @@ public final class HeapwatchConfig {
         if ((v = value(env, HEAPWATCH_LEAK_DETECTION)) != null) {
             b.leakDetectionEnabled(parseBoolean(HEAPWATCH_LEAK_DETECTION, v));
         }
+        if ((v = value(env, HEAPWATCH_METRICS_PATH)) != null) {
+            b.metricsPath(v);
+        }
+        if ((v = value(env, HEAPWATCH_METRICS_AUTH_BACKOFF)) != null) {
+            b.authBackoff(parseBoolean(HEAPWATCH_METRICS_AUTH_BACKOFF, v));
+        }
         b.leakDetection(leakSettings(env));
-        String username = env.get(METRICS_AUTH_USERNAME);
-        String password = env.get(METRICS_AUTH_PASSWORD);
+        String username = credential(env, METRICS_AUTH_USERNAME);
+        String password = credential(env, METRICS_AUTH_PASSWORD);
         String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
+        String passwordHash = value(env, METRICS_AUTH_PASSWORD_HASH);
         if (password != null && passwordFile != null) {
             throw new ConfigException(
                     METRICS_AUTH_PASSWORD_FILE,
                     null,
                     "to be unset when " + METRICS_AUTH_PASSWORD + " is set (set one of them)");
         }
-        if (passwordFile != null) {
-            password = readPasswordFile(passwordFile);
+        if (passwordHash != null && (password != null || passwordFile != null)) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_HASH,
+                    null,
+                    "to be unset when " + (password != null ? METRICS_AUTH_PASSWORD : METRICS_AUTH_PASSWORD_FILE)
+                            + " is set (set one of " + PASSWORD_VARIABLES + ")");
         }
-        b.metricsCredentials(emptyToNull(username), emptyToNull(password));
+        b.usernameFromEnvironment = true;
+        if (passwordHash != null) {
+            b.metricsHashedCredentials(username, passwordHash);
+            b.passwordSetting = METRICS_AUTH_PASSWORD_HASH;
+        } else if (passwordFile != null) {
+            b.metricsCredentials(username, readPasswordFile(passwordFile));
+            b.passwordSetting = METRICS_AUTH_PASSWORD_FILE;
+            b.passwordFile = passwordFile;
+        } else {
+            b.metricsCredentials(username, password);
+            b.passwordFromEnvironment = true;
+        }
         return b.build();
+    }
+
+    /** A credential variable: {@code null} when unset or blank, otherwise the value exactly as it is. */
+    private static @Nullable String credential(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return isUnset(v) ? null : v;
     }
 
     private static LeakDetectionSettings leakSettings(Map<String, String> env) {
@@ -283,17 +468,9 @@ public final class HeapwatchConfig {
         return p;
     }
 
-    private static @Nullable String emptyToNull(@Nullable String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
     private static @Nullable String value(Map<String, String> env, String name) {
         String v = env.get(name);
-        if (v == null) {
-            return null;
-        }
-        v = v.trim();
-        return v.isEmpty() ? null : v;
+        return isUnset(v) ? null : v.trim();
     }
 
     static boolean parseBoolean(String name, String value) {
@@ -339,17 +516,66 @@ public final class HeapwatchConfig {
                 name, value, "a whole number " + (unit.isEmpty() ? "" : "of " + unit) + "from " + min + " to " + max);
     }
 
+    /**
+     * Reads the password file: a regular file (symbolic links followed, as Kubernetes mounts secrets) of at most
+     * {@value #MAX_PASSWORD_FILE_BYTES} bytes, in strict UTF-8, without a byte order mark or one trailing newline.
+     * A device or a pipe is refused before it is opened, so {@code /dev/zero} cannot exhaust the heap and a FIFO
+     * cannot hang startup.
+     */
     private static String readPasswordFile(String file) {
-        byte[] bytes;
+        Path path;
+        BasicFileAttributes attributes;
         try {
-            bytes = Files.readAllBytes(Path.of(file));
+            path = Path.of(file);
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(
                     METRICS_AUTH_PASSWORD_FILE,
                     file,
-                    "a readable file holding the password (" + e.getClass().getSimpleName() + ")");
+                    "a readable regular file holding the password (" + e.getClass().getSimpleName() + ")");
         }
-        String password = new String(bytes, StandardCharsets.UTF_8);
+        if (!attributes.isRegularFile()) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_FILE,
+                    file,
+                    "a regular file holding the password, but it is "
+                            + (attributes.isDirectory() ? "a directory" : "a device, a pipe or a socket"));
+        }
+        if (attributes.size() > MAX_PASSWORD_FILE_BYTES) {
+            throw new ConfigException(METRICS_AUTH_PASSWORD_FILE, file, tooLarge());
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            // Bounded even if the file grew since its size was read.
+            bytes = in.readNBytes(MAX_PASSWORD_FILE_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_FILE,
+                    file,
+                    "a readable regular file holding the password (" + e.getClass().getSimpleName() + ")");
+        }
+        if (bytes.length > MAX_PASSWORD_FILE_BYTES) {
+            throw new ConfigException(METRICS_AUTH_PASSWORD_FILE, file, tooLarge());
+        }
+        int start = 0;
+        if (bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
+            start = 3; // a UTF-8 byte order mark, as some editors write
+        }
+        String password;
+        try {
+            password = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, start, bytes.length - start))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(
+                    METRICS_AUTH_PASSWORD_FILE,
+                    file,
+                    "a file holding the password in UTF-8, but it holds bytes that are not UTF-8 (saved in another"
+                            + " encoding, such as Latin-1?); save it as UTF-8");
+        }
         // Secrets written with `echo` end in a newline that is not part of the password.
         if (password.endsWith("\r\n")) {
             password = password.substring(0, password.length() - 2);
@@ -360,6 +586,11 @@ public final class HeapwatchConfig {
             throw new ConfigException(METRICS_AUTH_PASSWORD_FILE, file, "a file holding a non-empty password");
         }
         return password;
+    }
+
+    private static String tooLarge() {
+        return "a regular file holding the password, of at most " + MAX_PASSWORD_FILE_BYTES + " bytes, but it is"
+                + " larger";
     }
 
     /** Whether the request filter measures requests. */
@@ -402,9 +633,27 @@ public final class HeapwatchConfig {
         return metricsPassword;
     }
 
-    /** Whether both {@code /metrics} credentials are configured. */
+    /**
+     * The stored hash of the {@code /metrics} password ({@value #METRICS_AUTH_PASSWORD_HASH}), or {@code null} when
+     * the password is given in plain text or not at all.
+     */
+    public @Nullable PasswordHash metricsPasswordHash() {
+        return metricsPasswordHash;
+    }
+
+    /** Whether the username and a password (plain or hashed) are configured. */
     public boolean metricsCredentialsConfigured() {
-        return metricsUsername != null && metricsPassword != null;
+        return metricsUsername != null && (metricsPassword != null || metricsPasswordHash != null);
+    }
+
+    /** The path of the metrics endpoint, {@code /metrics} by default. */
+    public String metricsPath() {
+        return metricsPath;
+    }
+
+    /** Whether repeated wrong credentials make the endpoint answer 429 for a while (on by default). */
+    public boolean authBackoff() {
+        return authBackoff;
     }
 
     /** How many distinct {@code uri} tag values are kept before further routes fold into {@code OTHER}. */
@@ -440,6 +689,9 @@ public final class HeapwatchConfig {
                 && prometheusEnabled == c.prometheusEnabled
                 && Objects.equals(metricsUsername, c.metricsUsername)
                 && Objects.equals(metricsPassword, c.metricsPassword)
+                && Objects.equals(metricsPasswordHash, c.metricsPasswordHash)
+                && metricsPath.equals(c.metricsPath)
+                && authBackoff == c.authBackoff
                 && maxRoutes == c.maxRoutes
                 && heapDeltaEnabled == c.heapDeltaEnabled
                 && leakDetectionEnabled == c.leakDetectionEnabled
@@ -460,7 +712,10 @@ public final class HeapwatchConfig {
                 + ", growthThresholdMb=" + growthThresholdMb
                 + ", containerName=" + containerName
                 + ", prometheusEnabled=" + prometheusEnabled
+                + ", metricsPath=" + metricsPath
                 + ", metricsCredentials=" + (metricsCredentialsConfigured() ? "set" : "unset")
+                + (metricsPasswordHash != null ? " (PBKDF2 hash)" : "")
+                + ", authBackoff=" + authBackoff
                 + ", maxRoutes=" + maxRoutes
                 + ", heapDeltaEnabled=" + heapDeltaEnabled
                 + ", leakDetectionEnabled=" + leakDetectionEnabled
@@ -477,6 +732,14 @@ public final class HeapwatchConfig {
         private boolean prometheusEnabled = true;
         private @Nullable String metricsUsername;
         private @Nullable String metricsPassword;
+        private @Nullable String metricsPasswordHash;
+        private String metricsPath = DEFAULT_METRICS_PATH;
+        private boolean authBackoff = true;
+        /** Where the password came from, for messages. */
+        private String passwordSetting = METRICS_AUTH_PASSWORD;
+        private @Nullable String passwordFile;
+        private boolean usernameFromEnvironment;
+        private boolean passwordFromEnvironment;
         private int maxRoutes = 100;
         private boolean heapDeltaEnabled = true;
         private boolean leakDetectionEnabled = true;
@@ -523,6 +786,34 @@ public final class HeapwatchConfig {
         public Builder metricsCredentials(@Nullable String username, @Nullable String password) {
             this.metricsUsername = username;
             this.metricsPassword = password;
+            this.metricsPasswordHash = null;
+            return this;
+        }
+
+        /**
+         * Sets the username and a stored hash of the password, in the format of {@link PasswordHash}, instead of the
+         * password itself.
+         */
+        public Builder metricsHashedCredentials(@Nullable String username, @Nullable String passwordHash) {
+            this.metricsUsername = username;
+            this.metricsPassword = null;
+            this.metricsPasswordHash = passwordHash;
+            this.passwordSetting = METRICS_AUTH_PASSWORD_HASH;
+            return this;
+        }
+
+        /** The path of the metrics endpoint, by default {@code /metrics}. */
+        public Builder metricsPath(String path) {
+            this.metricsPath = Objects.requireNonNull(path, "metricsPath");
+            return this;
+        }
+
+        /**
+         * Whether repeated wrong credentials make the endpoint answer 429 for a while; on by default. It never
+         * turns authentication off.
+         */
+        public Builder authBackoff(boolean enabled) {
+            this.authBackoff = enabled;
             return this;
         }
 

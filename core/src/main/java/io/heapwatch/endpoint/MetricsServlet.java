@@ -1,9 +1,6 @@
 package io.heapwatch.endpoint;
 
 import io.heapwatch.endpoint.BasicAuthenticator.Outcome;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;
@@ -12,42 +9,27 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serves a {@link PrometheusMeterRegistry} in the Prometheus text format, or in OpenMetrics when the {@code Accept}
- * header asks for it, behind mandatory HTTP basic authentication:
- *
- * <ul>
- *   <li>no credentials configured: 500, whatever the request;
- *   <li>missing, malformed or wrong credentials: 401 with {@code WWW-Authenticate}, the same for every cause;
- *   <li>right credentials: 200 for GET and HEAD, 405 for other methods.
- * </ul>
- *
- * <p>Failures are counted by reason in {@code heapwatch_metrics_auth_failures_total}.
+ * header asks for it, behind mandatory HTTP basic authentication (an {@link AuthGuard}: 500 without configured
+ * credentials, 401 for missing or wrong ones, 429 while the back-off is engaged); with the right credentials, 200 for
+ * GET and HEAD and 405 for other methods.
  */
 public final class MetricsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(MetricsServlet.class);
 
-    static final String AUTH_FAILURES = "heapwatch.metrics.auth.failures";
-    static final String WWW_AUTHENTICATE = "Basic realm=\"metrics\", charset=\"UTF-8\"";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-    static final String NOT_CONFIGURED_BODY = "metrics authentication is not configured\n";
 
     private final transient PrometheusMeterRegistry registry;
-    private final transient BasicAuthenticator authenticator;
-    private final transient Map<Outcome, Counter> failures = new EnumMap<>(Outcome.class);
-    private final transient MeterRegistry failureRegistry;
+    private final transient AuthGuard guard;
     private volatile int lastScrapeSize = 8192;
-    private final transient java.util.concurrent.atomic.AtomicBoolean failureCountLogged =
-            new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param registry the registry to serve
@@ -55,20 +37,17 @@ public final class MetricsServlet extends HttpServlet {
      * @param tags tags of the auth-failure counter (for example {@code container})
      */
     public MetricsServlet(PrometheusMeterRegistry registry, BasicAuthenticator authenticator, Tags tags) {
+        this(registry, new AuthGuard(authenticator, registry, tags));
+    }
+
+    /**
+     * @param registry the registry to serve
+     * @param guard the authentication, shared with heapwatch's other endpoints
+     */
+    public MetricsServlet(PrometheusMeterRegistry registry, AuthGuard guard) {
         this.registry = registry;
-        this.authenticator = authenticator;
-        this.failureRegistry = registry;
-        for (Outcome o : Outcome.values()) {
-            if (o != Outcome.AUTHENTICATED) {
-                failures.put(
-                        o,
-                        Counter.builder(AUTH_FAILURES)
-                                .tags(tags.and("reason", o.reason()))
-                                .description("Requests to /metrics refused, by reason")
-                                .register(registry));
-            }
-        }
-        if (!authenticator.configured()) {
+        this.guard = guard;
+        if (!guard.authenticator().configured()) {
             log.warn("heapwatch: METRICS_AUTH_USERNAME and METRICS_AUTH_PASSWORD are not set; /metrics answers 500"
                     + " to every request until they are");
         }
@@ -77,15 +56,7 @@ public final class MetricsServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Cache-Control", "no-store");
-        Outcome outcome = authenticator.authenticate(req.getHeaders("Authorization"));
-        if (outcome != Outcome.AUTHENTICATED) {
-            countFailure(outcome);
-            if (outcome == Outcome.NOT_CONFIGURED) {
-                writeText(resp, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, NOT_CONFIGURED_BODY);
-            } else {
-                resp.setHeader("WWW-Authenticate", WWW_AUTHENTICATE);
-                writeText(resp, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized\n");
-            }
+        if (guard.check(req, resp) != Outcome.AUTHENTICATED) {
             return;
         }
         String method = req.getMethod();
@@ -107,20 +78,6 @@ public final class MetricsServlet extends HttpServlet {
         }
     }
 
-    /** Counts a refusal; a failing registry must not turn the refusal into a 500 or let the request through. */
-    private void countFailure(Outcome outcome) {
-        try {
-            failures.get(outcome).increment();
-        } catch (RuntimeException e) {
-            if (failureCountLogged.compareAndSet(false, true)) {
-                log.warn(
-                        "heapwatch: counting a refused /metrics request failed; the request is refused anyway and"
-                                + " further counting failures are not logged",
-                        e);
-            }
-        }
-    }
-
     static boolean wantsOpenMetrics(@Nullable String accept) {
         return accept != null && accept.contains("application/openmetrics-text");
     }
@@ -135,8 +92,6 @@ public final class MetricsServlet extends HttpServlet {
 
     /** Removes the auth-failure counters from the registry. */
     public void removeMeters() {
-        for (Meter m : failures.values()) {
-            failureRegistry.remove(m);
-        }
+        guard.removeMeters();
     }
 }

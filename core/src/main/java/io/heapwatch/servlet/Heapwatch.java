@@ -1,6 +1,7 @@
 package io.heapwatch.servlet;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.endpoint.AuthGuard;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
@@ -16,13 +17,16 @@ import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * heapwatch installed in one web application: the GC tracker, the request filter on {@code /*} and the authenticated
- * {@code /metrics} servlet. {@link #close()} removes the GC listeners and the meters.
+ * metrics servlet on {@link HeapwatchConfig#metricsPath()} ({@code /metrics} by default). {@link #close()} removes the
+ * GC listeners and the meters.
  *
  * <pre>{@code
  * Heapwatch heapwatch = Heapwatch.install(servletContext); // reads the environment variables
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * Call it while the context is being initialized (from a {@code ServletContainerInitializer}, a
  * {@code ServletContextListener} declared in {@code web.xml}, or before an embedded server starts). In {@code web.xml}
  * declare {@link HeapwatchServletContextListener} instead.
+ *
+ * <p>Installing fails with an {@link IllegalStateException} when the application already maps a servlet on the
+ * metrics path (which would otherwise serve it without authentication) or already holds a filter or servlet under
+ * heapwatch's names: set {@code HEAPWATCH_METRICS_PATH} to a free path.
  */
 public final class Heapwatch implements AutoCloseable {
 
@@ -42,8 +50,8 @@ public final class Heapwatch implements AutoCloseable {
     /** The name under which the metrics servlet is registered. */
     public static final String SERVLET_NAME = "heapwatchMetricsServlet";
 
-    /** Where the metrics servlet is mapped. */
-    public static final String METRICS_PATH = "/metrics";
+    /** Where the metrics servlet is mapped by default; see {@link HeapwatchConfig#metricsPath()}. */
+    public static final String METRICS_PATH = HeapwatchConfig.DEFAULT_METRICS_PATH;
 
     private final HeapwatchConfig config;
     private final PrometheusMeterRegistry registry;
@@ -51,6 +59,7 @@ public final class Heapwatch implements AutoCloseable {
     private final @Nullable MemoryProfilingFilter filter;
     private final @Nullable MetricsServlet servlet;
     private final @Nullable LeakDetector leakDetector;
+    private final @Nullable AuthGuard authGuard;
 
     private Heapwatch(
             HeapwatchConfig config,
@@ -58,26 +67,33 @@ public final class Heapwatch implements AutoCloseable {
             GcEventTracker tracker,
             @Nullable MemoryProfilingFilter filter,
             @Nullable MetricsServlet servlet,
-            @Nullable LeakDetector leakDetector) {
+            @Nullable LeakDetector leakDetector,
+            @Nullable AuthGuard authGuard) {
         this.config = config;
         this.registry = registry;
         this.tracker = tracker;
         this.filter = filter;
         this.servlet = servlet;
         this.leakDetector = leakDetector;
+        this.authGuard = authGuard;
     }
 
     /**
      * Installs heapwatch configured from the environment variables, with a new Prometheus registry.
      *
      * @throws io.heapwatch.config.ConfigException when a variable holds a value that is not accepted
+     * @throws IllegalStateException when the metrics path or heapwatch's names are taken in the application
      */
     public static Heapwatch install(ServletContext context) {
         return install(
                 context, HeapwatchConfig.fromEnvironment(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
-    /** Installs heapwatch with the given configuration, recording into and serving the given registry. */
+    /**
+     * Installs heapwatch with the given configuration, recording into and serving the given registry.
+     *
+     * @throws IllegalStateException when the metrics path or heapwatch's names are taken in the application
+     */
     public static Heapwatch install(ServletContext context, HeapwatchConfig config, PrometheusMeterRegistry registry) {
         Tags tags = Tags.of("container", config.containerName());
         GcEventTracker tracker = new GcEventTracker(tags);
@@ -85,10 +101,16 @@ public final class Heapwatch implements AutoCloseable {
         MemoryProfilingFilter filter = null;
         MetricsServlet servlet = null;
         LeakDetector detector = null;
+        AuthGuard guard = null;
         try {
             if (config.profilingEnabled()) {
                 filter = new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
                 FilterRegistration.Dynamic f = context.addFilter(FILTER_NAME, filter);
+                if (f == null) {
+                    throw new IllegalStateException("heapwatch cannot install its request filter: this web application"
+                            + " already has a filter named '" + FILTER_NAME + "' (is heapwatch installed twice, for"
+                            + " example by both web.xml and code?). Install heapwatch once.");
+                }
                 f.setAsyncSupported(true);
                 f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
             }
@@ -97,20 +119,58 @@ public final class Heapwatch implements AutoCloseable {
                 detector.bindTo(registry);
             }
             if (config.prometheusEnabled()) {
-                servlet = new MetricsServlet(
-                        registry, new BasicAuthenticator(config.metricsUsername(), config.metricsPassword()), tags);
+                guard = new AuthGuard(BasicAuthenticator.of(config), registry, tags);
+                servlet = new MetricsServlet(registry, guard);
                 ServletRegistration.Dynamic s = context.addServlet(SERVLET_NAME, servlet);
-                s.addMapping(METRICS_PATH);
+                if (s == null) {
+                    throw new IllegalStateException("heapwatch cannot install its metrics servlet: this web"
+                            + " application already has a servlet named '" + SERVLET_NAME + "' (is heapwatch installed"
+                            + " twice, for example by both web.xml and code?). Install heapwatch once.");
+                }
+                Set<String> conflicts = s.addMapping(config.metricsPath());
+                if (!conflicts.isEmpty()) {
+                    throw new IllegalStateException(mappingConflict(context, config.metricsPath()));
+                }
             }
         } catch (RuntimeException e) {
             tracker.close();
             if (detector != null) {
                 detector.close();
             }
+            if (filter != null) {
+                filter.removeMeters();
+            }
+            if (guard != null) {
+                guard.removeMeters();
+            }
             throw e;
         }
         log.info("heapwatch installed: {}", config);
-        return new Heapwatch(config, registry, tracker, filter, servlet, detector);
+        return new Heapwatch(config, registry, tracker, filter, servlet, detector, guard);
+    }
+
+    /**
+     * Says which servlet holds the metrics path: left there, it would answer on the metrics path without heapwatch's
+     * authentication.
+     */
+    static String mappingConflict(ServletContext context, String path) {
+        String owner = null;
+        try {
+            for (Map.Entry<String, ? extends ServletRegistration> e :
+                    context.getServletRegistrations().entrySet()) {
+                if (!SERVLET_NAME.equals(e.getKey()) && e.getValue().getMappings().contains(path)) {
+                    owner = e.getKey();
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            // Only the message is at stake: some containers refuse the look-up from a listener.
+        }
+        return "heapwatch cannot serve its metrics on " + path + ": this web application already maps "
+                + (owner == null ? "another servlet" : "the servlet '" + owner + "'") + " on " + path
+                + ", which would keep answering there without heapwatch's authentication. Set "
+                + HeapwatchConfig.HEAPWATCH_METRICS_PATH + " to a path nothing else maps (for example"
+                + " /heapwatch/metrics), or remove the other mapping.";
     }
 
     /**
@@ -142,6 +202,14 @@ public final class Heapwatch implements AutoCloseable {
     /** The request filter, or {@code null} when profiling is disabled. */
     public @Nullable MemoryProfilingFilter filter() {
         return filter;
+    }
+
+    /**
+     * The authentication in front of the metrics endpoint, for other servlets that serve heapwatch data (they share
+     * its back-off and its refusal counters), or {@code null} when the endpoint is disabled.
+     */
+    public @Nullable AuthGuard authGuard() {
+        return authGuard;
     }
 
     /** The leak detector, or {@code null} when leak detection is disabled. */

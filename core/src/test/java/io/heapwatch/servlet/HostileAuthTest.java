@@ -474,11 +474,22 @@ class HostileAuthTest {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
+    /**
+     * A server with the back-off off: these tests classify each of thousands of wrong headers exactly, which the
+     * back-off would turn into 429s after ten. {@link #theBackoffNeverLetsAWrongHeaderThroughAndCountsEveryRefusal}
+     * runs the suite with it on.
+     */
     static TestServer start(boolean profiling, boolean prometheus, boolean credentials) throws Exception {
+        return start(profiling, prometheus, credentials, false);
+    }
+
+    static TestServer start(boolean profiling, boolean prometheus, boolean credentials, boolean backoff)
+            throws Exception {
         HeapwatchConfig.Builder b = HeapwatchConfig.builder()
                 .containerName("hostile")
                 .profilingEnabled(profiling)
-                .prometheusEnabled(prometheus);
+                .prometheusEnabled(prometheus)
+                .authBackoff(backoff);
         if (credentials) {
             b.metricsCredentials(USER, PASSWORD);
         }
@@ -492,7 +503,7 @@ class HostileAuthTest {
     /** Counter values of heapwatch_metrics_auth_failures_total by reason, read from the registry. */
     static Map<String, Double> failures(TestServer s) {
         Map<String, Double> m = new TreeMap<>();
-        for (String reason : List.of("missing", "malformed", "bad_credentials", "not_configured")) {
+        for (String reason : List.of("missing", "malformed", "bad_credentials", "not_configured", "throttled")) {
             var c = s.heapwatch
                     .registry()
                     .find("heapwatch.metrics.auth.failures")
@@ -722,6 +733,58 @@ class HostileAuthTest {
                 assertThat(scrapedFailures(s)).as(config).isEqualTo(failures(s));
             }
             return config + ": " + statusByPath;
+        }
+    }
+
+    /**
+     * The whole suite with the back-off on (the default): after ten wrong credentials, unverified ones are answered
+     * 429 with Retry-After, and never checked; the scraper that authenticated before keeps getting 200 between every
+     * hostile request; every refusal is counted once, by reason.
+     */
+    @Test
+    void theBackoffNeverLetsAWrongHeaderThroughAndCountsEveryRefusal() throws Exception {
+        try (TestServer s = start(true, true, true, true);
+                RawHttp http = raw(s)) {
+            List<byte[]> right = List.of(auth("Basic " + b64(USER + ":" + PASSWORD)));
+            assertThat(http.send("GET", "/metrics", right).status()).isEqualTo(200);
+            Map<String, Double> before = failures(s);
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            long refusals = 0;
+            long throttled = 0;
+            for (Case c : CASES) {
+                RawHttp.Response r = http.send(c.method(), "/metrics", c.headers());
+                checkInvariants("backoff /metrics", c, r, true, true);
+                statuses.merge(r.status(), 1, Integer::sum);
+                String ctx = c.name() + " " + c.method() + " -> " + r.status();
+                if (r.status() == 429) {
+                    throttled++;
+                    assertThat(c.expect()).as(ctx).isIn(Expect.BAD_CREDENTIALS, Expect.NOT_200);
+                    assertThat(Long.parseLong(r.header("Retry-After"))).as(ctx).isBetween(1L, 5L);
+                    assertThat(r.header("WWW-Authenticate")).as(ctx).isNull();
+                    if (!c.method().equals("HEAD")) {
+                        assertThat(r.bodyText()).as(ctx).isEqualTo("Too Many Requests\n");
+                    }
+                }
+                if (r.status() == 401 || r.status() == 429) {
+                    refusals++;
+                }
+                if (c.expect() == Expect.MISSING || c.expect() == Expect.MALFORMED) {
+                    assertThat(r.status()).as(ctx + ": no login prompt lost to the back-off").isEqualTo(401);
+                }
+                assertThat(http.send("GET", "/metrics", right).status())
+                        .as("the scraper after " + ctx)
+                        .isEqualTo(200);
+            }
+            Map<String, Double> after = failures(s);
+            double counted = 0;
+            for (String reason : after.keySet()) {
+                counted += after.get(reason) - before.get(reason);
+            }
+            assertThat(counted).as("every refusal counted once " + statuses).isEqualTo((double) refusals);
+            assertThat(after.get("throttled") - before.get("throttled")).isEqualTo((double) throttled);
+            assertThat(throttled).as("statuses " + statuses).isGreaterThan(100);
+            assertThat(scrapedFailures(s)).isEqualTo(failures(s));
+            System.out.println("hostile auth with back-off: statuses " + statuses);
         }
     }
 
