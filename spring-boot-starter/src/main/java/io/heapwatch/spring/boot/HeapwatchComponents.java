@@ -91,7 +91,7 @@ public final class HeapwatchComponents {
     }
 
     public static BasicAuthenticator authenticator(HeapwatchConfig config) {
-        return new BasicAuthenticator(config.metricsUsername(), config.metricsPassword());
+        return BasicAuthenticator.of(config);
     }
 
     public static MetricsServlet metricsServlet(
@@ -106,7 +106,7 @@ public final class HeapwatchComponents {
     public static ServletRegistrationBean<MetricsServlet> metricsServletRegistration(
             MetricsServlet servlet, HeapwatchConfig config) {
         ServletRegistrationBean<MetricsServlet> registration =
-                new ServletRegistrationBean<>(servlet, Heapwatch.METRICS_PATH);
+                new ServletRegistrationBean<>(servlet, config.metricsPath());
         registration.setName(Heapwatch.SERVLET_NAME);
         registration.setLoadOnStartup(1);
         registration.setEnabled(config.prometheusEnabled());

@@ -30,7 +30,10 @@ import org.springframework.core.env.PropertyResolver;
 public final class HeapwatchConfigFactory {
 
     private static final Set<HeapwatchSetting> PASSWORD =
-            EnumSet.of(HeapwatchSetting.METRICS_PASSWORD, HeapwatchSetting.METRICS_PASSWORD_FILE);
+            EnumSet.of(
+                    HeapwatchSetting.METRICS_PASSWORD,
+                    HeapwatchSetting.METRICS_PASSWORD_FILE,
+                    HeapwatchSetting.METRICS_PASSWORD_HASH);
 
     private static final Logger log = LoggerFactory.getLogger(HeapwatchConfigFactory.class);
 
@@ -45,7 +48,8 @@ public final class HeapwatchConfigFactory {
         Map<String, String> values = new HashMap<>();
         Set<HeapwatchSetting> fromProperties = EnumSet.noneOf(HeapwatchSetting.class);
         boolean passwordFromEnvironment = text(environment, HeapwatchSetting.METRICS_PASSWORD) != null
-                || text(environment, HeapwatchSetting.METRICS_PASSWORD_FILE) != null;
+                || text(environment, HeapwatchSetting.METRICS_PASSWORD_FILE) != null
+                || text(environment, HeapwatchSetting.METRICS_PASSWORD_HASH) != null;
         for (HeapwatchSetting setting : HeapwatchSetting.values()) {
             String value;
             if (PASSWORD.contains(setting) ? passwordFromEnvironment : text(environment, setting) != null) {
@@ -89,7 +93,7 @@ public final class HeapwatchConfigFactory {
 
     private static @Nullable String text(PropertyResolver environment, HeapwatchSetting setting) {
         String value = environment.getProperty(setting.environmentVariable());
-        return value == null || value.isBlank() ? null : value;
+        return HeapwatchConfig.isUnset(value) ? null : value;
     }
 
     /** The core's description of the values accepted for a setting, for example {@code true or false}. */

@@ -195,13 +195,13 @@ public class HeapwatchProperties {
         private boolean enabled = true;
 
         /**
-         * Username of the HTTP basic authentication of /metrics: 1 to 256 characters, without ':'. Without
+         * Username of the HTTP basic authentication of /metrics: 1 to 256 bytes in UTF-8, without ':'. Without
          * credentials /metrics answers 500. Environment variable: METRICS_AUTH_USERNAME.
          */
         private String username;
 
         /**
-         * Password of the HTTP basic authentication of /metrics: 1 to 256 characters. Prefer password-file in
+         * Password of the HTTP basic authentication of /metrics: 1 to 256 bytes in UTF-8. Prefer password-file in
          * production. Environment variable: METRICS_AUTH_PASSWORD.
          */
         private String password;
@@ -211,6 +211,48 @@ public class HeapwatchProperties {
          * password, not both. Environment variable: METRICS_AUTH_PASSWORD_FILE.
          */
         private String passwordFile;
+
+        /**
+         * PBKDF2 hash of the /metrics password, instead of the password: $pbkdf2-sha256$i=...$salt$key (produce it
+         * with java -cp heapwatch-core.jar io.heapwatch.config.PasswordHash). Set one of password, password-file and
+         * password-hash. Environment variable: METRICS_AUTH_PASSWORD_HASH.
+         */
+        private String passwordHash;
+
+        /**
+         * Path of the metrics endpoint, for apps that own /metrics. Environment variable: HEAPWATCH_METRICS_PATH.
+         */
+        private String path = "/metrics";
+
+        /**
+         * Whether repeated wrong credentials make the endpoint answer 429 with Retry-After for a while; credentials
+         * that verified before keep working. Environment variable: HEAPWATCH_METRICS_AUTH_BACKOFF.
+         */
+        private boolean authBackoff = true;
+
+        public String getPasswordHash() {
+            return passwordHash;
+        }
+
+        public void setPasswordHash(String passwordHash) {
+            this.passwordHash = passwordHash;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public boolean isAuthBackoff() {
+            return authBackoff;
+        }
+
+        public void setAuthBackoff(boolean authBackoff) {
+            this.authBackoff = authBackoff;
+        }
 
         public boolean isEnabled() {
             return enabled;
@@ -248,7 +290,9 @@ public class HeapwatchProperties {
         @Override
         public String toString() {
             return "Metrics{enabled=" + enabled + ", username=" + (username == null ? "unset" : "set") + ", password="
-                    + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + '}';
+                    + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + ", passwordHash="
+                    + (passwordHash == null ? "unset" : "set") + ", path=" + path + ", authBackoff=" + authBackoff
+                    + '}';
         }
     }
 }

@@ -38,6 +38,15 @@ public enum HeapwatchSetting {
     METRICS_PASSWORD_FILE(
             HeapwatchConfig.METRICS_AUTH_PASSWORD_FILE, "heapwatch.metrics.password-file", p -> p.getMetrics()
                     .getPasswordFile()),
+    METRICS_PASSWORD_HASH(
+            HeapwatchConfig.METRICS_AUTH_PASSWORD_HASH, "heapwatch.metrics.password-hash", p -> p.getMetrics()
+                    .getPasswordHash()),
+    METRICS_PATH(HeapwatchConfig.HEAPWATCH_METRICS_PATH, "heapwatch.metrics.path", p -> p.getMetrics()
+            .getPath()),
+    METRICS_AUTH_BACKOFF(
+            HeapwatchConfig.HEAPWATCH_METRICS_AUTH_BACKOFF,
+            "heapwatch.metrics.auth-backoff",
+            p -> Boolean.toString(p.getMetrics().isAuthBackoff())),
     LEAK_ENABLED(
             HeapwatchConfig.HEAPWATCH_LEAK_DETECTION,
             "heapwatch.leak.enabled",
@@ -80,7 +89,7 @@ public enum HeapwatchSetting {
 
     /** Whether the value is a credential, never to be shown. */
     public boolean secret() {
-        return this == METRICS_USERNAME || this == METRICS_PASSWORD;
+        return this == METRICS_USERNAME || this == METRICS_PASSWORD || this == METRICS_PASSWORD_HASH;
     }
 
     @Nullable
