@@ -532,7 +532,8 @@ public final class HeapwatchConfig {
             throw new ConfigException(
                     METRICS_AUTH_PASSWORD_FILE,
                     file,
-                    "a readable regular file holding the password (" + e.getClass().getSimpleName() + ")");
+                    "a readable regular file holding the password ("
+                            + e.getClass().getSimpleName() + ")");
         }
         if (!attributes.isRegularFile()) {
             throw new ConfigException(
@@ -552,7 +553,8 @@ public final class HeapwatchConfig {
             throw new ConfigException(
                     METRICS_AUTH_PASSWORD_FILE,
                     file,
-                    "a readable regular file holding the password (" + e.getClass().getSimpleName() + ")");
+                    "a readable regular file holding the password ("
+                            + e.getClass().getSimpleName() + ")");
         }
         if (bytes.length > MAX_PASSWORD_FILE_BYTES) {
             throw new ConfigException(METRICS_AUTH_PASSWORD_FILE, file, tooLarge());
@@ -737,6 +739,7 @@ public final class HeapwatchConfig {
         private boolean authBackoff = true;
         /** Where the password came from, for messages. */
         private String passwordSetting = METRICS_AUTH_PASSWORD;
+
         private @Nullable String passwordFile;
         private boolean usernameFromEnvironment;
         private boolean passwordFromEnvironment;

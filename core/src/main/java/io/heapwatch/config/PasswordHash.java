@@ -72,7 +72,9 @@ public final class PasswordHash {
             throw new IllegalArgumentException("not a $" + ALGORITHM + "$ hash");
         }
         String params = parts[2];
-        if (!params.startsWith("i=") || params.length() > 10 || !params.substring(2).matches("[1-9][0-9]*")) {
+        if (!params.startsWith("i=")
+                || params.length() > 10
+                || !params.substring(2).matches("[1-9][0-9]*")) {
             throw new IllegalArgumentException("the parameters must be i=<iterations>");
         }
         int iterations = Integer.parseInt(params.substring(2));
@@ -110,8 +112,7 @@ public final class PasswordHash {
     /** Hashes a password with a new random 16-byte salt; returns the PHC string. */
     public static String create(char[] password, int iterations) {
         if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-            throw new IllegalArgumentException(
-                    "iterations must be from " + MIN_ITERATIONS + " to " + MAX_ITERATIONS);
+            throw new IllegalArgumentException("iterations must be from " + MIN_ITERATIONS + " to " + MAX_ITERATIONS);
         }
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);

@@ -158,7 +158,8 @@ public final class Heapwatch implements AutoCloseable {
         try {
             for (Map.Entry<String, ? extends ServletRegistration> e :
                     context.getServletRegistrations().entrySet()) {
-                if (!SERVLET_NAME.equals(e.getKey()) && e.getValue().getMappings().contains(path)) {
+                if (!SERVLET_NAME.equals(e.getKey())
+                        && e.getValue().getMappings().contains(path)) {
                     owner = e.getKey();
                     break;
                 }

@@ -276,19 +276,22 @@ class HeapwatchConfigTest {
     void passwordFileInLatin1IsRejectedInsteadOfDecodedToReplacementCharacters(@TempDir Path dir) throws IOException {
         // p\xe4ssword: "pässword" saved as Latin-1. It used to become "p\uFFFDssword", refusing "pässword".
         Path file = write(dir, "latin1", new byte[] {'p', (byte) 0xE4, 's', 's', 'w', 'o', 'r', 'd', '-', 'q', 'z'});
-        ConfigException e = configError(
-                env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
+        ConfigException e =
+                configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_FILE");
         assertThat(e.rejectedValue()).isEqualTo(file.toString());
-        assertThat(e.getMessage()).contains("not UTF-8").contains("save it as UTF-8").doesNotContain("ssword-qz");
+        assertThat(e.getMessage())
+                .contains("not UTF-8")
+                .contains("save it as UTF-8")
+                .doesNotContain("ssword-qz");
     }
 
     @Test
     void passwordFileHoldingTheReplacementCharacterIsRejected(@TempDir Path dir) throws IOException {
         // p\xef\xbf\xbdssword: what every lossy decoder turns p\xe4ssword into; it used to be accepted.
         Path file = write(dir, "fffd", "p\uFFFDssword-qz".getBytes(StandardCharsets.UTF_8));
-        ConfigException e = configError(
-                env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
+        ConfigException e =
+                configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_FILE");
         assertThat(e.getMessage()).contains("U+FFFD").contains("in UTF-8").doesNotContain("ssword-qz");
     }
@@ -377,8 +380,8 @@ class HeapwatchConfigTest {
             assertThat(e.getMessage()).contains("256 bytes in UTF-8").doesNotContain("中");
         }
         String bytes256 = "中".repeat(85) + "a"; // 255 + 1
-        HeapwatchConfig c = HeapwatchConfig.fromMap(
-                env("METRICS_AUTH_USERNAME", bytes256, "METRICS_AUTH_PASSWORD", bytes256));
+        HeapwatchConfig c =
+                HeapwatchConfig.fromMap(env("METRICS_AUTH_USERNAME", bytes256, "METRICS_AUTH_PASSWORD", bytes256));
         assertThat(c.metricsPassword()).isEqualTo(bytes256);
         assertThatThrownBy(() -> HeapwatchConfig.fromMap(
                         env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD", bytes256 + "a")))
@@ -418,8 +421,7 @@ class HeapwatchConfigTest {
         // Opening a FIFO for reading blocks until a writer comes: it used to hang startup.
         ConfigException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                 java.time.Duration.ofSeconds(30),
-                () -> configError(
-                        env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", fifo.toString())));
+                () -> configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", fifo.toString())));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_FILE");
         assertThat(e.getMessage()).contains("regular file");
     }
@@ -427,8 +429,8 @@ class HeapwatchConfigTest {
     @Test
     void passwordFileOverTheCapIsRefused(@TempDir Path dir) throws IOException {
         Path file = write(dir, "big", "x".repeat(4097).getBytes(StandardCharsets.UTF_8));
-        ConfigException e = configError(
-                env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
+        ConfigException e =
+                configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", file.toString()));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_FILE");
         assertThat(e.getMessage()).contains("at most 4096 bytes");
     }
@@ -437,8 +439,8 @@ class HeapwatchConfigTest {
     void aBadPasswordInTheFileIsReportedAsTheFileVariable(@TempDir Path dir) throws IOException {
         // It used to be reported as METRICS_AUTH_PASSWORD, which the operator never set.
         Path twoNewlines = write(dir, "nn", "secret-x\n\n".getBytes(StandardCharsets.UTF_8));
-        ConfigException e = configError(
-                env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", twoNewlines.toString()));
+        ConfigException e =
+                configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_FILE", twoNewlines.toString()));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_FILE");
         assertThat(e.rejectedValue()).isEqualTo(twoNewlines.toString());
         assertThat(e.getMessage())
@@ -481,9 +483,12 @@ class HeapwatchConfigTest {
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_HASH");
         Path file = write(dir, "pw", "pw".getBytes(StandardCharsets.UTF_8));
         e = configError(env(
-                "METRICS_AUTH_USERNAME", "prom",
-                "METRICS_AUTH_PASSWORD_FILE", file.toString(),
-                "METRICS_AUTH_PASSWORD_HASH", hash));
+                "METRICS_AUTH_USERNAME",
+                "prom",
+                "METRICS_AUTH_PASSWORD_FILE",
+                file.toString(),
+                "METRICS_AUTH_PASSWORD_HASH",
+                hash));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_HASH");
         e = configError(env("METRICS_AUTH_PASSWORD_HASH", hash));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_USERNAME");
@@ -501,8 +506,7 @@ class HeapwatchConfigTest {
                 "$2y$10$abcdefghijklmnopqrstuuN0yq7G1V0x7Y7sF6aVj2h5bU0l1mVbe"
             })
     void malformedPasswordHashFailsNamingTheVariableWithoutShowingIt(String hash) {
-        ConfigException e =
-                configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_HASH", hash));
+        ConfigException e = configError(env("METRICS_AUTH_USERNAME", "prom", "METRICS_AUTH_PASSWORD_HASH", hash));
         assertThat(e.setting()).isEqualTo("METRICS_AUTH_PASSWORD_HASH");
         assertThat(e.rejectedValue()).isNull();
         assertThat(e.getMessage()).contains("$pbkdf2-sha256$").doesNotContain(hash);

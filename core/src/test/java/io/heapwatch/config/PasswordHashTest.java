@@ -50,8 +50,7 @@ class PasswordHashTest {
         byte[] key = Base64.getDecoder().decode(parts[4]);
         assertThat(salt).hasSize(16);
         assertThat(key)
-                .isEqualTo(pbkdf2(
-                        "pässwörd✓".getBytes(StandardCharsets.UTF_8), salt, PasswordHash.MIN_ITERATIONS, 32));
+                .isEqualTo(pbkdf2("pässwörd✓".getBytes(StandardCharsets.UTF_8), salt, PasswordHash.MIN_ITERATIONS, 32));
         PasswordHash h = PasswordHash.parse(phc);
         assertThat(h.matches("pässwörd✓".toCharArray())).isTrue();
         assertThat(h.matches("pässwörd".toCharArray())).isFalse();

@@ -218,9 +218,11 @@ class BasicAuthenticatorTest {
         assertThat(a.authenticate(basic("prom:s3cret"))).isEqualTo(Outcome.AUTHENTICATED);
         assertThat(a.authenticate("BASIC " + basic("prom:s3cret").substring(6))).isEqualTo(Outcome.AUTHENTICATED);
         assertThat(cache.size()).isEqualTo(1);
-        assertThat(cache.contains("prom:s3cret".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(cache.contains("prom:s3cret".getBytes(StandardCharsets.UTF_8)))
+                .isTrue();
         clock.seconds(15 * 60 + 1);
-        assertThat(cache.contains("prom:s3cret".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(cache.contains("prom:s3cret".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
         assertThat(cache.size()).isZero();
     }
 
@@ -259,8 +261,8 @@ class BasicAuthenticatorTest {
         }
     }
 
-    private static final io.heapwatch.config.PasswordHash HASH = io.heapwatch.config.PasswordHash.parse(
-            io.heapwatch.config.PasswordHash.create(
+    private static final io.heapwatch.config.PasswordHash HASH =
+            io.heapwatch.config.PasswordHash.parse(io.heapwatch.config.PasswordHash.create(
                     "pässwörd✓".toCharArray(), io.heapwatch.config.PasswordHash.MIN_ITERATIONS));
 
     @Test
@@ -309,8 +311,8 @@ class BasicAuthenticatorTest {
         for (int i = 0; i < 50; i++) {
             assertThat(plainNoBackoff.authenticate(basic("prom:x" + i))).isEqualTo(Outcome.BAD_CREDENTIALS);
         }
-        BasicAuthenticator none =
-                BasicAuthenticator.of(io.heapwatch.config.HeapwatchConfig.builder().build());
+        BasicAuthenticator none = BasicAuthenticator.of(
+                io.heapwatch.config.HeapwatchConfig.builder().build());
         assertThat(none.configured()).isFalse();
         assertThat(Outcome.THROTTLED.reason()).isEqualTo("throttled");
     }

@@ -774,7 +774,9 @@ class HostileAuthTest {
                     refusals++;
                 }
                 if (c.expect() == Expect.MISSING || c.expect() == Expect.MALFORMED) {
-                    assertThat(r.status()).as(ctx + ": no login prompt lost to the back-off").isEqualTo(401);
+                    assertThat(r.status())
+                            .as(ctx + ": no login prompt lost to the back-off")
+                            .isEqualTo(401);
                 }
                 assertThat(scraper.send("GET", "/metrics", right).status())
                         .as("the scraper after " + ctx)

@@ -104,14 +104,16 @@ class MetricsPathConflictTest {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("legacyExporter", new HttpServlet() {
+        context.addServlet(
+                new ServletHolder("legacyExporter", new HttpServlet() {
                     private static final long serialVersionUID = 1L;
 
                     @Override
                     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                         resp.getWriter().write("the application's own /metrics\n");
                     }
-                }), "/metrics");
+                }),
+                "/metrics");
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(),
                 config().metricsPath("/heapwatch/metrics").build(),
@@ -200,8 +202,7 @@ class MetricsPathConflictTest {
     }
 
     @Test
-    void tomcatAppThatAlreadyMapsTheMetricsPathFailsToStartAndServesNothingOpen(@TempDir Path base)
-            throws Exception {
+    void tomcatAppThatAlreadyMapsTheMetricsPathFailsToStartAndServesNothingOpen(@TempDir Path base) throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Heapwatch> installed = new AtomicReference<>();
@@ -226,8 +227,8 @@ class MetricsPathConflictTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Heapwatch> installed = new AtomicReference<>();
-        Tomcat tomcat = tomcat(
-                base, config().metricsPath("/internal/heapwatch").build(), registry, failure, installed, false);
+        Tomcat tomcat =
+                tomcat(base, config().metricsPath("/internal/heapwatch").build(), registry, failure, installed, false);
         tomcat.start();
         try {
             assertThat(failure.get()).isNull();
@@ -250,12 +251,7 @@ class MetricsPathConflictTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Heapwatch> installed = new AtomicReference<>();
         Tomcat tomcat = tomcat(
-                base,
-                config().profilingEnabled(false).metricsPath("/hw").build(),
-                registry,
-                failure,
-                installed,
-                true);
+                base, config().profilingEnabled(false).metricsPath("/hw").build(), registry, failure, installed, true);
         try {
             assertThatThrownBy(tomcat::start)
                     .isInstanceOf(LifecycleException.class)

@@ -29,11 +29,10 @@ import org.springframework.core.env.PropertyResolver;
  */
 public final class HeapwatchConfigFactory {
 
-    private static final Set<HeapwatchSetting> PASSWORD =
-            EnumSet.of(
-                    HeapwatchSetting.METRICS_PASSWORD,
-                    HeapwatchSetting.METRICS_PASSWORD_FILE,
-                    HeapwatchSetting.METRICS_PASSWORD_HASH);
+    private static final Set<HeapwatchSetting> PASSWORD = EnumSet.of(
+            HeapwatchSetting.METRICS_PASSWORD,
+            HeapwatchSetting.METRICS_PASSWORD_FILE,
+            HeapwatchSetting.METRICS_PASSWORD_HASH);
 
     private static final Logger log = LoggerFactory.getLogger(HeapwatchConfigFactory.class);
 
