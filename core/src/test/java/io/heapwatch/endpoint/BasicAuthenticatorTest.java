@@ -273,6 +273,8 @@ class BasicAuthenticatorTest {
         assertThat(a.authenticate(basic("jürgen:pässwörd"))).isEqualTo(Outcome.BAD_CREDENTIALS);
         assertThat(a.authenticate(basic("jurgen:pässwörd✓"))).isEqualTo(Outcome.BAD_CREDENTIALS);
         assertThat(a.authenticate(basic("jürgen:a:b"))).isEqualTo(Outcome.BAD_CREDENTIALS);
+        assertThat(a.authenticate(basic("jürgen:"))).isEqualTo(Outcome.BAD_CREDENTIALS);
+        assertThat(a.authenticate(basic(":"))).isEqualTo(Outcome.BAD_CREDENTIALS);
         assertThat(a.authenticate(basic("jürgen"))).isEqualTo(Outcome.MALFORMED);
     }
 

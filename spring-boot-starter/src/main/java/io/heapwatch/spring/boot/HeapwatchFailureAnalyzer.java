@@ -55,10 +55,14 @@ public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered 
 
     private static FailureAnalysis analysis(
             String source, String alternative, @Nullable String value, String accepted, Throwable failure) {
+        // "to be set together with ...", "to be unset when ...": about whether it is set, not about a value.
+        boolean presence = value == null && accepted.startsWith("to be ");
         String description = "heapwatch cannot start: the " + source
-                + (value == null
-                        ? " holds a value that is not accepted (not shown)."
-                        : " is '" + value + "', which is not accepted.");
+                + (presence
+                        ? " is expected " + accepted + "."
+                        : value == null
+                                ? " holds a value that is not accepted (not shown)."
+                                : " is '" + value + "', which is not accepted.");
         String action = "Update the " + source.replaceFirst(" \\(from .*\\)$", "") + " (or the " + alternative
                 + "): expected " + accepted + "." + PRECEDENCE;
         return new FailureAnalysis(description, action, failure);

@@ -88,6 +88,10 @@ class HeapwatchStartupFailureTest {
         FailureAnalysis analysis = analyze("heapwatch.metrics.username=scraper");
 
         assertThat(analysis.getAction()).contains("METRICS_AUTH_PASSWORD");
+        // An unset variable is not "a value that is not accepted".
+        assertThat(analysis.getDescription())
+                .contains("METRICS_AUTH_PASSWORD is expected to be set together with METRICS_AUTH_USERNAME")
+                .doesNotContain("holds a value");
     }
 
     @Test
