@@ -145,8 +145,20 @@ public final class Heapwatch implements AutoCloseable {
             }
             throw e;
         }
-        log.info("heapwatch installed: {}", config);
+        log.info("heapwatch installed: {}; {}", where(config), config);
         return new Heapwatch(config, registry, tracker, filter, servlet, detector, guard);
+    }
+
+    /** Where heapwatch's data can be read, and how it is protected, for the startup log line. */
+    static String where(HeapwatchConfig config) {
+        if (!config.prometheusEnabled()) {
+            return "no metrics endpoint (ENABLE_PROMETHEUS_METRICS=false)";
+        }
+        return "metrics on " + config.metricsPath() + " behind HTTP basic authentication"
+                + (config.metricsCredentialsConfigured()
+                        ? (config.metricsPasswordHash() != null ? " (PBKDF2 password hash)" : "")
+                                + (config.authBackoff() ? " with brute-force back-off" : "")
+                        : ", answering 500 to every request until credentials are set");
     }
 
     /**

@@ -114,10 +114,18 @@ class MetricsPathConflictTest {
                     }
                 }),
                 "/metrics");
+        io.heapwatch.testing.OutputCapture.install();
+        int mark = io.heapwatch.testing.OutputCapture.mark();
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(),
                 config().metricsPath("/heapwatch/metrics").build(),
                 registry);
+        // The startup line says where the data is and how it is protected.
+        assertThat(io.heapwatch.testing.OutputCapture.linesContaining(
+                        mark,
+                        "heapwatch installed: metrics on /heapwatch/metrics behind HTTP basic authentication with"
+                                + " brute-force back-off;"))
+                .isEqualTo(1);
         server.setHandler(context);
         server.start();
         try {
