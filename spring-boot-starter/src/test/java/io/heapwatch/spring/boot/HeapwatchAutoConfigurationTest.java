@@ -212,6 +212,42 @@ class HeapwatchAutoConfigurationTest {
                         .isEqualTo("from-file"));
     }
 
+    @Test
+    void metricsPathHashAndBackoffAreReadFromPropertiesAndTheEnvironment() {
+        String hash = io.heapwatch.config.PasswordHash.create(
+                "s3cret".toCharArray(), io.heapwatch.config.PasswordHash.MIN_ITERATIONS);
+        runner.withPropertyValues(
+                        "heapwatch.metrics.username=u",
+                        "heapwatch.metrics.password-hash=" + hash,
+                        "heapwatch.metrics.path=/internal/hw",
+                        "HEAPWATCH_METRICS_AUTH_BACKOFF=false")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.metricsPasswordHash()).isEqualTo(io.heapwatch.config.PasswordHash.parse(hash));
+                    assertThat(config.authBackoff()).isFalse();
+                    assertThat(context.getBean("heapwatchMetricsServletRegistration", ServletRegistrationBean.class)
+                                    .getUrlMappings())
+                            .containsExactly("/internal/hw");
+                    assertThat(context.getBean(io.heapwatch.endpoint.BasicAuthenticator.class)
+                                    .authenticate("Basic "
+                                            + java.util.Base64.getEncoder()
+                                                    .encodeToString("u:s3cret"
+                                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                            .isEqualTo(io.heapwatch.endpoint.BasicAuthenticator.Outcome.AUTHENTICATED);
+                });
+    }
+
+    @Test
+    void whitespaceOnlyUsernameCountsAsUnsetAsInTheCore() {
+        // One rule: blank counts as unset, so the password alone names the missing username.
+        runner.withPropertyValues("METRICS_AUTH_USERNAME=   ", "METRICS_AUTH_PASSWORD=pw")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("METRICS_AUTH_USERNAME"));
+    }
+
     // --- precedence
 
     @Test
