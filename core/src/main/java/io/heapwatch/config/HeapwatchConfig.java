@@ -790,6 +790,7 @@ public final class HeapwatchConfig {
             this.metricsUsername = username;
             this.metricsPassword = password;
             this.metricsPasswordHash = null;
+            this.passwordSetting = METRICS_AUTH_PASSWORD;
             return this;
         }
 
