@@ -19,6 +19,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -48,6 +49,7 @@ import org.springframework.core.env.Environment;
             "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"
         })
 @EnableConfigurationProperties(HeapwatchProperties.class)
+@Import(HeapwatchActuatorConfiguration.class)
 public final class HeapwatchAutoConfiguration {
 
     @Bean
