@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
@@ -20,8 +21,9 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ActuatorBasicAuthFilter.class)
 public final class HeapwatchActuatorChildContextConfiguration {
 
+    /** Named like the application context's registration, which must not count: it is not in this context. */
     @Bean
-    @ConditionalOnMissingBean(name = "heapwatchActuatorBasicAuthFilterRegistration")
+    @ConditionalOnMissingBean(name = "heapwatchActuatorBasicAuthFilterRegistration", search = SearchStrategy.CURRENT)
     FilterRegistrationBean<ActuatorBasicAuthFilter> heapwatchActuatorBasicAuthFilterRegistration(
             ActuatorBasicAuthFilter filter) {
         return HeapwatchActuatorConfiguration.registration(filter);
