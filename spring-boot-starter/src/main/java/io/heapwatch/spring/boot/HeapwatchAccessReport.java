@@ -88,8 +88,8 @@ final class HeapwatchAccessReport implements ApplicationListener<ApplicationRead
         List<String> paths = actuatorPaths();
         if (!paths.isEmpty()) {
             String managementPort = port("local.management.port", "management.server.port");
-            boolean separate = environment.getProperty("management.server.port") != null
-                    && !managementPort.equals(port);
+            boolean separate =
+                    environment.getProperty("management.server.port") != null && !managementPort.equals(port);
             String where = separate
                     ? contextPath("management.server.base-path") + paths(paths) + " on the management port "
                             + managementPort

@@ -17,8 +17,8 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -61,7 +61,8 @@ final class HeapwatchActuatorConfiguration {
     }
 
     /** Where Spring MVC's or Jersey's servlet may be mapped below the context path; Actuator's paths are under it. */
-    private static final String[] SERVLET_PATH_PROPERTIES = {"spring.mvc.servlet.path", "spring.jersey.application-path"};
+    private static final String[] SERVLET_PATH_PROPERTIES = {"spring.mvc.servlet.path", "spring.jersey.application-path"
+    };
 
     /** {@code prefix} (a servlet path such as {@code /api}, {@code api/} or {@code /api/*}) and then {@code path}. */
     static String join(String prefix, String path) {

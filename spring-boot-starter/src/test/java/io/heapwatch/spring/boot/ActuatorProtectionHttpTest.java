@@ -155,7 +155,8 @@ class ActuatorProtectionHttpTest {
             HttpResponse<String> r = client().get("/metrics", heapwatch());
 
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).containsPattern("heapwatch_metrics_auth_failures_total\\{[^}]*reason=\"malformed\"[^}]*} [1-9]");
+            assertThat(r.body())
+                    .containsPattern("heapwatch_metrics_auth_failures_total\\{[^}]*reason=\"malformed\"[^}]*} [1-9]");
         }
 
         @Test

@@ -77,7 +77,8 @@ class HeapwatchActuatorConfigurationTest {
             assertThat(context).hasFailed();
             FailureAnalysis analysis = new HeapwatchFailureAnalyzer().analyze(context.getStartupFailure());
             assertThat(analysis).isNotNull();
-            assertThat(analysis.getDescription()).contains("environment variable HEAPWATCH_ACTUATOR_PROTECTION", "'off'");
+            assertThat(analysis.getDescription())
+                    .contains("environment variable HEAPWATCH_ACTUATOR_PROTECTION", "'off'");
             assertThat(analysis.getAction()).contains("heapwatch.actuator.protection", "basic-auth", "none");
         });
         runner.withPropertyValues("heapwatch.actuator.protection=disabled").run(context -> {

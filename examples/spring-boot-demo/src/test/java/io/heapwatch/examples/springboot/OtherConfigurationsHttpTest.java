@@ -23,9 +23,7 @@ class OtherConfigurationsHttpTest {
     static final String PROMETHEUS_EXPORT = "management.prometheus.metrics.export.enabled=true";
 
     @Nested
-    @SpringBootTest(
-            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-            properties = PROMETHEUS_EXPORT)
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = PROMETHEUS_EXPORT)
     class WithoutCredentials {
 
         @Value("${local.server.port}")
