@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -63,7 +64,7 @@ class ActuatorProtectionHttpTest {
         int port;
 
         @Autowired
-        HeapwatchAccessReport report;
+        ObjectProvider<HeapwatchAccessReport> report;
 
         ActuatorClient client() {
             return new ActuatorClient(port);
@@ -167,7 +168,7 @@ class ActuatorProtectionHttpTest {
 
         @Test
         void theStartupLineNamesEachPlaceWithItsPortAndProtection() {
-            assertThat(report.describe())
+            assertThat(report.getObject().describe())
                     .contains("/metrics on port " + port + " (heapwatch basic auth")
                     .contains("Actuator /actuator/prometheus, /actuator/metrics and /actuator/metrics/{name} on port "
                             + port)
@@ -187,7 +188,7 @@ class ActuatorProtectionHttpTest {
         int port;
 
         @Autowired
-        HeapwatchAccessReport report;
+        ObjectProvider<HeapwatchAccessReport> report;
 
         @Test
         void prometheusAndMetricsAnswer500LikeMetrics() {
@@ -205,7 +206,7 @@ class ActuatorProtectionHttpTest {
 
         @Test
         void theStartupLineSaysTheyAnswer500() {
-            assertThat(report.describe()).contains("are not set: answers 500");
+            assertThat(report.getObject().describe()).contains("are not set: answers 500");
         }
     }
 
@@ -227,7 +228,7 @@ class ActuatorProtectionHttpTest {
         int port;
 
         @Autowired
-        HeapwatchAccessReport report;
+        ObjectProvider<HeapwatchAccessReport> report;
 
         @Test
         void actuatorStillNeedsHeapwatchsCredentials() {
@@ -238,7 +239,7 @@ class ActuatorProtectionHttpTest {
             HttpResponse<String> r = client.get("/actuator/prometheus", heapwatch());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("heapwatch_heap_used_bytes");
-            assertThat(report.describe()).contains("/metrics is not mapped", "/actuator/prometheus");
+            assertThat(report.getObject().describe()).contains("/metrics is not mapped", "/actuator/prometheus");
         }
     }
 
@@ -297,7 +298,7 @@ class ActuatorProtectionHttpTest {
         int managementPort;
 
         @Autowired
-        HeapwatchAccessReport report;
+        ObjectProvider<HeapwatchAccessReport> report;
 
         @Test
         void theManagementPortNeedsHeapwatchsCredentials() {
@@ -310,7 +311,7 @@ class ActuatorProtectionHttpTest {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).contains("heapwatch_heap_used_bytes");
             assertThat(management.get("/actuator/health").statusCode()).isEqualTo(200);
-            assertThat(report.describe()).contains("on the management port " + managementPort);
+            assertThat(report.getObject().describe()).contains("on the management port " + managementPort);
         }
     }
 
@@ -332,7 +333,7 @@ class ActuatorProtectionHttpTest {
         int port;
 
         @Autowired
-        HeapwatchAccessReport report;
+        ObjectProvider<HeapwatchAccessReport> report;
 
         @Test
         void heapwatchAddsNothingAndTheStartupLineSaysItIsUnprotected() {
@@ -340,7 +341,7 @@ class ActuatorProtectionHttpTest {
 
             assertThat(client.get("/actuator/prometheus").statusCode()).isEqualTo(200);
             assertThat(client.get("/metrics").statusCode()).isEqualTo(401);
-            assertThat(report.describe()).contains("UNPROTECTED", "heapwatch.actuator.protection=none");
+            assertThat(report.getObject().describe()).contains("UNPROTECTED", "heapwatch.actuator.protection=none");
         }
     }
 }
