@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapwatch.endpoint.BasicAuthenticator;
 import jakarta.servlet.DispatcherType;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
@@ -117,6 +119,22 @@ class HeapwatchActuatorConfigurationTest {
                             .isEqualTo(401);
                     assertThat(status(filter, "/other", null)).isEqualTo(200);
                 });
+    }
+
+    @Test
+    void theIdeMetadataDescribesTheSettingAndItsValues() throws Exception {
+        String json;
+        try (InputStream in = HeapwatchActuatorConfigurationTest.class
+                .getClassLoader()
+                .getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        int at = json.indexOf("\"name\": \"heapwatch.actuator.protection\"");
+        assertThat(at).isNotNegative();
+        assertThat(json.substring(at, json.indexOf('}', at)))
+                .contains(ActuatorProtection.ENVIRONMENT_VARIABLE, "\"defaultValue\": \"basic-auth\"");
+        assertThat(json).contains("\"value\": \"none\"");
     }
 
     private static int status(ActuatorBasicAuthFilter filter, String uri, String authorization) throws Exception {
