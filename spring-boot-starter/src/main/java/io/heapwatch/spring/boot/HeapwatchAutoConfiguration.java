@@ -19,11 +19,13 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
  * heapwatch in a servlet web application: configuration, GC tracker, request filter and the authenticated
- * {@code /metrics} endpoint. Every bean backs off when the application defines its own. Ordered after the metrics
+ * {@code /metrics} endpoint; with Actuator, heapwatch's authentication in front of its {@code prometheus} and
+ * {@code metrics} endpoints too ({@code heapwatch.actuator.protection}). Every bean backs off when the application defines its own. Ordered after the metrics
  * auto-configurations of Spring Boot 4.x and 3.5.x (named as strings, since their packages differ) so that it
  * finds the application's registry.
  */
@@ -48,6 +50,7 @@ import org.springframework.core.env.Environment;
             "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"
         })
 @EnableConfigurationProperties(HeapwatchProperties.class)
+@Import(HeapwatchActuatorConfiguration.class)
 public final class HeapwatchAutoConfiguration {
 
     @Bean

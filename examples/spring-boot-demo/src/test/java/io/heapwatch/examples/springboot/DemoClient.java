@@ -58,9 +58,9 @@ final class DemoClient {
         return r.body();
     }
 
-    /** /actuator/prometheus; fails unless it answers 200. */
+    /** /actuator/prometheus with heapwatch's credentials, which guard it too; fails unless it answers 200. */
     String actuatorPrometheus() {
-        HttpResponse<String> r = get("/actuator/prometheus");
+        HttpResponse<String> r = get("/actuator/prometheus", basic(USER, PASSWORD));
         if (r.statusCode() != 200) {
             throw new AssertionError("/actuator/prometheus answered " + r.statusCode());
         }
@@ -113,6 +113,11 @@ final class DemoClient {
         }
         String line = found.get(0);
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
+    /** How many sample lines of heapwatch's a response body holds. */
+    static long heapwatchLines(String body) {
+        return body.lines().filter(line -> line.startsWith("heapwatch_")).count();
     }
 
     /** Series identities (name and labels, no value) of every heapwatch sample line. */

@@ -4,6 +4,7 @@ import static io.heapwatch.examples.springboot.DemoClient.PASSWORD;
 import static io.heapwatch.examples.springboot.DemoClient.USER;
 import static io.heapwatch.examples.springboot.DemoClient.basic;
 import static io.heapwatch.examples.springboot.DemoClient.eventually;
+import static io.heapwatch.examples.springboot.DemoClient.heapwatchLines;
 import static io.heapwatch.examples.springboot.DemoClient.heapwatchSeries;
 import static io.heapwatch.examples.springboot.DemoClient.samples;
 import static io.heapwatch.examples.springboot.DemoClient.value;
@@ -156,6 +157,33 @@ class DemoHttpTest {
 
         eventually(() -> assertThat(value(client.metrics(), "heapwatch_requests_sampled_total", "uri=\"/api/async\""))
                 .isGreaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void actuatorPrometheusWithoutCredentialsServesNoHeapwatchData() {
+        HttpResponse<String> anonymous = client.get("/actuator/prometheus");
+        HttpResponse<String> wrong = client.get("/actuator/prometheus", basic(USER, "wrong"));
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+        assertThat(heapwatchLines(anonymous.body())).isZero();
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(heapwatchLines(wrong.body())).isZero();
+        assertThat(heapwatchLines(client.actuatorPrometheus())).isPositive();
+    }
+
+    @Test
+    void noPathServesHeapwatchDataWithoutCredentials() {
+        for (String path : new String[] {
+            "/actuator/prometheus/", "/actuator/prometheus;a=b", "/actuator/%70rometheus", "/ACTUATOR/PROMETHEUS",
+            "/actuator/metrics", "/actuator/metrics/heapwatch.heap.used", "/metrics", "/metrics/"
+        }) {
+            HttpResponse<String> r = client.get(path);
+            assertThat(r.statusCode()).as(path).isNotEqualTo(200);
+            // Neither the Prometheus text nor the metrics endpoint's JSON (a 404 page may echo the path).
+            assertThat(r.body()).as(path).doesNotContain("heapwatch_", "\"names\"", "\"measurements\"");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.heapwatch.examples.springboot;
 import static io.heapwatch.examples.springboot.DemoClient.PASSWORD;
 import static io.heapwatch.examples.springboot.DemoClient.USER;
 import static io.heapwatch.examples.springboot.DemoClient.basic;
+import static io.heapwatch.examples.springboot.DemoClient.heapwatchLines;
 import static io.heapwatch.examples.springboot.DemoClient.samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +19,11 @@ import org.springframework.context.ApplicationContext;
 /** The demo over real HTTP with other settings: no credentials, profiling off, endpoint off. */
 class OtherConfigurationsHttpTest {
 
+    // Spring Boot 3.5's @SpringBootTest turns metrics export off; the running demo has it on.
+    static final String PROMETHEUS_EXPORT = "management.prometheus.metrics.export.enabled=true";
+
     @Nested
-    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = PROMETHEUS_EXPORT)
     class WithoutCredentials {
 
         @Value("${local.server.port}")
@@ -32,6 +36,20 @@ class OtherConfigurationsHttpTest {
             assertThat(client.get("/metrics").statusCode()).isEqualTo(500);
             assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode())
                     .isEqualTo(500);
+        }
+
+        @Test
+        void actuatorPrometheusAnswers500TooAndServesNoHeapwatchData() {
+            DemoClient client = new DemoClient(port);
+
+            for (String authorization : new String[] {null, basic(USER, PASSWORD)}) {
+                HttpResponse<String> r = authorization == null
+                        ? client.get("/actuator/prometheus")
+                        : client.get("/actuator/prometheus", authorization);
+                assertThat(r.statusCode()).isEqualTo(500);
+                assertThat(heapwatchLines(r.body())).isZero();
+            }
+            assertThat(client.get("/actuator/health").statusCode()).isEqualTo(200);
         }
     }
 
@@ -82,7 +100,8 @@ class OtherConfigurationsHttpTest {
             properties = {
                 "ENABLE_PROMETHEUS_METRICS=false",
                 "METRICS_AUTH_USERNAME=" + USER,
-                "METRICS_AUTH_PASSWORD=" + PASSWORD
+                "METRICS_AUTH_PASSWORD=" + PASSWORD,
+                PROMETHEUS_EXPORT
             })
     class WithMetricsEndpointDisabled {
 
@@ -96,6 +115,16 @@ class OtherConfigurationsHttpTest {
             assertThat(client.get("/metrics", basic(USER, PASSWORD)).statusCode())
                     .isEqualTo(404);
             assertThat(client.get("/api/items/7").statusCode()).isEqualTo(200);
+        }
+
+        @Test
+        void actuatorPrometheusStillNeedsTheCredentials() {
+            DemoClient client = new DemoClient(port);
+
+            HttpResponse<String> anonymous = client.get("/actuator/prometheus");
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(heapwatchLines(anonymous.body())).isZero();
+            assertThat(heapwatchLines(client.actuatorPrometheus())).isPositive();
         }
     }
 }
