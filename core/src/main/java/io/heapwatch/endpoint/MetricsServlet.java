@@ -6,27 +6,37 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.MetricNameFilter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link PrometheusMeterRegistry} in the Prometheus text format, or in OpenMetrics when the {@code Accept}
- * header asks for it, behind mandatory HTTP basic authentication:
+ * Serves a {@link PrometheusMeterRegistry} through the Prometheus client's exposition formats, behind mandatory HTTP
+ * basic authentication:
  *
  * <ul>
  *   <li>no credentials configured: 500, whatever the request;
  *   <li>missing, malformed or wrong credentials: 401 with {@code WWW-Authenticate}, the same for every cause;
  *   <li>right credentials: 200 for GET and HEAD, 405 for other methods.
  * </ul>
+ *
+ * <p>Once authenticated, the scrape is handled the way the Prometheus client's own exporters handle it: the
+ * {@code Accept} header picks the Prometheus text format, OpenMetrics or the Prometheus protobuf format by quality
+ * ({@code q=0} refuses a format; text when nothing else is acceptable), {@code Accept-Encoding: gzip} compresses the
+ * body, and {@code name[]} query parameters limit the scrape to the metrics named (for example
+ * {@code ?name[]=heapwatch_heap_used_bytes}).
  *
  * <p>Failures are counted by reason in {@code heapwatch_metrics_auth_failures_total}.
  */
@@ -37,11 +47,10 @@ public final class MetricsServlet extends HttpServlet {
 
     static final String AUTH_FAILURES = "heapwatch.metrics.auth.failures";
     static final String WWW_AUTHENTICATE = "Basic realm=\"metrics\", charset=\"UTF-8\"";
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     static final String NOT_CONFIGURED_BODY = "metrics authentication is not configured\n";
 
     private final transient PrometheusMeterRegistry registry;
+    private final transient ExpositionFormats formats = ExpositionFormats.init();
     private final transient BasicAuthenticator authenticator;
     private final transient Map<Outcome, Counter> failures = new EnumMap<>(Outcome.class);
     private final transient MeterRegistry failureRegistry;
@@ -95,12 +104,26 @@ public final class MetricsServlet extends HttpServlet {
             writeText(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
-        String contentType = wantsOpenMetrics(req.getHeader("Accept")) ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+        ScrapeNegotiation.Choice choice = ScrapeNegotiation.choose(formats, req.getHeaders("Accept"));
+        boolean gzip = ScrapeNegotiation.gzip(req.getHeaders("Accept-Encoding"));
+        String[] names = req.getParameterValues("name[]");
+        MetricSnapshots snapshots = names == null || names.length == 0
+                ? registry.getPrometheusRegistry().scrape()
+                : registry.getPrometheusRegistry()
+                        .scrape(MetricNameFilter.builder().nameMustBeEqualTo(names).build());
         ByteArrayOutputStream body = new ByteArrayOutputStream(lastScrapeSize + 1024);
-        registry.scrape(body, contentType);
+        if (gzip) {
+            try (OutputStream out = new GZIPOutputStream(body, 8192)) {
+                choice.writer().write(out, snapshots, choice.escaping());
+            }
+            resp.setHeader("Content-Encoding", "gzip");
+        } else {
+            choice.writer().write(body, snapshots, choice.escaping());
+        }
         lastScrapeSize = body.size();
         resp.setStatus(HttpServletResponse.SC_OK);
-        resp.setContentType(contentType);
+        resp.setHeader("Vary", "Accept, Accept-Encoding");
+        resp.setContentType(choice.writer().getContentType());
         resp.setContentLength(body.size());
         if (!head) {
             body.writeTo(resp.getOutputStream());
@@ -119,10 +142,6 @@ public final class MetricsServlet extends HttpServlet {
                         e);
             }
         }
-    }
-
-    static boolean wantsOpenMetrics(@Nullable String accept) {
-        return accept != null && accept.contains("application/openmetrics-text");
     }
 
     private static void writeText(HttpServletResponse resp, int status, String text) throws IOException {
