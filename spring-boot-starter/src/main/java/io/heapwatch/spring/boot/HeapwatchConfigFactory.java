@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.env.Environment;
 
 /**
@@ -104,9 +105,14 @@ public final class HeapwatchConfigFactory {
                 }
                 Origin origin = property.getOrigin();
                 boolean variable = source.getUnderlyingSource() instanceof HeapwatchDeploymentVariables;
-                String where = origin != null
-                        ? origin.toString()
-                        : "property source '" + name(source.getUnderlyingSource()) + "'";
+                String where;
+                if (origin instanceof PropertySourceOrigin p && p.getOrigin() == null) {
+                    where = "property source '" + p.getPropertySource().getName() + "'";
+                } else if (origin != null) {
+                    where = origin.toString();
+                } else {
+                    where = "property source '" + name(source.getUnderlyingSource()) + "'";
+                }
                 winners.put(
                         setting, new Winner(rank, String.valueOf(property.getValue()), variable, where));
             }
@@ -175,7 +181,7 @@ public final class HeapwatchConfigFactory {
             if (o instanceof DeploymentVariableOrigin d) {
                 return d.variable();
             }
-            if (o instanceof org.springframework.boot.origin.PropertySourceOrigin p && p.getOrigin() != null) {
+            if (o instanceof PropertySourceOrigin p && p.getOrigin() != null) {
                 if (p.getOrigin() instanceof DeploymentVariableOrigin d) {
                     return d.variable();
                 }
