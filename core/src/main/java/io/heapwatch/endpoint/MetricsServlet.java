@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.MetricNameFilter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -104,7 +105,7 @@ public final class MetricsServlet extends HttpServlet {
             writeText(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
-        ScrapeNegotiation.Choice choice = ScrapeNegotiation.choose(formats, req.getHeaders("Accept"));
+        ExpositionFormatWriter writer = ScrapeNegotiation.choose(formats, req.getHeaders("Accept"));
         boolean gzip = ScrapeNegotiation.gzip(req.getHeaders("Accept-Encoding"));
         String[] names = req.getParameterValues("name[]");
         MetricSnapshots snapshots = names == null || names.length == 0
@@ -114,16 +115,16 @@ public final class MetricsServlet extends HttpServlet {
         ByteArrayOutputStream body = new ByteArrayOutputStream(lastScrapeSize + 1024);
         if (gzip) {
             try (OutputStream out = new GZIPOutputStream(body, 8192)) {
-                choice.writer().write(out, snapshots, choice.escaping());
+                writer.write(out, snapshots);
             }
             resp.setHeader("Content-Encoding", "gzip");
         } else {
-            choice.writer().write(body, snapshots, choice.escaping());
+            writer.write(body, snapshots);
         }
         lastScrapeSize = body.size();
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setHeader("Vary", "Accept, Accept-Encoding");
-        resp.setContentType(choice.writer().getContentType());
+        resp.setContentType(writer.getContentType());
         resp.setContentLength(body.size());
         if (!head) {
             body.writeTo(resp.getOutputStream());

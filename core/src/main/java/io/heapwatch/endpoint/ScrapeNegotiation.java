@@ -1,6 +1,5 @@
 package io.heapwatch.endpoint;
 
-import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.util.ArrayList;
@@ -20,15 +19,13 @@ final class ScrapeNegotiation {
 
     private ScrapeNegotiation() {}
 
-    /** The writer and escaping scheme chosen for one request. */
-    record Choice(ExpositionFormatWriter writer, EscapingScheme escaping) {}
-
     /**
      * The writer for the acceptable media range of highest quality that one of the writers serves; the Prometheus
      * text format when there is no {@code Accept} header or none of its ranges is served. Ranges of equal quality keep
-     * the request's order.
+     * the request's order. Uses only what the client has offered since 1.3 (Spring Boot 3.5 manages 1.3.x), so metric
+     * names are escaped as the writers do by default; Micrometer's names need no escaping.
      */
-    static Choice choose(ExpositionFormats formats, @Nullable Enumeration<String> acceptHeaders) {
+    static ExpositionFormatWriter choose(ExpositionFormats formats, @Nullable Enumeration<String> acceptHeaders) {
         for (MediaRange range : sorted(acceptHeaders)) {
             if (range.quality <= 0.0) {
                 break;
@@ -38,10 +35,10 @@ final class ScrapeNegotiation {
                 continue;
             }
             if (writer.accepts(range.text) || (range.wildcard() && writer == formats.getPrometheusTextFormatWriter())) {
-                return new Choice(writer, EscapingScheme.fromAcceptHeader(range.text));
+                return writer;
             }
         }
-        return new Choice(formats.getPrometheusTextFormatWriter(), EscapingScheme.DEFAULT);
+        return formats.getPrometheusTextFormatWriter();
     }
 
     /** Whether {@code Accept-Encoding} lists {@code gzip} with a quality above zero. */
