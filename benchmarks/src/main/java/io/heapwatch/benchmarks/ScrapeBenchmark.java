@@ -47,11 +47,11 @@ public class ScrapeBenchmark {
 
     /**
      * {@code direct}: {@link PrometheusMeterRegistry#scrape()}; {@code servlet}: {@code GET /metrics} through
-     * {@link MetricsServlet} with valid credentials. A parameter rather than two methods, and named to sort after
-     * {@code series}, so that JMH runs the two for one registry size back to back: machine drift between the two
-     * halves of a ratio stays small.
+     * {@link MetricsServlet} with valid credentials; {@code servlet-gzip}: the same with {@code Accept-Encoding: gzip},
+     * as Prometheus sends it. A parameter rather than separate methods, and named to sort after {@code series}, so
+     * that JMH runs them for one registry size back to back: machine drift between the halves of a ratio stays small.
      */
-    @Param({"direct", "servlet"})
+    @Param({"direct", "servlet", "servlet-gzip"})
     public String via;
 
     private PrometheusMeterRegistry registry;
@@ -74,6 +74,9 @@ public class ScrapeBenchmark {
         String token = Base64.getEncoder().encodeToString("prometheus:s3cret".getBytes(StandardCharsets.UTF_8));
         request = new FakeRequest("GET", "/metrics", Fakes.servletContext(Map.of()))
                 .header("Authorization", "Basic " + token);
+        if ("servlet-gzip".equals(via)) {
+            request.header("Accept-Encoding", "gzip");
+        }
         response = new FakeResponse(1 << 20);
     }
 

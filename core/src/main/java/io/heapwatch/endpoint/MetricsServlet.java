@@ -3,31 +3,47 @@ package io.heapwatch.endpoint;
 import io.heapwatch.endpoint.BasicAuthenticator.Outcome;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.MetricNameFilter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link PrometheusMeterRegistry} in the Prometheus text format, or in OpenMetrics when the {@code Accept}
- * header asks for it, behind mandatory HTTP basic authentication (an {@link AuthGuard}: 500 without configured
- * credentials, 401 for missing or wrong ones, 429 while the back-off is engaged); with the right credentials, 200 for
- * GET and HEAD and 405 for other methods.
+ * Serves a {@link PrometheusMeterRegistry} through the Prometheus client's exposition formats, behind mandatory HTTP
+ * basic authentication (an {@link AuthGuard}):
+ *
+ * <ul>
+ *   <li>no credentials configured: 500, whatever the request;
+ *   <li>missing, malformed or wrong credentials: 401 with {@code WWW-Authenticate}, the same for every cause;
+ *   <li>while the back-off holds, credentials that never verified: 429 with {@code Retry-After};
+ *   <li>right credentials: 200 for GET and HEAD, 405 for other methods.
+ * </ul>
+ *
+ * <p>Once authenticated, the scrape is handled the way the Prometheus client's own exporters handle it: the
+ * {@code Accept} header picks the Prometheus text format, OpenMetrics or the Prometheus protobuf format by quality
+ * ({@code q=0} refuses a format; text when nothing else is acceptable), {@code Accept-Encoding: gzip} compresses the
+ * body, and {@code name[]} query parameters limit the scrape to the metrics named (for example
+ * {@code ?name[]=heapwatch_heap_used_bytes}).
+ *
+ * <p>Failures are counted by reason in {@code heapwatch_metrics_auth_failures_total}.
  */
 public final class MetricsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(MetricsServlet.class);
 
-    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
     private final transient PrometheusMeterRegistry registry;
+    private final transient ExpositionFormats formats = ExpositionFormats.init();
     private final transient AuthGuard guard;
     private volatile int lastScrapeSize = 8192;
 
@@ -66,20 +82,32 @@ public final class MetricsServlet extends HttpServlet {
             writeText(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
-        String contentType = wantsOpenMetrics(req.getHeader("Accept")) ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
+        ExpositionFormatWriter writer = ScrapeNegotiation.choose(formats, req.getHeaders("Accept"));
+        boolean gzip = ScrapeNegotiation.gzip(req.getHeaders("Accept-Encoding"));
+        String[] names = req.getParameterValues("name[]");
+        MetricSnapshots snapshots = names == null || names.length == 0
+                ? registry.getPrometheusRegistry().scrape()
+                : registry.getPrometheusRegistry()
+                        .scrape(MetricNameFilter.builder()
+                                .nameMustBeEqualTo(names)
+                                .build());
         ByteArrayOutputStream body = new ByteArrayOutputStream(lastScrapeSize + 1024);
-        registry.scrape(body, contentType);
+        if (gzip) {
+            try (OutputStream out = new GZIPOutputStream(body, 8192)) {
+                writer.write(out, snapshots);
+            }
+            resp.setHeader("Content-Encoding", "gzip");
+        } else {
+            writer.write(body, snapshots);
+        }
         lastScrapeSize = body.size();
         resp.setStatus(HttpServletResponse.SC_OK);
-        resp.setContentType(contentType);
+        resp.setHeader("Vary", "Accept, Accept-Encoding");
+        resp.setContentType(writer.getContentType());
         resp.setContentLength(body.size());
         if (!head) {
             body.writeTo(resp.getOutputStream());
         }
-    }
-
-    static boolean wantsOpenMetrics(@Nullable String accept) {
-        return accept != null && accept.contains("application/openmetrics-text");
     }
 
     private static void writeText(HttpServletResponse resp, int status, String text) throws IOException {

@@ -136,30 +136,35 @@ final class PrometheusUnderTest implements AutoCloseable {
      * Starts Prometheus on {@code configDir/prometheus.yml}; every other file in {@code configDir} (rules, password
      * files) is made available next to it. Returns once {@code /-/ready} answers 200.
      */
-    static PrometheusUnderTest start(Backend backend, Path configDir) throws Exception {
+    static PrometheusUnderTest start(Backend backend, Path configDir, String... extraFlags) throws Exception {
         switch (backend) {
             case LOCAL_BINARY:
                 return startLocal(
-                        localBinary().orElseThrow(() -> new IllegalStateException("no prometheus on PATH")), configDir);
+                        localBinary().orElseThrow(() -> new IllegalStateException("no prometheus on PATH")),
+                        configDir,
+                        extraFlags);
             case DOCKER:
-                return startContainer(configDir);
+                return startContainer(configDir, extraFlags);
             default:
                 throw new IllegalStateException("no Prometheus backend available");
         }
     }
 
-    private static PrometheusUnderTest startLocal(Path binary, Path configDir) throws Exception {
+    private static PrometheusUnderTest startLocal(Path binary, Path configDir, String... extraFlags)
+            throws Exception {
         Path log = configDir.resolve("prometheus.log");
         Exception last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             int port = freeLoopbackPort();
             Path data = Files.createDirectories(configDir.resolve("data-" + attempt));
-            Process p = new ProcessBuilder(
-                            binary.toString(),
-                            "--config.file=" + configDir.resolve("prometheus.yml"),
-                            "--storage.tsdb.path=" + data,
-                            "--web.listen-address=127.0.0.1:" + port,
-                            "--log.level=info")
+            List<String> command = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "--config.file=" + configDir.resolve("prometheus.yml"),
+                    "--storage.tsdb.path=" + data,
+                    "--web.listen-address=127.0.0.1:" + port,
+                    "--log.level=info"));
+            command.addAll(List.of(extraFlags));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -178,14 +183,16 @@ final class PrometheusUnderTest implements AutoCloseable {
     }
 
     @SuppressWarnings("resource") // closed in close()
-    private static PrometheusUnderTest startContainer(Path configDir) throws IOException {
+    private static PrometheusUnderTest startContainer(Path configDir, String... extraFlags) throws IOException {
         String image = System.getProperty("heapwatch.it.prometheus.image", DEFAULT_IMAGE);
+        List<String> command = new ArrayList<>(List.of(
+                "--config.file=" + CONTAINER_CONFIG_DIR + "prometheus.yml",
+                "--storage.tsdb.path=/prometheus",
+                "--web.listen-address=:9090"));
+        command.addAll(List.of(extraFlags));
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withExposedPorts(9090)
-                .withCommand(
-                        "--config.file=" + CONTAINER_CONFIG_DIR + "prometheus.yml",
-                        "--storage.tsdb.path=/prometheus",
-                        "--web.listen-address=:9090")
+                .withCommand(command.toArray(new String[0]))
                 .waitingFor(Wait.forHttp("/-/ready").forStatusCode(200).withStartupTimeout(Duration.ofSeconds(120)));
         try (var files = Files.list(configDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {

@@ -16,8 +16,9 @@ import org.springframework.core.Ordered;
  */
 public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered {
 
-    private static final String PRECEDENCE =
-            " When both the environment variable and the property are set, the environment variable wins.";
+    private static final String PRECEDENCE = " When both are set, Spring Boot's order decides: a property on the"
+            + " command line or as a system property wins over the environment variable, which wins over"
+            + " application.properties.";
 
     @Override
     public @Nullable FailureAnalysis analyze(Throwable failure) {
@@ -40,12 +41,21 @@ public final class HeapwatchFailureAnalyzer implements FailureAnalyzer, Ordered 
             if (s != null && accepted != null) {
                 ConfigurationProperty property = bind.getProperty();
                 Object value = property == null || s.secret() ? null : property.getValue();
+                String text = value == null ? null : value.toString();
+                if (property != null && HeapwatchConfigFactory.deploymentVariable(property.getOrigin()) != null) {
+                    return analysis(
+                            "environment variable " + s.environmentVariable(),
+                            "property " + s.property(),
+                            text,
+                            accepted,
+                            failure);
+                }
                 String origin =
                         property == null || property.getOrigin() == null ? "" : " (from " + property.getOrigin() + ")";
                 return analysis(
                         "property " + s.property() + origin,
                         "environment variable " + s.environmentVariable(),
-                        value == null ? null : value.toString(),
+                        text,
                         accepted,
                         failure);
             }

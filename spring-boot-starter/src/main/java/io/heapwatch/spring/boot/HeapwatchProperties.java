@@ -1,10 +1,18 @@
 package io.heapwatch.spring.boot;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 /**
- * heapwatch's settings as Spring properties under {@code heapwatch.*}. Each one has an environment variable of the
- * deployment contract; when both are set, the environment variable wins (see {@code docs/spring-boot.md}).
+ * heapwatch's settings as Spring properties under {@code heapwatch.*}. Each one also has a variable of the deployment
+ * contract, which {@link HeapwatchDeploymentVariables} maps into a property source right after the system
+ * environment: Spring Boot's order holds, so a property on the command line or as a system property wins over the
+ * variable, and the variable wins over {@code application.properties} (see {@code docs/spring-boot.md}).
  */
 @ConfigurationProperties(prefix = "heapwatch")
 public class HeapwatchProperties {
@@ -54,10 +62,11 @@ public class HeapwatchProperties {
         private double sampleRate = 1.0;
 
         /**
-         * Heap growth, in whole megabytes from 1 to 1048576, from which a sampled request with no GC counts as a
-         * growth event. Environment variable: MEMORY_GROWTH_THRESHOLD_MB.
+         * Heap growth from which a sampled request with no GC counts as a growth event: whole megabytes from 1MB to
+         * 1024GB (a bare number means megabytes). Environment variable: MEMORY_GROWTH_THRESHOLD_MB (megabytes).
          */
-        private int growthThresholdMb = 10;
+        @DataSizeUnit(DataUnit.MEGABYTES)
+        private DataSize growthThreshold = DataSize.ofMegabytes(10);
 
         /**
          * How many distinct uri tag values are kept, from 1 to 10000, before further routes fold into OTHER.
@@ -87,12 +96,12 @@ public class HeapwatchProperties {
             this.sampleRate = sampleRate;
         }
 
-        public int getGrowthThresholdMb() {
-            return growthThresholdMb;
+        public DataSize getGrowthThreshold() {
+            return growthThreshold;
         }
 
-        public void setGrowthThresholdMb(int growthThresholdMb) {
-            this.growthThresholdMb = growthThresholdMb;
+        public void setGrowthThreshold(DataSize growthThreshold) {
+            this.growthThreshold = growthThreshold;
         }
 
         public int getMaxRoutes() {
@@ -123,9 +132,10 @@ public class HeapwatchProperties {
 
         /**
          * Sliding window the verdict is computed over: 15s to 7d, as 90s, 30m, 2h, 1d or ISO-8601 (PT30M), at least
-         * one second per sub-window. Environment variable: HEAPWATCH_LEAK_WINDOW.
+         * one second per sub-window (a bare number means seconds). Environment variable: HEAPWATCH_LEAK_WINDOW.
          */
-        private String window = "30m";
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration window = Duration.ofMinutes(30);
 
         /**
          * Sub-windows per window, 3 to 240; one floor (minimum live heap after GC) is kept per sub-window.
@@ -153,11 +163,11 @@ public class HeapwatchProperties {
             this.enabled = enabled;
         }
 
-        public String getWindow() {
+        public Duration getWindow() {
             return window;
         }
 
-        public void setWindow(String window) {
+        public void setWindow(Duration window) {
             this.window = window;
         }
 

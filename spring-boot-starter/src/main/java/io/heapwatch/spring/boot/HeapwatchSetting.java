@@ -3,8 +3,9 @@ package io.heapwatch.spring.boot;
 import io.heapwatch.config.HeapwatchConfig;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 
-/** Each heapwatch setting: its environment variable and its Spring property. */
+/** Each heapwatch setting: its variable of the deployment contract and its Spring property. */
 public enum HeapwatchSetting {
     PROFILING_ENABLED(
             HeapwatchConfig.ENABLE_MEMORY_PROFILING,
@@ -16,8 +17,8 @@ public enum HeapwatchSetting {
             p -> Double.toString(p.getProfiling().getSampleRate())),
     GROWTH_THRESHOLD_MB(
             HeapwatchConfig.MEMORY_GROWTH_THRESHOLD_MB,
-            "heapwatch.profiling.growth-threshold-mb",
-            p -> Integer.toString(p.getProfiling().getGrowthThresholdMb())),
+            "heapwatch.profiling.growth-threshold",
+            p -> megabytes(p.getProfiling().getGrowthThreshold())),
     MAX_ROUTES(
             HeapwatchConfig.HEAPWATCH_MAX_ROUTES,
             "heapwatch.profiling.max-routes",
@@ -52,7 +53,8 @@ public enum HeapwatchSetting {
             "heapwatch.leak.enabled",
             p -> Boolean.toString(p.getLeak().isEnabled())),
     LEAK_WINDOW(HeapwatchConfig.HEAPWATCH_LEAK_WINDOW, "heapwatch.leak.window", p -> p.getLeak()
-            .getWindow()),
+            .getWindow()
+            .toString()),
     LEAK_SUB_WINDOWS(
             HeapwatchConfig.HEAPWATCH_LEAK_SUB_WINDOWS,
             "heapwatch.leak.sub-windows",
@@ -92,9 +94,16 @@ public enum HeapwatchSetting {
         return this == METRICS_USERNAME || this == METRICS_PASSWORD || this == METRICS_PASSWORD_HASH;
     }
 
+    /** The bound value in the core's format (the format of the environment variable). */
     @Nullable
     String valueOf(HeapwatchProperties properties) {
         return value.apply(properties);
+    }
+
+    /** Whole megabytes as the core reads them; any other size as its byte count, which the core then rejects. */
+    private static String megabytes(DataSize size) {
+        long mb = DataSize.ofMegabytes(1).toBytes();
+        return size.toBytes() % mb == 0 ? Long.toString(size.toBytes() / mb) : size.toBytes() + "B";
     }
 
     /** The setting with this environment variable, or {@code null}. */

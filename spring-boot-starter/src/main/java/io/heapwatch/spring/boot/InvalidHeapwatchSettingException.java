@@ -34,8 +34,13 @@ public final class InvalidHeapwatchSettingException extends IllegalStateExceptio
         this.accepted = accepted;
     }
 
+    /**
+     * @param property whether the value came from a {@code heapwatch.*} property rather than a variable of the
+     *     deployment contract
+     * @param shown the value as the user wrote it (never shown for a credential)
+     */
     static InvalidHeapwatchSettingException from(
-            ConfigException e, @Nullable HeapwatchSetting setting, boolean property) {
+            ConfigException e, @Nullable HeapwatchSetting setting, boolean property, @Nullable String shown) {
         if (setting == null) {
             return new InvalidHeapwatchSettingException(
                     "environment variable " + e.setting(),
@@ -46,7 +51,7 @@ public final class InvalidHeapwatchSettingException extends IllegalStateExceptio
         }
         String env = "environment variable " + setting.environmentVariable();
         String prop = "property " + setting.property();
-        String value = setting.secret() ? null : e.rejectedValue();
+        String value = setting.secret() || e.rejectedValue() == null ? null : shown;
         return property
                 ? new InvalidHeapwatchSettingException(prop, env, value, e.accepted(), e)
                 : new InvalidHeapwatchSettingException(env, prop, value, e.accepted(), e);

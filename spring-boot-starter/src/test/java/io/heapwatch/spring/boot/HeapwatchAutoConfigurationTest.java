@@ -36,9 +36,45 @@ class HeapwatchAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(HeapwatchAutoConfiguration.class))
             .withInitializer(HeapwatchAutoConfigurationTest::withoutProcessEnvironment);
 
-    /** The tests set heapwatch's variables themselves; the machine's own (CONTAINER_NAME, ...) must not leak in. */
+    /**
+     * The tests set heapwatch's variables themselves; the machine's own (CONTAINER_NAME, ...) must not leak in. The
+     * system environment is replaced by an empty one, and the deployment variables are attached after it as
+     * SpringApplication's post processor would (a context runner runs none). Test property values rank above the
+     * system environment, like command-line arguments.
+     */
     static void withoutProcessEnvironment(org.springframework.context.ConfigurableApplicationContext context) {
-        context.getEnvironment().getPropertySources().remove("systemEnvironment");
+        context.getEnvironment()
+                .getPropertySources()
+                .replace("systemEnvironment", new SystemEnvironmentPropertySource("systemEnvironment", Map.of()));
+        HeapwatchDeploymentVariables.attach(context.getEnvironment());
+    }
+
+    /** Replaces the (empty) system environment with these variables. */
+    static org.springframework.context.ApplicationContextInitializer<
+                    org.springframework.context.ConfigurableApplicationContext>
+            systemEnvironment(String... variables) {
+        return context -> context.getEnvironment()
+                .getPropertySources()
+                .replace("systemEnvironment", new SystemEnvironmentPropertySource("systemEnvironment", map(variables)));
+    }
+
+    /** Adds these properties below the system environment, where application.properties ranks. */
+    static org.springframework.context.ApplicationContextInitializer<
+                    org.springframework.context.ConfigurableApplicationContext>
+            applicationProperties(String... properties) {
+        return context -> context.getEnvironment()
+                .getPropertySources()
+                .addLast(new org.springframework.core.env.MapPropertySource(
+                        "Config resource 'class path resource [application.properties]'", map(properties)));
+    }
+
+    private static Map<String, Object> map(String... pairs) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            map.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return map;
     }
 
     // --- what is registered, and each flag
@@ -127,12 +163,75 @@ class HeapwatchAutoConfigurationTest {
     }
 
     @Test
-    void leakWindowEnvironmentVariableWinsOverTheProperty() {
-        runner.withPropertyValues("heapwatch.leak.window=2h", "HEAPWATCH_LEAK_WINDOW=45m")
+    void leakWindowEnvironmentVariableWinsOverApplicationPropertiesAndLosesToAHigherProperty() {
+        runner.withInitializer(systemEnvironment("HEAPWATCH_LEAK_WINDOW=45m"))
+                .withInitializer(applicationProperties("heapwatch.leak.window=2h"))
                 .run(context -> assertThat(context.getBean(HeapwatchConfig.class)
                                 .leakDetection()
                                 .window())
                         .hasMinutes(45));
+        runner.withInitializer(systemEnvironment("HEAPWATCH_LEAK_WINDOW=45m"))
+                .withPropertyValues("heapwatch.leak.window=2h")
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class)
+                                .leakDetection()
+                                .window())
+                        .hasHours(2));
+    }
+
+    @Test
+    void leakWindowIsADurationInBootsFormats() {
+        runner.withPropertyValues("heapwatch.leak.window=PT20M").run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).leakDetection().window())
+                .hasMinutes(20));
+        runner.withPropertyValues("heapwatch.leak.window=120").run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).leakDetection().window())
+                .hasSeconds(120));
+    }
+
+    @Test
+    void growthThresholdIsADataSizeInMegabytesByDefault() {
+        runner.withPropertyValues("heapwatch.profiling.growth-threshold=2GB").run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).growthThresholdMb())
+                .isEqualTo(2048));
+        runner.withPropertyValues("heapwatch.profiling.growth-threshold=7").run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).growthThresholdBytes())
+                .isEqualTo(7L * 1024 * 1024));
+    }
+
+    @Test
+    void variablesKeepTheirOwnFormats() {
+        runner.withInitializer(systemEnvironment(
+                        "MEMORY_GROWTH_THRESHOLD_MB=10",
+                        "HEAPWATCH_LEAK_WINDOW=90s",
+                        "MEMORY_PROFILING_SAMPLE_RATE= 0.5 ",
+                        "ENABLE_MEMORY_PROFILING=TRUE",
+                        "HEAPWATCH_HEAP_DELTA=False"))
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.growthThresholdBytes()).isEqualTo(10L * 1024 * 1024);
+                    assertThat(config.leakDetection().window()).hasSeconds(90);
+                    assertThat(config.sampleRate()).isEqualTo(0.5);
+                    assertThat(config.profilingEnabled()).isTrue();
+                    assertThat(config.heapDeltaEnabled()).isFalse();
+                    assertThat(context).hasSingleBean(MemoryProfilingFilter.class);
+                });
+    }
+
+    @Test
+    void configurationPropertiesBeanHoldsTheValueInForce() {
+        runner.withInitializer(systemEnvironment("CONTAINER_NAME=from-env", "MEMORY_GROWTH_THRESHOLD_MB=3"))
+                .withInitializer(applicationProperties(
+                        "heapwatch.container-name=from-file", "heapwatch.profiling.growth-threshold=9MB"))
+                .withPropertyValues("heapwatch.profiling.growth-threshold=5MB")
+                .run(context -> {
+                    HeapwatchProperties properties = context.getBean(HeapwatchProperties.class);
+                    assertThat(properties.getContainerName()).isEqualTo("from-env");
+                    assertThat(properties.getProfiling().getGrowthThreshold().toMegabytes())
+                            .isEqualTo(5);
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.containerName()).isEqualTo("from-env");
+                    assertThat(config.growthThresholdMb()).isEqualTo(5);
+                });
     }
 
     @Test
@@ -186,7 +285,7 @@ class HeapwatchAutoConfigurationTest {
     void propertiesConfigureTheCore() {
         runner.withPropertyValues(
                         "heapwatch.profiling.sample-rate=0.5",
-                        "heapwatch.profiling.growth-threshold-mb=4",
+                        "heapwatch.profiling.growth-threshold=4MB",
                         "heapwatch.container-name=web-2",
                         "heapwatch.profiling.max-routes=9",
                         "heapwatch.profiling.heap-delta=false",
@@ -216,11 +315,11 @@ class HeapwatchAutoConfigurationTest {
     void metricsPathHashAndBackoffAreReadFromPropertiesAndTheEnvironment() {
         String hash = io.heapwatch.config.PasswordHash.create(
                 "s3cret".toCharArray(), io.heapwatch.config.PasswordHash.MIN_ITERATIONS);
-        runner.withPropertyValues(
+        runner.withInitializer(systemEnvironment("HEAPWATCH_METRICS_AUTH_BACKOFF=false"))
+                .withPropertyValues(
                         "heapwatch.metrics.username=u",
                         "heapwatch.metrics.password-hash=" + hash,
-                        "heapwatch.metrics.path=/internal/hw",
-                        "HEAPWATCH_METRICS_AUTH_BACKOFF=false")
+                        "heapwatch.metrics.path=/internal/hw")
                 .run(context -> {
                     HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
                     assertThat(config.metricsPasswordHash()).isEqualTo(io.heapwatch.config.PasswordHash.parse(hash));
@@ -240,7 +339,7 @@ class HeapwatchAutoConfigurationTest {
     @Test
     void whitespaceOnlyUsernameCountsAsUnsetAsInTheCore() {
         // One rule: blank counts as unset, so the password alone names the missing username.
-        runner.withPropertyValues("METRICS_AUTH_USERNAME=   ", "METRICS_AUTH_PASSWORD=pw")
+        runner.withInitializer(systemEnvironment("METRICS_AUTH_USERNAME=   ", "METRICS_AUTH_PASSWORD=pw"))
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
@@ -248,30 +347,47 @@ class HeapwatchAutoConfigurationTest {
                         .hasMessageContaining("METRICS_AUTH_USERNAME"));
     }
 
-    // --- precedence
+    // --- precedence: Spring Boot's order (command line, system properties, environment, application properties)
 
     @Test
-    void environmentVariableWinsOverPropertyForAFlag() {
-        runner.withPropertyValues("ENABLE_MEMORY_PROFILING=false", "heapwatch.profiling.enabled=true")
+    void environmentVariableWinsOverApplicationPropertiesForAFlag() {
+        runner.withInitializer(systemEnvironment("ENABLE_MEMORY_PROFILING=false"))
+                .withInitializer(applicationProperties("heapwatch.profiling.enabled=true"))
                 .run(context -> assertThat(context).doesNotHaveBean(MemoryProfilingFilter.class));
     }
 
     @Test
-    void environmentVariableWinsOverPropertyForAValue() {
-        runner.withPropertyValues("MEMORY_PROFILING_SAMPLE_RATE=0.25", "heapwatch.profiling.sample-rate=0.5")
+    void higherRankedPropertyWinsOverTheEnvironmentVariableForAFlag() {
+        runner.withInitializer(systemEnvironment("ENABLE_MEMORY_PROFILING=false"))
+                .withPropertyValues("heapwatch.profiling.enabled=true")
+                .run(context -> assertThat(context).hasSingleBean(MemoryProfilingFilter.class));
+    }
+
+    @Test
+    void environmentVariableWinsOverApplicationPropertiesForAValue() {
+        runner.withInitializer(systemEnvironment("MEMORY_PROFILING_SAMPLE_RATE=0.25"))
+                .withInitializer(applicationProperties("heapwatch.profiling.sample-rate=0.5"))
                 .run(context -> assertThat(
                                 context.getBean(HeapwatchConfig.class).sampleRate())
                         .isEqualTo(0.25));
     }
 
     @Test
-    void environmentVariableFromTheSystemEnvironmentWinsOverProperty() {
-        runner.withInitializer(c -> c.getEnvironment()
-                        .getPropertySources()
-                        .addLast(new SystemEnvironmentPropertySource(
-                                "fakeSystemEnvironment",
-                                Map.of("MEMORY_GROWTH_THRESHOLD_MB", "12", "HEAPWATCH_HEAP_DELTA", "false"))))
-                .withPropertyValues("heapwatch.profiling.growth-threshold-mb=2", "heapwatch.profiling.heap-delta=true")
+    void higherRankedPropertyWinsOverTheEnvironmentVariableForAValue() {
+        runner.withInitializer(systemEnvironment("MEMORY_PROFILING_SAMPLE_RATE=0.25", "CONTAINER_NAME=from-env"))
+                .withPropertyValues("heapwatch.profiling.sample-rate=0.5", "heapwatch.container-name=checkout")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.sampleRate()).isEqualTo(0.5);
+                    assertThat(config.containerName()).isEqualTo("checkout");
+                });
+    }
+
+    @Test
+    void environmentVariableFromTheSystemEnvironmentWinsOverApplicationProperties() {
+        runner.withInitializer(systemEnvironment("MEMORY_GROWTH_THRESHOLD_MB=12", "HEAPWATCH_HEAP_DELTA=false"))
+                .withInitializer(applicationProperties(
+                        "heapwatch.profiling.growth-threshold=2MB", "heapwatch.profiling.heap-delta=true"))
                 .run(context -> {
                     HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
                     assertThat(config.growthThresholdMb()).isEqualTo(12);
@@ -281,21 +397,32 @@ class HeapwatchAutoConfigurationTest {
 
     @Test
     void blankEnvironmentVariableLeavesThePropertyInForce() {
-        runner.withPropertyValues("MEMORY_GROWTH_THRESHOLD_MB= ", "heapwatch.profiling.growth-threshold-mb=5")
+        runner.withInitializer(systemEnvironment("MEMORY_GROWTH_THRESHOLD_MB= "))
+                .withInitializer(applicationProperties("heapwatch.profiling.growth-threshold=5"))
                 .run(context -> assertThat(
                                 context.getBean(HeapwatchConfig.class).growthThresholdMb())
                         .isEqualTo(5));
     }
 
     @Test
-    void passwordEnvironmentVariableReplacesBothPasswordProperties() {
-        runner.withPropertyValues(
-                        "METRICS_AUTH_PASSWORD=from-env",
-                        "heapwatch.metrics.username=u",
-                        "heapwatch.metrics.password-file=/does/not/exist")
+    void passwordEnvironmentVariableReplacesBothPasswordApplicationProperties() {
+        runner.withInitializer(systemEnvironment("METRICS_AUTH_PASSWORD=from-env"))
+                .withInitializer(applicationProperties(
+                        "heapwatch.metrics.username=u", "heapwatch.metrics.password-file=/does/not/exist"))
                 .run(context -> assertThat(
                                 context.getBean(HeapwatchConfig.class).metricsPassword())
                         .isEqualTo("from-env"));
+    }
+
+    @Test
+    void passwordFileFromAHigherRankedPropertyReplacesThePasswordVariable(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.writeString(dir.resolve("pw"), "from-file\n");
+        runner.withInitializer(systemEnvironment("METRICS_AUTH_USERNAME=u", "METRICS_AUTH_PASSWORD=from-env"))
+                .withPropertyValues("heapwatch.metrics.password-file=" + secret)
+                .run(context -> assertThat(
+                                context.getBean(HeapwatchConfig.class).metricsPassword())
+                        .isEqualTo("from-file"));
     }
 
     // --- back-off

@@ -35,10 +35,34 @@ class HeapwatchStartupFailureTest {
 
     @Test
     void thresholdOutOfRangeInThePropertyNamesThePropertyAndTheRange() {
-        FailureAnalysis analysis = analyze("heapwatch.profiling.growth-threshold-mb=0");
+        FailureAnalysis analysis = analyze("heapwatch.profiling.growth-threshold=0");
 
-        assertThat(analysis.getDescription()).contains("property heapwatch.profiling.growth-threshold-mb", "'0'");
+        assertThat(analysis.getDescription()).contains("property heapwatch.profiling.growth-threshold", "'0'");
         assertThat(analysis.getAction()).contains("MEMORY_GROWTH_THRESHOLD_MB", "from 1 to 1048576");
+    }
+
+    @Test
+    void thresholdThatIsNotWholeMegabytesNamesThePropertyAsWritten() {
+        FailureAnalysis analysis = analyze("heapwatch.profiling.growth-threshold=512KB");
+
+        assertThat(analysis.getDescription()).contains("property heapwatch.profiling.growth-threshold", "'512KB'");
+        assertThat(analysis.getAction()).contains("whole number of megabytes");
+    }
+
+    @Test
+    void thresholdVariableKeepsItsFormatOfBareMegabytes() {
+        FailureAnalysis analysis = analyze("MEMORY_GROWTH_THRESHOLD_MB=10MB");
+
+        assertThat(analysis.getDescription()).contains("environment variable MEMORY_GROWTH_THRESHOLD_MB", "'10MB'");
+        assertThat(analysis.getAction()).contains("heapwatch.profiling.growth-threshold", "from 1 to 1048576");
+    }
+
+    @Test
+    void variableThatCannotBeConvertedNamesTheVariable() {
+        FailureAnalysis analysis = analyze("MEMORY_PROFILING_SAMPLE_RATE=half");
+
+        assertThat(analysis.getDescription()).contains("environment variable MEMORY_PROFILING_SAMPLE_RATE", "'half'");
+        assertThat(analysis.getAction()).contains("heapwatch.profiling.sample-rate", "from 0.0 to 1.0");
     }
 
     @Test

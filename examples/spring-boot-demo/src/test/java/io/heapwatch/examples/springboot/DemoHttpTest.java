@@ -24,7 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         properties = {
             "METRICS_AUTH_USERNAME=" + USER,
             "METRICS_AUTH_PASSWORD=" + PASSWORD,
-            "heapwatch.profiling.growth-threshold-mb=1",
+            "heapwatch.profiling.growth-threshold=1MB",
             "CONTAINER_NAME=demo-test",
             // Spring Boot 3.5's @SpringBootTest turns metrics export off (only a SimpleMeterRegistry); turn the
             // Prometheus one back on, as in the running app, so that /actuator/prometheus exists on 3.5 and 4.1.
