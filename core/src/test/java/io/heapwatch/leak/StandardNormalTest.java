@@ -38,9 +38,7 @@ class StandardNormalTest {
         for (int i = -300; i <= 800; i++) {
             double x = i / 100.0 + 0.003; // off the grid, so both expansions and their hand-over are covered
             double expected = referenceErfc(x);
-            assertThat(StandardNormal.erfc(x))
-                    .as("erfc(%s)", x)
-                    .isCloseTo(expected, within(2e-14 * expected));
+            assertThat(StandardNormal.erfc(x)).as("erfc(%s)", x).isCloseTo(expected, within(2e-14 * expected));
         }
     }
 
