@@ -1,5 +1,6 @@
 package io.heapwatch.spring.boot;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -198,19 +199,19 @@ public class HeapwatchProperties {
          * Username of the HTTP basic authentication of /metrics: 1 to 256 characters, without ':'. Without
          * credentials /metrics answers 500. Environment variable: METRICS_AUTH_USERNAME.
          */
-        private String username;
+        private @Nullable String username;
 
         /**
          * Password of the HTTP basic authentication of /metrics: 1 to 256 characters. Prefer password-file in
          * production. Environment variable: METRICS_AUTH_PASSWORD.
          */
-        private String password;
+        private @Nullable String password;
 
         /**
          * File holding the /metrics password (a mounted secret; one trailing newline is ignored). Set it or
          * password, not both. Environment variable: METRICS_AUTH_PASSWORD_FILE.
          */
-        private String passwordFile;
+        private @Nullable String passwordFile;
 
         public boolean isEnabled() {
             return enabled;
@@ -220,27 +221,27 @@ public class HeapwatchProperties {
             this.enabled = enabled;
         }
 
-        public String getUsername() {
+        public @Nullable String getUsername() {
             return username;
         }
 
-        public void setUsername(String username) {
+        public void setUsername(@Nullable String username) {
             this.username = username;
         }
 
-        public String getPassword() {
+        public @Nullable String getPassword() {
             return password;
         }
 
-        public void setPassword(String password) {
+        public void setPassword(@Nullable String password) {
             this.password = password;
         }
 
-        public String getPasswordFile() {
+        public @Nullable String getPasswordFile() {
             return passwordFile;
         }
 
-        public void setPasswordFile(String passwordFile) {
+        public void setPasswordFile(@Nullable String passwordFile) {
             this.passwordFile = passwordFile;
         }
 
