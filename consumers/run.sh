@@ -2,7 +2,8 @@
 # Proof that the published artifacts work for a consumer. Deploys the BOM, core and the starter to a file repository
 # inside the build directory, checks what was deployed (flattened POMs, licence, sources and javadoc jars,
 # Automatic-Module-Name), then builds two consumer applications, on Spring Boot 4.1 and on Spring Boot 3.5, that take
-# heapwatch only from that repository, starts each (embedded Tomcat) and checks its authenticated /metrics.
+# heapwatch only from that repository, starts each and checks its authenticated /metrics. The Boot 4.1 application
+# runs once on embedded Tomcat and once on embedded Jetty (spring-boot-starter-jetty).
 # Usage: bash consumers/run.sh   (SKIP_DEPLOY=1 reuses consumers/target/staging-repo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,13 +32,13 @@ deployed=$(cd "$staging/io/heapwatch" && ls | tr '\n' ' ')
 for artifact in heapwatch-bom heapwatch-core heapwatch-spring-boot-starter; do
   dir=$(ls -d "$staging"/io/heapwatch/$artifact/*/)
   pom=$(ls "$dir"$artifact-*.pom)
-  grep -q '<parent>' "$pom" && fail "$artifact: the published POM names a parent"
-  grep -q '<scope>import</scope>' "$pom" && [ $artifact != heapwatch-bom ] && fail "$artifact: the published POM imports a BOM"
-  grep -q 'spring-boot-dependencies' "$pom" && fail "$artifact: the published POM imposes spring-boot-dependencies"
+  if grep -q '<parent>' "$pom"; then fail "$artifact: the published POM names a parent"; fi
+  if grep -q '<scope>import</scope>' "$pom"; then fail "$artifact: the published POM imports a BOM"; fi
+  if grep -q 'spring-boot-dependencies' "$pom"; then fail "$artifact: the published POM imposes spring-boot-dependencies"; fi
   for element in '<name>' '<description>' '<url>' '<name>Apache License, Version 2.0</name>' '<scm' '<developers>'; do
     grep -q "$element" "$pom" || fail "$artifact: the published POM lacks $element"
   done
-  [ $artifact = heapwatch-bom ] && continue
+  if [ $artifact = heapwatch-bom ]; then continue; fi
   for classifier in sources javadoc; do
     ls "$dir"$artifact-*-$classifier.jar >/dev/null 2>&1 || fail "$artifact: no $classifier jar"
   done
@@ -47,9 +48,9 @@ for artifact in heapwatch-bom heapwatch-core heapwatch-spring-boot-starter; do
 done
 echo "consumers: deployed heapwatch-bom, heapwatch-core, heapwatch-spring-boot-starter to $staging (flattened POMs checked)"
 
-# consumer-dir expected-spring-boot-version
+# consumer-dir expected-spring-boot-version expected-server
 run_consumer() {
-  local name=$1 boot=$2
+  local name=$1 boot=$2 server=$3
   local dir=$root/consumers/$name
   rm -rf "$repo/io/heapwatch" "$dir/target"
   HEAPWATCH_SEED_URL="file://$seed" HEAPWATCH_STAGING_URL="file://$staging" \
@@ -70,6 +71,9 @@ run_consumer() {
   echo "$libs" | grep -qx "spring-boot-autoconfigure-$boot.jar" || fail "$name: not on Spring Boot $boot: $(echo "$libs" | grep spring-boot-autoconfigure)"
   echo "$libs" | grep -q '^heapwatch-spring-boot-starter-' || fail "$name: the starter is not packaged"
   echo "$libs" | grep -q '^heapwatch-core-' || fail "$name: heapwatch-core is not packaged"
+  if [ "$server" = Jetty ] && echo "$libs" | grep -q '^tomcat-embed-core-'; then
+    fail "$name: Tomcat is packaged beside Jetty"
+  fi
 
   local log=$work/$name.log password
   password="consumer-$RANDOM$RANDOM"
@@ -77,7 +81,7 @@ run_consumer() {
     java -jar "$dir/target/consumer.jar" --server.port=0 --server.address=127.0.0.1 >"$log" 2>&1 &
   local pid=$! port=""
   for _ in $(seq 1 240); do
-    port=$(grep -o -m1 -E 'started on port [0-9]+' "$log" | grep -o -E '[0-9]+$' || true)
+    port=$(grep -o -m1 -E "$server started on port [0-9]+" "$log" | grep -o -E '[0-9]+$' || true)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "$name: the application exited"; }
     sleep 0.5
@@ -85,7 +89,7 @@ run_consumer() {
   if [ -z "$port" ]; then
     kill "$pid"
     cat "$log" >&2
-    fail "$name: no port after 120 s"
+    fail "$name: $server did not start in 120 s"
   fi
   local base=http://127.0.0.1:$port status body
   curl -fsS "$base/items/7" >/dev/null
@@ -98,9 +102,10 @@ run_consumer() {
   wait "$pid" 2>/dev/null || true
   echo "$body" | grep -q "^heapwatch_.*container=\"$name\"" || fail "$name: /metrics has no heapwatch series for container $name"
   echo "$body" | grep -q 'uri="/items/{id}"' || fail "$name: /metrics has no series for the route /items/{id}"
-  echo "consumers: $name on Spring Boot $boot: heapwatch from the staging repository; /metrics 401 without and with wrong credentials, 200 with them ($(echo "$body" | grep -c '^heapwatch_') heapwatch samples)"
+  echo "consumers: $name on Spring Boot $boot and $server: heapwatch from the staging repository; /metrics 401 without and with wrong credentials, 200 with them ($(echo "$body" | grep -c '^heapwatch_') heapwatch samples)"
 }
 
-run_consumer boot4 4.1.1
-run_consumer boot35 3.5.16
-echo "consumers: 2 passed, 0 failed"
+run_consumer boot4 4.1.1 Tomcat
+run_consumer boot4-jetty 4.1.1 Jetty
+run_consumer boot35 3.5.16 Tomcat
+echo "consumers: 3 passed, 0 failed"
