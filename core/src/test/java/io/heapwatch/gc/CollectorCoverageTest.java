@@ -48,7 +48,9 @@ class CollectorCoverageTest {
         Map<String, String> out = probe(java, collector);
 
         // JDK 23 removed non-generational ZGC: there -XX:+UseZGC is generational, as on the JDK 25 rows
-        if (jdk.equals("current") && collector.equals("-XX:+UseZGC") && Runtime.version().feature() >= 23) {
+        if (jdk.equals("current")
+                && collector.equals("-XX:+UseZGC")
+                && Runtime.version().feature() >= 23) {
             expectedTracked = "ZGC Old Generation";
         }
         assertThat(out.get("tracked")).isEqualTo(expectedTracked);
