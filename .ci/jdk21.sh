@@ -12,7 +12,7 @@ dest=${1:-$PWD/target/jdk21}
 root=$dest/root
 home=$root/usr/lib/jvm/java-21-openjdk-amd64
 wrapper=$home/bin/java
-if [ ! -x "$home/bin/java.debian13" ] || [ ! -x "$wrapper" ]; then
+if [ ! -x "$home/lib/jspawnhelper.debian13" ]; then
   rm -rf "$dest"
   mkdir -p "$dest/apt/lists/partial" "$dest/apt/cache/archives/partial" "$dest/debs"
   echo "deb http://deb.debian.org/debian trixie main" >"$dest/apt/sources.list"
@@ -35,6 +35,13 @@ if [ ! -x "$home/bin/java.debian13" ] || [ ! -x "$wrapper" ]; then
 exec "$libs/ld-linux-x86-64.so.2" --library-path "$libs:$home/lib:$home/lib/server" "$home/bin/java.debian13" "\$@"
 WRAPPER
   chmod +x "$wrapper"
+  # The JDK starts every child process through lib/jspawnhelper, itself a program for the newer C library.
+  mv "$home/lib/jspawnhelper" "$home/lib/jspawnhelper.debian13"
+  cat >"$home/lib/jspawnhelper" <<WRAPPER
+#!/bin/sh
+exec "$libs/ld-linux-x86-64.so.2" --library-path "$libs" "$home/lib/jspawnhelper.debian13" "\$@"
+WRAPPER
+  chmod +x "$home/lib/jspawnhelper"
 fi
 "$wrapper" -version 2>&1 | grep -q 'version "21' || { "$wrapper" -version >&2; echo "not a JDK 21: $wrapper" >&2; exit 1; }
 echo "$wrapper"
