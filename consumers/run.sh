@@ -46,7 +46,9 @@ for artifact in heapwatch-bom heapwatch-core heapwatch-spring-boot-starter; do
   unzip -p "$jar" META-INF/MANIFEST.MF | grep -q '^Automatic-Module-Name: io\.heapwatch' \
     || fail "$artifact: no Automatic-Module-Name"
 done
-echo "consumers: deployed heapwatch-bom, heapwatch-core, heapwatch-spring-boot-starter to $staging (flattened POMs checked)"
+version=$(basename "$(ls -d "$staging"/io/heapwatch/heapwatch-core/*/)")
+[ "$(basename "$(ls -d "$staging"/io/heapwatch/heapwatch-bom/*/)")" = "$version" ] || fail "heapwatch-bom's version is not $version"
+echo "consumers: deployed heapwatch-bom, heapwatch-core, heapwatch-spring-boot-starter $version to $staging (flattened POMs checked)"
 
 # consumer-dir expected-spring-boot-version expected-server
 run_consumer() {
@@ -54,7 +56,8 @@ run_consumer() {
   local dir=$root/consumers/$name
   rm -rf "$repo/io/heapwatch" "$dir/target"
   HEAPWATCH_SEED_URL="file://$seed" HEAPWATCH_STAGING_URL="file://$staging" \
-    mvn -B -ntp -q -s "$root/consumers/settings.xml" -Dmaven.repo.local="$repo" -f "$dir/pom.xml" package
+    mvn -B -ntp -q -s "$root/consumers/settings.xml" -Dmaven.repo.local="$repo" -Dheapwatch.version="$version" \
+    -f "$dir/pom.xml" package
 
   # heapwatch came from the staging repository and from nowhere else.
   local origin
@@ -97,7 +100,12 @@ run_consumer() {
   [ "$status" = 401 ] || { kill "$pid"; fail "$name: /metrics without credentials answered $status"; }
   status=$(curl -s -o /dev/null -w '%{http_code}' -u "prometheus:wrong" "$base/metrics")
   [ "$status" = 401 ] || { kill "$pid"; fail "$name: /metrics with a wrong password answered $status"; }
-  body=$(curl -fsS -u "prometheus:$password" "$base/metrics") || { kill "$pid"; fail "$name: /metrics with credentials failed"; }
+  # The filter records a request after its response has gone out, so the sample may trail the response a little.
+  for _ in $(seq 1 20); do
+    body=$(curl -fsS -u "prometheus:$password" "$base/metrics") || { kill "$pid"; fail "$name: /metrics with credentials failed"; }
+    echo "$body" | grep -q 'uri="/items/{id}"' && break
+    sleep 0.25
+  done
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   echo "$body" | grep -q "^heapwatch_.*container=\"$name\"" || fail "$name: /metrics has no heapwatch series for container $name"
