@@ -470,7 +470,7 @@ public final class HeapwatchConfig {
 
     private static @Nullable String value(Map<String, String> env, String name) {
         String v = env.get(name);
-        return isUnset(v) ? null : v.trim();
+        return v == null || isUnset(v) ? null : v.trim();
     }
 
     static boolean parseBoolean(String name, String value) {

@@ -100,7 +100,10 @@ public final class AuthGuard {
     /** Counts a refusal; a failing registry must not turn the refusal into a 500 or let the request through. */
     private void countFailure(Outcome outcome) {
         try {
-            failures.get(outcome).increment();
+            Counter counter = failures.get(outcome);
+            if (counter != null) {
+                counter.increment();
+            }
         } catch (RuntimeException e) {
             if (failureCountLogged.compareAndSet(false, true)) {
                 log.warn(

@@ -209,6 +209,9 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         stale.removeAll(top.keySet());
         for (RouteKey route : stale) {
             RouteGauge gauge = routeGauges.remove(route);
+            if (gauge == null) {
+                continue;
+            }
             for (MeterRegistry registry : registries) {
                 for (Meter meter : gauge.meters) {
                     registry.remove(meter);

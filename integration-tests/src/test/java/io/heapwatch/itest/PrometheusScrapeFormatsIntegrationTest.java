@@ -90,8 +90,8 @@ class PrometheusScrapeFormatsIntegrationTest {
 
     @Test
     void scrapesTheTextFormatWhenOpenMetricsIsRefused() throws Exception {
-        Served served = scrapeWith(
-                "text", "application/openmetrics-text;q=0, text/plain;version=0.0.4;q=0.5, */*;q=0.1");
+        Served served =
+                scrapeWith("text", "application/openmetrics-text;q=0, text/plain;version=0.0.4;q=0.5, */*;q=0.1");
         assertThat(served.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
     }
 
@@ -143,11 +143,13 @@ class PrometheusScrapeFormatsIntegrationTest {
             Thread.sleep(500);
         }
         assertThat(result)
-                .as("%s in Prometheus within %s; served %s\nprometheus log:\n%s",
+                .as(
+                        "%s in Prometheus within %s; served %s\nprometheus log:\n%s",
                         query, DEADLINE, recorder.served, prometheus.logTail())
                 .isNotNull()
                 .hasSize(1);
-        assertThat(Double.parseDouble(result.get(0).path("value").get(1).asText())).isPositive();
+        assertThat(Double.parseDouble(result.get(0).path("value").get(1).asText()))
+                .isPositive();
         JsonNode counter = prometheus.query("heapwatch_requests_sampled_total{job=\"heapwatch-" + name + "\"}");
         assertThat(counter).as("per-route counters ingested").isNotEmpty();
 
@@ -186,7 +188,8 @@ class PrometheusScrapeFormatsIntegrationTest {
                                 URI.create("http://127.0.0.1:" + demoPort + exchange.getRequestURI()))
                         .timeout(Duration.ofSeconds(30))
                         .GET();
-                String askedFor = accept != null ? accept : exchange.getRequestHeaders().getFirst("Accept");
+                String askedFor =
+                        accept != null ? accept : exchange.getRequestHeaders().getFirst("Accept");
                 if (askedFor != null) {
                     request.header("Accept", askedFor);
                 }

@@ -150,8 +150,7 @@ final class PrometheusUnderTest implements AutoCloseable {
         }
     }
 
-    private static PrometheusUnderTest startLocal(Path binary, Path configDir, String... extraFlags)
-            throws Exception {
+    private static PrometheusUnderTest startLocal(Path binary, Path configDir, String... extraFlags) throws Exception {
         Path log = configDir.resolve("prometheus.log");
         Exception last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {

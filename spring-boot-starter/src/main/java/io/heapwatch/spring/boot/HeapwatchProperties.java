@@ -2,6 +2,7 @@ package io.heapwatch.spring.boot;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
@@ -208,26 +209,26 @@ public class HeapwatchProperties {
          * Username of the HTTP basic authentication of /metrics: 1 to 256 bytes in UTF-8, without ':'. Without
          * credentials /metrics answers 500. Environment variable: METRICS_AUTH_USERNAME.
          */
-        private String username;
+        private @Nullable String username;
 
         /**
          * Password of the HTTP basic authentication of /metrics: 1 to 256 bytes in UTF-8. Prefer password-file in
          * production. Environment variable: METRICS_AUTH_PASSWORD.
          */
-        private String password;
+        private @Nullable String password;
 
         /**
          * File holding the /metrics password (a mounted secret; one trailing newline is ignored). Set it or
          * password, not both. Environment variable: METRICS_AUTH_PASSWORD_FILE.
          */
-        private String passwordFile;
+        private @Nullable String passwordFile;
 
         /**
          * PBKDF2 hash of the /metrics password, instead of the password: $pbkdf2-sha256$i=...$salt$key (produce it
          * with java -cp heapwatch-core.jar io.heapwatch.config.PasswordHash). Set one of password, password-file and
          * password-hash. Environment variable: METRICS_AUTH_PASSWORD_HASH.
          */
-        private String passwordHash;
+        private @Nullable String passwordHash;
 
         /**
          * Path of the metrics endpoint, for apps that own /metrics. Environment variable: HEAPWATCH_METRICS_PATH.
@@ -240,11 +241,11 @@ public class HeapwatchProperties {
          */
         private boolean authBackoff = true;
 
-        public String getPasswordHash() {
+        public @Nullable String getPasswordHash() {
             return passwordHash;
         }
 
-        public void setPasswordHash(String passwordHash) {
+        public void setPasswordHash(@Nullable String passwordHash) {
             this.passwordHash = passwordHash;
         }
 
@@ -272,27 +273,27 @@ public class HeapwatchProperties {
             this.enabled = enabled;
         }
 
-        public String getUsername() {
+        public @Nullable String getUsername() {
             return username;
         }
 
-        public void setUsername(String username) {
+        public void setUsername(@Nullable String username) {
             this.username = username;
         }
 
-        public String getPassword() {
+        public @Nullable String getPassword() {
             return password;
         }
 
-        public void setPassword(String password) {
+        public void setPassword(@Nullable String password) {
             this.password = password;
         }
 
-        public String getPasswordFile() {
+        public @Nullable String getPasswordFile() {
             return passwordFile;
         }
 
-        public void setPasswordFile(String passwordFile) {
+        public void setPasswordFile(@Nullable String passwordFile) {
             this.passwordFile = passwordFile;
         }
 

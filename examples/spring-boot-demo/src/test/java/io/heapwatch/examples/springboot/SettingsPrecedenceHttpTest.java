@@ -25,10 +25,14 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class SettingsPrecedenceHttpTest {
 
     private static final Map<String, Object> ENVIRONMENT = Map.of(
-            "CONTAINER_NAME", "from-env",
-            "MEMORY_PROFILING_SAMPLE_RATE", "0.5",
-            "METRICS_AUTH_USERNAME", USER,
-            "METRICS_AUTH_PASSWORD", PASSWORD);
+            "CONTAINER_NAME",
+            "from-env",
+            "MEMORY_PROFILING_SAMPLE_RATE",
+            "0.5",
+            "METRICS_AUTH_USERNAME",
+            USER,
+            "METRICS_AUTH_PASSWORD",
+            PASSWORD);
 
     private static ConfigurableApplicationContext start(String... args) {
         StandardEnvironment environment = new StandardEnvironment();
