@@ -1,5 +1,6 @@
 package io.heapwatch.config;
 
+import io.heapwatch.diagnosis.DiagnosisSettings;
 import io.heapwatch.leak.LeakDetectionSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
  *       {@value #HEAPWATCH_LEAK_SUB_WINDOWS} ({@code 15}), {@value #HEAPWATCH_LEAK_MIN_GROWTH_PERCENT} ({@code 2}),
  *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5})
+ *   <li>{@value #HEAPWATCH_DIAGNOSIS} ({@code false}: the allocation-sample recording that names leaking types),
+ *       {@value #HEAPWATCH_DIAGNOSIS_MIN_INTERVAL} ({@code 30s}), {@value #HEAPWATCH_DIAGNOSIS_APP_PACKAGES}
+ *       (unset: every package outside the JDK, the containers, Spring, Micrometer and heapwatch)
+ *   <li>{@value #HEAPWATCH_REPORT} ({@code true}), {@value #HEAPWATCH_REPORT_PATH} ({@code /heapwatch}),
+ *       {@value #HEAPWATCH_DIAGNOSIS_PATH} ({@code /heapwatch/diagnosis}): the report page and the diagnosis JSON,
+ *       behind the metrics credentials
  * </ul>
  */
 public final class HeapwatchConfig {
@@ -50,6 +57,12 @@ public final class HeapwatchConfig {
     public static final String HEAPWATCH_LEAK_SUB_WINDOWS = "HEAPWATCH_LEAK_SUB_WINDOWS";
     public static final String HEAPWATCH_LEAK_MIN_GROWTH_PERCENT = "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT";
     public static final String HEAPWATCH_LEAK_TOP_ROUTES = "HEAPWATCH_LEAK_TOP_ROUTES";
+    public static final String HEAPWATCH_DIAGNOSIS = "HEAPWATCH_DIAGNOSIS";
+    public static final String HEAPWATCH_DIAGNOSIS_MIN_INTERVAL = "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL";
+    public static final String HEAPWATCH_DIAGNOSIS_APP_PACKAGES = "HEAPWATCH_DIAGNOSIS_APP_PACKAGES";
+    public static final String HEAPWATCH_REPORT = "HEAPWATCH_REPORT";
+    public static final String HEAPWATCH_REPORT_PATH = "HEAPWATCH_REPORT_PATH";
+    public static final String HEAPWATCH_DIAGNOSIS_PATH = "HEAPWATCH_DIAGNOSIS_PATH";
 
     static final Duration MIN_LEAK_WINDOW = Duration.ofSeconds(15);
     static final Duration MAX_LEAK_WINDOW = Duration.ofDays(7);
@@ -74,6 +87,10 @@ public final class HeapwatchConfig {
     private final boolean heapDeltaEnabled;
     private final boolean leakDetectionEnabled;
     private final LeakDetectionSettings leakDetection;
+    private final DiagnosisSettings diagnosis;
+    private final boolean reportEnabled;
+    private final String reportPath;
+    private final String diagnosisPath;
 
     private HeapwatchConfig(Builder b) {
         if (Double.isNaN(b.sampleRate) || b.sampleRate < 0.0 || b.sampleRate > 1.0) {
@@ -100,6 +117,7 @@ public final class HeapwatchConfig {
                     "a whole number from 1 to " + MAX_ROUTES_LIMIT);
         }
         checkCredentials(b.metricsUsername, b.metricsPassword);
+        DiagnosisEnvironment.checkPaths(b.reportPath, b.diagnosisPath, "/metrics");
         this.profilingEnabled = b.profilingEnabled;
         this.sampleRate = b.sampleRate;
         this.growthThresholdMb = b.growthThresholdMb;
@@ -111,6 +129,10 @@ public final class HeapwatchConfig {
         this.heapDeltaEnabled = b.heapDeltaEnabled;
         this.leakDetectionEnabled = b.leakDetectionEnabled;
         this.leakDetection = b.leakDetection;
+        this.diagnosis = b.diagnosis;
+        this.reportEnabled = b.reportEnabled;
+        this.reportPath = b.reportPath;
+        this.diagnosisPath = b.diagnosisPath;
     }
 
     private static void checkCredentials(@Nullable String username, @Nullable String password) {
@@ -196,6 +218,7 @@ public final class HeapwatchConfig {
             b.leakDetectionEnabled(parseBoolean(HEAPWATCH_LEAK_DETECTION, v));
         }
         b.leakDetection(leakSettings(env));
+        DiagnosisEnvironment.read(env, b);
         String username = env.get(METRICS_AUTH_USERNAME);
         String password = env.get(METRICS_AUTH_PASSWORD);
         String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
@@ -427,6 +450,26 @@ public final class HeapwatchConfig {
         return leakDetection;
     }
 
+    /** The leak diagnosis settings; {@link DiagnosisSettings#evidence()} is {@value #HEAPWATCH_DIAGNOSIS}. */
+    public DiagnosisSettings diagnosis() {
+        return diagnosis;
+    }
+
+    /** Whether the report page and the diagnosis JSON are served (with {@code /metrics} and its credentials). */
+    public boolean reportEnabled() {
+        return reportEnabled;
+    }
+
+    /** Where the report page is served. */
+    public String reportPath() {
+        return reportPath;
+    }
+
+    /** Where the diagnosis JSON is served. */
+    public String diagnosisPath() {
+        return diagnosisPath;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (!(o instanceof HeapwatchConfig)) {
@@ -443,7 +486,11 @@ public final class HeapwatchConfig {
                 && maxRoutes == c.maxRoutes
                 && heapDeltaEnabled == c.heapDeltaEnabled
                 && leakDetectionEnabled == c.leakDetectionEnabled
-                && leakDetection.equals(c.leakDetection);
+                && leakDetection.equals(c.leakDetection)
+                && diagnosis.equals(c.diagnosis)
+                && reportEnabled == c.reportEnabled
+                && reportPath.equals(c.reportPath)
+                && diagnosisPath.equals(c.diagnosisPath);
     }
 
     @Override
@@ -465,6 +512,8 @@ public final class HeapwatchConfig {
                 + ", heapDeltaEnabled=" + heapDeltaEnabled
                 + ", leakDetectionEnabled=" + leakDetectionEnabled
                 + ", leakWindow=" + leakDetection.window()
+                + ", diagnosis=" + diagnosis.evidence()
+                + ", reportEnabled=" + reportEnabled
                 + '}';
     }
 
@@ -481,8 +530,32 @@ public final class HeapwatchConfig {
         private boolean heapDeltaEnabled = true;
         private boolean leakDetectionEnabled = true;
         private LeakDetectionSettings leakDetection = LeakDetectionSettings.defaults();
+        private DiagnosisSettings diagnosis = DiagnosisSettings.defaults();
+        private boolean reportEnabled = true;
+        private String reportPath = "/heapwatch";
+        private String diagnosisPath = "/heapwatch/diagnosis";
 
         private Builder() {}
+
+        public Builder diagnosis(DiagnosisSettings settings) {
+            this.diagnosis = Objects.requireNonNull(settings, "diagnosis");
+            return this;
+        }
+
+        public Builder reportEnabled(boolean enabled) {
+            this.reportEnabled = enabled;
+            return this;
+        }
+
+        public Builder reportPath(String path) {
+            this.reportPath = Objects.requireNonNull(path, "reportPath");
+            return this;
+        }
+
+        public Builder diagnosisPath(String path) {
+            this.diagnosisPath = Objects.requireNonNull(path, "diagnosisPath");
+            return this;
+        }
 
         public Builder leakDetectionEnabled(boolean enabled) {
             this.leakDetectionEnabled = enabled;

@@ -1,6 +1,9 @@
 package io.heapwatch.servlet;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.diagnosis.DiagnosisServlet;
+import io.heapwatch.diagnosis.LeakDiagnostics;
+import io.heapwatch.diagnosis.ReportServlet;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
@@ -42,6 +45,12 @@ public final class Heapwatch implements AutoCloseable {
     /** The name under which the metrics servlet is registered. */
     public static final String SERVLET_NAME = "heapwatchMetricsServlet";
 
+    /** The name under which the report page servlet is registered. */
+    public static final String REPORT_SERVLET_NAME = "heapwatchReportServlet";
+
+    /** The name under which the diagnosis JSON servlet is registered. */
+    public static final String DIAGNOSIS_SERVLET_NAME = "heapwatchDiagnosisServlet";
+
     /** Where the metrics servlet is mapped. */
     public static final String METRICS_PATH = "/metrics";
 
@@ -51,6 +60,7 @@ public final class Heapwatch implements AutoCloseable {
     private final @Nullable MemoryProfilingFilter filter;
     private final @Nullable MetricsServlet servlet;
     private final @Nullable LeakDetector leakDetector;
+    private @Nullable LeakDiagnostics diagnostics;
 
     private Heapwatch(
             HeapwatchConfig config,
@@ -85,6 +95,7 @@ public final class Heapwatch implements AutoCloseable {
         MemoryProfilingFilter filter = null;
         MetricsServlet servlet = null;
         LeakDetector detector = null;
+        LeakDiagnostics diagnostics = null;
         try {
             if (config.profilingEnabled()) {
                 filter = new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
@@ -101,16 +112,51 @@ public final class Heapwatch implements AutoCloseable {
                         registry, new BasicAuthenticator(config.metricsUsername(), config.metricsPassword()), tags);
                 ServletRegistration.Dynamic s = context.addServlet(SERVLET_NAME, servlet);
                 s.addMapping(METRICS_PATH);
+                if (config.reportEnabled()) {
+                    diagnostics = installDiagnostics(context, config, tracker, detector);
+                }
             }
         } catch (RuntimeException e) {
             tracker.close();
             if (detector != null) {
                 detector.close();
             }
+            if (diagnostics != null) {
+                diagnostics.close();
+            }
             throw e;
         }
         log.info("heapwatch installed: {}", config);
-        return new Heapwatch(config, registry, tracker, filter, servlet, detector);
+        Heapwatch heapwatch = new Heapwatch(config, registry, tracker, filter, servlet, detector);
+        heapwatch.diagnostics = diagnostics;
+        return heapwatch;
+    }
+
+    /**
+     * Starts the leak diagnostics and maps the report page and the diagnosis JSON, behind the metrics credentials.
+     */
+    private static LeakDiagnostics installDiagnostics(
+            ServletContext context, HeapwatchConfig config, GcEventTracker tracker, @Nullable LeakDetector detector) {
+        LeakDiagnostics diagnostics = newDiagnostics(config, tracker, detector);
+        BasicAuthenticator authenticator = new BasicAuthenticator(config.metricsUsername(), config.metricsPassword());
+        context.addServlet(REPORT_SERVLET_NAME, new ReportServlet(diagnostics, authenticator, config.diagnosisPath()))
+                .addMapping(config.reportPath());
+        context.addServlet(DIAGNOSIS_SERVLET_NAME, new DiagnosisServlet(diagnostics, authenticator))
+                .addMapping(config.diagnosisPath());
+        diagnostics.start();
+        return diagnostics;
+    }
+
+    /** Creates (not started) the leak diagnostics for a configuration; the caller starts and closes them. */
+    public static LeakDiagnostics newDiagnostics(
+            HeapwatchConfig config, GcEventTracker tracker, @Nullable LeakDetector detector) {
+        return new LeakDiagnostics(
+                config.diagnosis(),
+                tracker,
+                detector,
+                config.containerName(),
+                config.leakDetection().window(),
+                config.leakDetection().subWindow());
     }
 
     /**
@@ -149,9 +195,17 @@ public final class Heapwatch implements AutoCloseable {
         return leakDetector;
     }
 
+    /** The leak diagnostics behind the report page, or {@code null} when the report is not served. */
+    public @Nullable LeakDiagnostics diagnostics() {
+        return diagnostics;
+    }
+
     /** Stops the leak analyzer, removes the GC listeners and every meter heapwatch registered. */
     @Override
     public void close() {
+        if (diagnostics != null) {
+            diagnostics.close();
+        }
         tracker.close();
         if (leakDetector != null) {
             leakDetector.close();
