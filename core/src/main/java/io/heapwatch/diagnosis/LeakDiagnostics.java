@@ -35,6 +35,12 @@ public final class LeakDiagnostics implements AutoCloseable {
             + " are pooled, so a type is not joined to the request that allocated it. The routes are the leak"
             + " detector's suspects (their traffic follows the floor); the application frame names the code.";
 
+    /**
+     * The youngest part of the observed span whose samples are not ranked: a bounded cache or a queue keeps
+     * recent allocations alive without growing, while a leak's survivors are spread over the whole span.
+     */
+    static final double YOUNG_FRACTION = 0.25;
+
     private static final Logger log = LoggerFactory.getLogger(LeakDiagnostics.class);
 
     private final DiagnosisSettings settings;
@@ -52,6 +58,7 @@ public final class LeakDiagnostics implements AutoCloseable {
     private boolean pendingVerdict;
     private boolean lastSuspected;
     private @Nullable OldObjectEvidence evidence;
+    private long evidenceStartMillis;
     private String evidenceStatus;
     private String evidenceDetail;
     private @Nullable ScheduledExecutorService executor;
@@ -103,6 +110,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         if (settings.evidence()) {
             try {
                 evidence = OldObjectEvidence.start(settings.maxRecordingBytes(), window.plus(subWindow));
+                evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
                 evidenceDetail = "jdk.OldObjectSample with stack traces, no paths to GC roots";
             } catch (RuntimeException e) {
@@ -169,29 +177,32 @@ public final class LeakDiagnostics implements AutoCloseable {
         String status;
         String detail;
         OldObjectEvidence ev;
+        long observedFrom;
         synchronized (this) {
             status = evidenceStatus;
             detail = evidenceDetail;
             ev = evidence;
+            observedFrom = Math.max(now - window.toMillis(), evidenceStartMillis);
         }
         List<ObjectSample> read = List.of();
         List<ObjectSample> used = new ArrayList<>();
         if (ev != null) {
             try {
                 read = ev.samples();
-                long from = now - window.toMillis();
                 long survivedBefore = history.collectionTime(2);
                 if (survivedBefore == Long.MIN_VALUE) {
                     survivedBefore = history.collectionTime(1);
                 }
+                long youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
+                long before = Math.min(survivedBefore, youngFrom);
                 for (ObjectSample s : read) {
-                    if (s.allocationMillis() >= from && s.allocationMillis() < survivedBefore) {
+                    if (s.allocationMillis() >= observedFrom && s.allocationMillis() < before) {
                         used.add(s);
                     }
                 }
                 detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                        + " allocated in the last " + window.toSeconds() + " s and alive after the last two"
-                        + " collections";
+                        + " ranked: allocated in the window, alive after the last two collections and older than"
+                        + " the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
             } catch (Exception | LinkageError e) {
                 status = "failed";
                 detail = "reading the recording failed: " + e;

@@ -21,9 +21,21 @@ final class Ranking {
         for (ObjectSample s : samples) {
             byType.computeIfAbsent(s.type(), t -> new ArrayList<>()).add(s);
         }
+        Map<String, Integer> application = new HashMap<>();
+        for (Map.Entry<String, List<ObjectSample>> e : byType.entrySet()) {
+            int n = 0;
+            for (ObjectSample s : e.getValue()) {
+                if (!applicationFrame(s, settings).isEmpty()) {
+                    n++;
+                }
+            }
+            application.put(e.getKey(), n);
+        }
+        // Samples allocated from application code rank first: library-internal survivors (the container's parser
+        // caches, the HTTP client's buffers) are listed after every type the application allocates.
         List<Map.Entry<String, List<ObjectSample>>> entries = new ArrayList<>(byType.entrySet());
-        entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(
-                        e -> e.getValue().size())
+        entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(e -> application.get(e.getKey()))
+                .thenComparingInt(e -> e.getValue().size())
                 .reversed()
                 .thenComparing(Map.Entry::getKey));
         List<LeakingType> types = new ArrayList<>();

@@ -75,7 +75,7 @@ class DiagnosisEndpointsTest {
             LeakingType top = d.types().get(0);
             assertThat(top.type()).isEqualTo("byte[]");
             assertThat(top.applicationFrame()).startsWith("io.heapwatch.servlet.TestServer$LeakServlet.doGet:");
-            assertThat(top.sampledBytes()).isGreaterThanOrEqualTo(65536L * top.samples());
+            assertThat(top.sampledBytes()).as("mostly the 64 KiB buffers").isGreaterThan(60_000L * top.samples());
             assertThat(json.body())
                     .contains("\"type\":\"byte[]\"")
                     .contains("it\\u003cscript\\u003ealert(1)\\u003c/script\\u003e")
