@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A type whose sampled allocations survive, ranked by its share of the surviving samples.
+ * A type, with the application frame that allocated it, whose sampled allocations survive; ranked by its share of
+ * the surviving samples. The same type allocated by two application frames is two entries.
  *
  * <p>The sampler picks allocations in proportion to the bytes allocated, so a type's share of the surviving samples
  * estimates its share of the surviving bytes.
@@ -15,7 +16,8 @@ import java.util.Objects;
  * @param sampledBytes the shallow bytes of its sampled objects when they are arrays, -1 otherwise
  * @param estimatedGrowthBytesPerSecond {@code share} times the live heap's floor slope: the growth this type would
  *     explain; {@code NaN} without a slope
- * @param applicationFrame the application frame of its top stack, empty when none
+ * @param applicationFrame the application frame nearest the top of its stacks, empty when every frame is library
+ *     code
  * @param stacks its top allocation stacks, most samples first
  */
 public record LeakingType(

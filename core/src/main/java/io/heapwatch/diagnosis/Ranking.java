@@ -17,24 +17,18 @@ final class Ranking {
      * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
      */
     static List<LeakingType> rank(List<ObjectSample> samples, DiagnosisSettings settings, double slope) {
+        // One entry per type and application frame: a byte[] allocated by the leaking method and one allocated by
+        // a busy route are different findings, and a person acts on the pair.
         Map<String, List<ObjectSample>> byType = new HashMap<>();
         for (ObjectSample s : samples) {
-            byType.computeIfAbsent(s.type(), t -> new ArrayList<>()).add(s);
-        }
-        Map<String, Integer> application = new HashMap<>();
-        for (Map.Entry<String, List<ObjectSample>> e : byType.entrySet()) {
-            int n = 0;
-            for (ObjectSample s : e.getValue()) {
-                if (!applicationFrame(s, settings).isEmpty()) {
-                    n++;
-                }
-            }
-            application.put(e.getKey(), n);
+            byType.computeIfAbsent(s.type() + '\u0000' + applicationFrame(s, settings), t -> new ArrayList<>())
+                    .add(s);
         }
         // Samples allocated from application code rank first: library-internal survivors (the container's parser
         // caches, the HTTP client's buffers) are listed after every type the application allocates.
         List<Map.Entry<String, List<ObjectSample>>> entries = new ArrayList<>(byType.entrySet());
-        entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(e -> application.get(e.getKey()))
+        entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(
+                        e -> e.getKey().endsWith("\u0000") ? 0 : 1)
                 .thenComparingInt(e -> e.getValue().size())
                 .reversed()
                 .thenComparing(Map.Entry::getKey));
@@ -57,7 +51,7 @@ final class Ranking {
             }
             List<AllocationStack> stacks = stacks(of, settings);
             types.add(new LeakingType(
-                    e.getKey(),
+                    of.get(0).type(),
                     of.size(),
                     share,
                     bytes,

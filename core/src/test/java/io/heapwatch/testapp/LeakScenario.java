@@ -83,7 +83,27 @@ public enum LeakScenario {
             PageCache.clear();
         }
     },
-    /** A request log queue that nothing drains (added after the ranking was settled: never tuned on). */
+    /** A set that remembers every request id it has seen (added last: never looked at before the published run). */
+    SEEN_IDS(
+            "/leak/seen",
+            Set.of(
+                    "java.lang.String",
+                    "byte[]",
+                    "java.util.concurrent.ConcurrentHashMap$Node",
+                    "java.util.concurrent.ConcurrentHashMap$Node[]"),
+            Dedup.class.getName() + ".remember",
+            false) {
+        @Override
+        void handle(long request) {
+            Dedup.remember(request);
+        }
+
+        @Override
+        void reset() {
+            Dedup.clear();
+        }
+    },
+    /** A request log queue that nothing drains. */
     UNDRAINED_LOG(
             "/leak/log",
             Set.of(
@@ -246,6 +266,20 @@ public enum LeakScenario {
                     l.clear();
                 }
             }
+        }
+    }
+
+    static final class Dedup {
+        static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
+        static void remember(long request) {
+            for (int i = 0; i < 16; i++) {
+                SEEN.add("req-" + request + "-" + i + "-" + Long.toHexString(System.nanoTime()));
+            }
+        }
+
+        static void clear() {
+            SEEN.clear();
         }
     }
 
