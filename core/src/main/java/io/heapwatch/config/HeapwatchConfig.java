@@ -1,5 +1,6 @@
 package io.heapwatch.config;
 
+import io.heapwatch.diagnosis.DiagnosisSettings;
 import io.heapwatch.leak.LeakDetectionSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
  *       {@value #HEAPWATCH_LEAK_SUB_WINDOWS} ({@code 15}), {@value #HEAPWATCH_LEAK_MIN_GROWTH_PERCENT} ({@code 2}),
  *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5})
+ *   <li>{@value #HEAPWATCH_DIAGNOSIS} ({@code false}: the allocation-sample recording that names leaking types),
+ *       {@value #HEAPWATCH_DIAGNOSIS_MIN_INTERVAL} ({@code 30s}), {@value #HEAPWATCH_DIAGNOSIS_APP_PACKAGES}
+ *       (unset: every package outside the JDK, the containers, Spring, Micrometer and heapwatch)
+ *   <li>{@value #HEAPWATCH_REPORT} ({@code true}), {@value #HEAPWATCH_REPORT_PATH} ({@code /heapwatch}),
+ *       {@value #HEAPWATCH_DIAGNOSIS_PATH} ({@code /heapwatch/diagnosis}): the report page and the diagnosis JSON,
+ *       behind the metrics credentials
  * </ul>
  */
 public final class HeapwatchConfig {
@@ -60,6 +67,12 @@ public final class HeapwatchConfig {
     public static final String HEAPWATCH_LEAK_SUB_WINDOWS = "HEAPWATCH_LEAK_SUB_WINDOWS";
     public static final String HEAPWATCH_LEAK_MIN_GROWTH_PERCENT = "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT";
     public static final String HEAPWATCH_LEAK_TOP_ROUTES = "HEAPWATCH_LEAK_TOP_ROUTES";
+    public static final String HEAPWATCH_DIAGNOSIS = "HEAPWATCH_DIAGNOSIS";
+    public static final String HEAPWATCH_DIAGNOSIS_MIN_INTERVAL = "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL";
+    public static final String HEAPWATCH_DIAGNOSIS_APP_PACKAGES = "HEAPWATCH_DIAGNOSIS_APP_PACKAGES";
+    public static final String HEAPWATCH_REPORT = "HEAPWATCH_REPORT";
+    public static final String HEAPWATCH_REPORT_PATH = "HEAPWATCH_REPORT_PATH";
+    public static final String HEAPWATCH_DIAGNOSIS_PATH = "HEAPWATCH_DIAGNOSIS_PATH";
 
     static final Duration MIN_LEAK_WINDOW = Duration.ofSeconds(15);
     static final Duration MAX_LEAK_WINDOW = Duration.ofDays(7);
@@ -102,6 +115,10 @@ public final class HeapwatchConfig {
     private final boolean heapDeltaEnabled;
     private final boolean leakDetectionEnabled;
     private final LeakDetectionSettings leakDetection;
+    private final DiagnosisSettings diagnosis;
+    private final boolean reportEnabled;
+    private final String reportPath;
+    private final String diagnosisPath;
 
     private HeapwatchConfig(Builder b) {
         if (Double.isNaN(b.sampleRate) || b.sampleRate < 0.0 || b.sampleRate > 1.0) {
@@ -131,6 +148,7 @@ public final class HeapwatchConfig {
             throw new ConfigException(HEAPWATCH_METRICS_PATH, b.metricsPath, METRICS_PATH_RULE);
         }
         PasswordHash hash = checkCredentials(b);
+        DiagnosisEnvironment.checkPaths(b.reportPath, b.diagnosisPath, b.metricsPath);
         this.profilingEnabled = b.profilingEnabled;
         this.sampleRate = b.sampleRate;
         this.growthThresholdMb = b.growthThresholdMb;
@@ -145,6 +163,10 @@ public final class HeapwatchConfig {
         this.heapDeltaEnabled = b.heapDeltaEnabled;
         this.leakDetectionEnabled = b.leakDetectionEnabled;
         this.leakDetection = b.leakDetection;
+        this.diagnosis = b.diagnosis;
+        this.reportEnabled = b.reportEnabled;
+        this.reportPath = b.reportPath;
+        this.diagnosisPath = b.diagnosisPath;
     }
 
     private static @Nullable PasswordHash checkCredentials(Builder b) {
@@ -359,6 +381,7 @@ public final class HeapwatchConfig {
             b.authBackoff(parseBoolean(HEAPWATCH_METRICS_AUTH_BACKOFF, v));
         }
         b.leakDetection(leakSettings(env));
+        DiagnosisEnvironment.read(env, b);
         String username = credential(env, METRICS_AUTH_USERNAME);
         String password = credential(env, METRICS_AUTH_PASSWORD);
         String passwordFile = value(env, METRICS_AUTH_PASSWORD_FILE);
@@ -678,6 +701,26 @@ public final class HeapwatchConfig {
         return leakDetection;
     }
 
+    /** The leak diagnosis settings; {@link DiagnosisSettings#evidence()} is {@value #HEAPWATCH_DIAGNOSIS}. */
+    public DiagnosisSettings diagnosis() {
+        return diagnosis;
+    }
+
+    /** Whether the report page and the diagnosis JSON are served (with {@code /metrics} and its credentials). */
+    public boolean reportEnabled() {
+        return reportEnabled;
+    }
+
+    /** Where the report page is served. */
+    public String reportPath() {
+        return reportPath;
+    }
+
+    /** Where the diagnosis JSON is served. */
+    public String diagnosisPath() {
+        return diagnosisPath;
+    }
+
     @Override
     public boolean equals(@Nullable Object o) {
         if (!(o instanceof HeapwatchConfig)) {
@@ -697,7 +740,11 @@ public final class HeapwatchConfig {
                 && maxRoutes == c.maxRoutes
                 && heapDeltaEnabled == c.heapDeltaEnabled
                 && leakDetectionEnabled == c.leakDetectionEnabled
-                && leakDetection.equals(c.leakDetection);
+                && leakDetection.equals(c.leakDetection)
+                && diagnosis.equals(c.diagnosis)
+                && reportEnabled == c.reportEnabled
+                && reportPath.equals(c.reportPath)
+                && diagnosisPath.equals(c.diagnosisPath);
     }
 
     @Override
@@ -722,6 +769,8 @@ public final class HeapwatchConfig {
                 + ", heapDeltaEnabled=" + heapDeltaEnabled
                 + ", leakDetectionEnabled=" + leakDetectionEnabled
                 + ", leakWindow=" + leakDetection.window()
+                + ", diagnosis=" + diagnosis.evidence()
+                + ", reportEnabled=" + reportEnabled
                 + '}';
     }
 
@@ -747,8 +796,32 @@ public final class HeapwatchConfig {
         private boolean heapDeltaEnabled = true;
         private boolean leakDetectionEnabled = true;
         private LeakDetectionSettings leakDetection = LeakDetectionSettings.defaults();
+        private DiagnosisSettings diagnosis = DiagnosisSettings.defaults();
+        private boolean reportEnabled = true;
+        private String reportPath = "/heapwatch";
+        private String diagnosisPath = "/heapwatch/diagnosis";
 
         private Builder() {}
+
+        public Builder diagnosis(DiagnosisSettings settings) {
+            this.diagnosis = Objects.requireNonNull(settings, "diagnosis");
+            return this;
+        }
+
+        public Builder reportEnabled(boolean enabled) {
+            this.reportEnabled = enabled;
+            return this;
+        }
+
+        public Builder reportPath(String path) {
+            this.reportPath = Objects.requireNonNull(path, "reportPath");
+            return this;
+        }
+
+        public Builder diagnosisPath(String path) {
+            this.diagnosisPath = Objects.requireNonNull(path, "diagnosisPath");
+            return this;
+        }
 
         public Builder leakDetectionEnabled(boolean enabled) {
             this.leakDetectionEnabled = enabled;

@@ -1,6 +1,9 @@
 package io.heapwatch.servlet;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.diagnosis.DiagnosisServlet;
+import io.heapwatch.diagnosis.LeakDiagnostics;
+import io.heapwatch.diagnosis.ReportServlet;
 import io.heapwatch.endpoint.AuthGuard;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
@@ -14,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import java.util.EnumSet;
@@ -50,6 +54,12 @@ public final class Heapwatch implements AutoCloseable {
     /** The name under which the metrics servlet is registered. */
     public static final String SERVLET_NAME = "heapwatchMetricsServlet";
 
+    /** The name under which the report page servlet is registered. */
+    public static final String REPORT_SERVLET_NAME = "heapwatchReportServlet";
+
+    /** The name under which the diagnosis JSON servlet is registered. */
+    public static final String DIAGNOSIS_SERVLET_NAME = "heapwatchDiagnosisServlet";
+
     /** Where the metrics servlet is mapped by default; see {@link HeapwatchConfig#metricsPath()}. */
     public static final String METRICS_PATH = HeapwatchConfig.DEFAULT_METRICS_PATH;
 
@@ -60,6 +70,7 @@ public final class Heapwatch implements AutoCloseable {
     private final @Nullable MetricsServlet servlet;
     private final @Nullable LeakDetector leakDetector;
     private final @Nullable AuthGuard authGuard;
+    private @Nullable LeakDiagnostics diagnostics;
 
     private Heapwatch(
             HeapwatchConfig config,
@@ -102,6 +113,7 @@ public final class Heapwatch implements AutoCloseable {
         MetricsServlet servlet = null;
         LeakDetector detector = null;
         AuthGuard guard = null;
+        LeakDiagnostics diagnostics = null;
         try {
             if (config.profilingEnabled()) {
                 filter = new MemoryProfilingFilter(config, registry, new JvmMeasurementSource(tracker));
@@ -121,15 +133,9 @@ public final class Heapwatch implements AutoCloseable {
             if (config.prometheusEnabled()) {
                 guard = new AuthGuard(BasicAuthenticator.of(config), registry, tags);
                 servlet = new MetricsServlet(registry, guard);
-                ServletRegistration.Dynamic s = context.addServlet(SERVLET_NAME, servlet);
-                if (s == null) {
-                    throw new IllegalStateException("heapwatch cannot install its metrics servlet: this web"
-                            + " application already has a servlet named '" + SERVLET_NAME + "' (is heapwatch installed"
-                            + " twice, for example by both web.xml and code?). Install heapwatch once.");
-                }
-                Set<String> conflicts = s.addMapping(config.metricsPath());
-                if (!conflicts.isEmpty()) {
-                    throw new IllegalStateException(mappingConflict(context, config.metricsPath()));
+                map(context, SERVLET_NAME, servlet, config.metricsPath(), HeapwatchConfig.HEAPWATCH_METRICS_PATH);
+                if (config.reportEnabled()) {
+                    diagnostics = installDiagnostics(context, config, tracker, detector, guard);
                 }
             }
         } catch (RuntimeException e) {
@@ -143,10 +149,15 @@ public final class Heapwatch implements AutoCloseable {
             if (guard != null) {
                 guard.removeMeters();
             }
+            if (diagnostics != null) {
+                diagnostics.close();
+            }
             throw e;
         }
         log.info("heapwatch installed: {}; {}", where(config), config);
-        return new Heapwatch(config, registry, tracker, filter, servlet, detector, guard);
+        Heapwatch heapwatch = new Heapwatch(config, registry, tracker, filter, servlet, detector, guard);
+        heapwatch.diagnostics = diagnostics;
+        return heapwatch;
     }
 
     /** Where heapwatch's data can be read, and how it is protected, for the startup log line. */
@@ -154,24 +165,45 @@ public final class Heapwatch implements AutoCloseable {
         if (!config.prometheusEnabled()) {
             return "no metrics endpoint (ENABLE_PROMETHEUS_METRICS=false)";
         }
+        String report = config.reportEnabled()
+                ? "; the report on " + config.reportPath() + " and its JSON on " + config.diagnosisPath()
+                        + " behind the same authentication"
+                : "";
         return "metrics on " + config.metricsPath() + " behind HTTP basic authentication"
                 + (config.metricsCredentialsConfigured()
                         ? (config.metricsPasswordHash() != null ? " (PBKDF2 password hash)" : "")
                                 + (config.authBackoff() ? " with brute-force back-off" : "")
-                        : ", answering 500 to every request until credentials are set");
+                        : ", answering 500 to every request until credentials are set")
+                + report;
     }
 
     /**
-     * Says which servlet holds the metrics path: left there, it would answer on the metrics path without heapwatch's
+     * Maps one of heapwatch's servlets, or fails: a servlet of the same name, or another servlet on the same path,
+     * would leave that path answering without heapwatch's authentication.
+     */
+    private static void map(ServletContext context, String name, Servlet servlet, String path, String variable) {
+        ServletRegistration.Dynamic s = context.addServlet(name, servlet);
+        if (s == null) {
+            throw new IllegalStateException("heapwatch cannot install its servlet: this web application already has a"
+                    + " servlet named '" + name + "' (is heapwatch installed twice, for example by both web.xml and"
+                    + " code?). Install heapwatch once.");
+        }
+        Set<String> conflicts = s.addMapping(path);
+        if (!conflicts.isEmpty()) {
+            throw new IllegalStateException(mappingConflict(context, name, path, variable));
+        }
+    }
+
+    /**
+     * Says which servlet holds one of heapwatch's paths: left there, it would answer on that path without heapwatch's
      * authentication.
      */
-    static String mappingConflict(ServletContext context, String path) {
+    static String mappingConflict(ServletContext context, String name, String path, String variable) {
         String owner = null;
         try {
             for (Map.Entry<String, ? extends ServletRegistration> e :
                     context.getServletRegistrations().entrySet()) {
-                if (!SERVLET_NAME.equals(e.getKey())
-                        && e.getValue().getMappings().contains(path)) {
+                if (!name.equals(e.getKey()) && e.getValue().getMappings().contains(path)) {
                     owner = e.getKey();
                     break;
                 }
@@ -179,11 +211,53 @@ public final class Heapwatch implements AutoCloseable {
         } catch (RuntimeException e) {
             // Only the message is at stake: some containers refuse the look-up from a listener.
         }
-        return "heapwatch cannot serve its metrics on " + path + ": this web application already maps "
+        return "heapwatch cannot serve " + path + ": this web application already maps "
                 + (owner == null ? "another servlet" : "the servlet '" + owner + "'") + " on " + path
-                + ", which would keep answering there without heapwatch's authentication. Set "
-                + HeapwatchConfig.HEAPWATCH_METRICS_PATH + " to a path nothing else maps (for example"
-                + " /heapwatch/metrics), or remove the other mapping.";
+                + ", which would keep answering there without heapwatch's authentication. Set " + variable
+                + " to a path nothing else maps (for example /internal" + path + "), or remove the other mapping.";
+    }
+
+    /**
+     * Starts the leak diagnostics and maps the report page and the diagnosis JSON, behind the metrics credentials.
+     */
+    private static LeakDiagnostics installDiagnostics(
+            ServletContext context,
+            HeapwatchConfig config,
+            GcEventTracker tracker,
+            @Nullable LeakDetector detector,
+            AuthGuard guard) {
+        LeakDiagnostics diagnostics = newDiagnostics(config, tracker, detector);
+        try {
+            map(
+                    context,
+                    REPORT_SERVLET_NAME,
+                    new ReportServlet(diagnostics, guard, config.diagnosisPath()),
+                    config.reportPath(),
+                    HeapwatchConfig.HEAPWATCH_REPORT_PATH);
+            map(
+                    context,
+                    DIAGNOSIS_SERVLET_NAME,
+                    new DiagnosisServlet(diagnostics, guard),
+                    config.diagnosisPath(),
+                    HeapwatchConfig.HEAPWATCH_DIAGNOSIS_PATH);
+            diagnostics.start();
+        } catch (RuntimeException e) {
+            diagnostics.close();
+            throw e;
+        }
+        return diagnostics;
+    }
+
+    /** Creates (not started) the leak diagnostics for a configuration; the caller starts and closes them. */
+    public static LeakDiagnostics newDiagnostics(
+            HeapwatchConfig config, GcEventTracker tracker, @Nullable LeakDetector detector) {
+        return new LeakDiagnostics(
+                config.diagnosis(),
+                tracker,
+                detector,
+                config.containerName(),
+                config.leakDetection().window(),
+                config.leakDetection().subWindow());
     }
 
     /**
@@ -230,9 +304,17 @@ public final class Heapwatch implements AutoCloseable {
         return leakDetector;
     }
 
+    /** The leak diagnostics behind the report page, or {@code null} when the report is not served. */
+    public @Nullable LeakDiagnostics diagnostics() {
+        return diagnostics;
+    }
+
     /** Stops the leak analyzer, removes the GC listeners and every meter heapwatch registered. */
     @Override
     public void close() {
+        if (diagnostics != null) {
+            diagnostics.close();
+        }
         tracker.close();
         if (leakDetector != null) {
             leakDetector.close();

@@ -15,6 +15,7 @@ import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EventListener;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * No leaks of its own: a web application using heapwatch is deployed and undeployed many times in one Jetty, each
  * deployment with its own class loader holding its own copy of heapwatch's classes (child-first for
  * {@code io.heapwatch.*}, loaded from {@code core/target/classes}). After each undeployment the deployment's GC tracker
- * hears no more collections, and in the end every deployment's class loader becomes unreachable.
+ * hears no more collections, its allocation-sample recording is closed and its temporary directory deleted, and in the
+ * end every deployment's class loader becomes unreachable.
  */
 class HostileRedeployTest {
 
@@ -84,6 +86,12 @@ class HostileRedeployTest {
                 builder.getClass()
                         .getMethod("metricsCredentials", String.class, String.class)
                         .invoke(builder, "prom", "it-password-7f3a");
+                // the allocation-sample recording runs in these deployments: it must go with them
+                Class<?> diagnosisClass = loader.loadClass("io.heapwatch.diagnosis.DiagnosisSettings");
+                Object diagnosis = diagnosisClass.getMethod("defaults").invoke(null);
+                diagnosis =
+                        diagnosisClass.getMethod("withEvidence", boolean.class).invoke(diagnosis, true);
+                builder.getClass().getMethod("diagnosis", diagnosisClass).invoke(builder, diagnosis);
                 Object config = builder.getClass().getMethod("build").invoke(builder);
                 Class<?> heapwatchClass = loader.loadClass("io.heapwatch.servlet.Heapwatch");
                 heapwatch = heapwatchClass
@@ -202,6 +210,15 @@ class HostileRedeployTest {
         }
         PrometheusMeterRegistry registry = (PrometheusMeterRegistry) call(heapwatch, "registry");
         assertThat(registry.get("heapwatch.requests.sampled").counter().count()).isEqualTo(5.0);
+        Object diagnostics = call(heapwatch, "diagnostics");
+        Path recordingDirectory = (Path) call(diagnostics, "recordingDirectoryForTests");
+        if (listener instanceof InstallingListener) {
+            assertThat(recordingDirectory)
+                    .as("the recording's directory while deployed")
+                    .isDirectory();
+            assertThat(recordings()).as("heapwatch recordings while deployed").isEqualTo(1);
+            call(diagnostics, "diagnosis");
+        }
 
         Object tracker = call(heapwatch, "gcTracker");
         long before = (long) call(tracker, "gcCount");
@@ -228,7 +245,19 @@ class HostileRedeployTest {
         assertThat(registry.getMeters())
                 .as("deployment " + i + " meters after close")
                 .isEmpty();
+        if (recordingDirectory != null) {
+            assertThat(recordingDirectory)
+                    .as("the recording's directory after undeploy")
+                    .doesNotExist();
+        }
+        assertThat(recordings()).as("heapwatch recordings after undeploy").isZero();
         return new WeakReference<>(loader);
+    }
+
+    static long recordings() {
+        return jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings().stream()
+                .filter(r -> "heapwatch-old-object-samples".equals(r.getName()))
+                .count();
     }
 
     static int get(HttpClient client, int port, String path) throws Exception {

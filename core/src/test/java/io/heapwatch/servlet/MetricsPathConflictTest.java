@@ -75,7 +75,7 @@ class MetricsPathConflictTest {
     static void assertConflictMessage(Throwable e, String path, String owner) {
         assertThat(e)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("cannot serve its metrics on " + path)
+                .hasMessageContaining("cannot serve " + path + ": this web application already maps")
                 .hasMessageContaining("'" + owner + "'")
                 .hasMessageContaining("without heapwatch's authentication")
                 .hasMessageContaining("HEAPWATCH_METRICS_PATH");

@@ -1,11 +1,15 @@
 package io.heapwatch.spring.boot;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.diagnosis.DiagnosisServlet;
+import io.heapwatch.diagnosis.LeakDiagnostics;
+import io.heapwatch.diagnosis.ReportServlet;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
 import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.sampling.MemoryProfilingFilter;
+import io.heapwatch.servlet.Heapwatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -131,6 +135,67 @@ public final class HeapwatchAutoConfiguration {
         public ServletRegistrationBean<MetricsServlet> heapwatchMetricsServletRegistration(
                 MetricsServlet servlet, HeapwatchConfig config) {
             return HeapwatchComponents.metricsServletRegistration(servlet, config);
+        }
+    }
+
+    /**
+     * The report page and the diagnosis JSON, behind the /metrics credentials; present with the /metrics endpoint,
+     * mapped unless HEAPWATCH_REPORT / heapwatch.report.enabled is false.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnMetricsEndpointEnabledCondition.class)
+    public static final class Report {
+
+        @Bean(initMethod = "start", destroyMethod = "close")
+        @ConditionalOnMissingBean
+        public LeakDiagnostics heapwatchLeakDiagnostics(
+                HeapwatchConfig config, GcEventTracker tracker, ObjectProvider<LeakDetector> detector) {
+            return Heapwatch.newDiagnostics(config, tracker, detector.getIfAvailable());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "heapwatchReportServletRegistration")
+        public ServletRegistrationBean<ReportServlet> heapwatchReportServletRegistration(
+                LeakDiagnostics diagnostics,
+                BasicAuthenticator authenticator,
+                HeapwatchConfig config,
+                HeapwatchRegistries registries) {
+            ServletRegistrationBean<ReportServlet> registration = new ServletRegistrationBean<>(
+                    new ReportServlet(
+                            diagnostics,
+                            HeapwatchComponents.authGuard(config, registries, authenticator),
+                            config.diagnosisPath()),
+                    config.reportPath());
+            registration.setName(Heapwatch.REPORT_SERVLET_NAME);
+            registration.setEnabled(config.prometheusEnabled() && config.reportEnabled());
+            return registration;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "heapwatchDiagnosisServletRegistration")
+        public ServletRegistrationBean<DiagnosisServlet> heapwatchDiagnosisServletRegistration(
+                LeakDiagnostics diagnostics,
+                BasicAuthenticator authenticator,
+                HeapwatchConfig config,
+                HeapwatchRegistries registries) {
+            ServletRegistrationBean<DiagnosisServlet> registration = new ServletRegistrationBean<>(
+                    new DiagnosisServlet(diagnostics, HeapwatchComponents.authGuard(config, registries, authenticator)),
+                    config.diagnosisPath());
+            registration.setName(Heapwatch.DIAGNOSIS_SERVLET_NAME);
+            registration.setEnabled(config.prometheusEnabled() && config.reportEnabled());
+            return registration;
+        }
+
+        /** The Actuator endpoint, when Actuator is on the class path. */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+        public static final class Actuator {
+
+            @Bean
+            @ConditionalOnMissingBean
+            public HeapwatchDiagnosisEndpoint heapwatchDiagnosisEndpoint(LeakDiagnostics diagnostics) {
+                return new HeapwatchDiagnosisEndpoint(diagnostics);
+            }
         }
     }
 }

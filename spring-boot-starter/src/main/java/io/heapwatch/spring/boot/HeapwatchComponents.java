@@ -1,6 +1,7 @@
 package io.heapwatch.spring.boot;
 
 import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.endpoint.AuthGuard;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
@@ -92,6 +93,15 @@ public final class HeapwatchComponents {
 
     public static BasicAuthenticator authenticator(HeapwatchConfig config) {
         return BasicAuthenticator.of(config);
+    }
+
+    /**
+     * The authentication of heapwatch's endpoints: refusals counted in the scraped registry, back-off and remembered
+     * credentials shared through the authenticator.
+     */
+    public static AuthGuard authGuard(
+            HeapwatchConfig config, HeapwatchRegistries registries, BasicAuthenticator authenticator) {
+        return new AuthGuard(authenticator, registries.scraped(), tags(config));
     }
 
     public static MetricsServlet metricsServlet(

@@ -30,6 +30,18 @@ public class HeapwatchProperties {
 
     private final Leak leak = new Leak();
 
+    private final Diagnosis diagnosis = new Diagnosis();
+
+    private final Report report = new Report();
+
+    public Diagnosis getDiagnosis() {
+        return diagnosis;
+    }
+
+    public Report getReport() {
+        return report;
+    }
+
     public String getContainerName() {
         return containerName;
     }
@@ -304,6 +316,93 @@ public class HeapwatchProperties {
                     + (password == null ? "unset" : "set") + ", passwordFile=" + passwordFile + ", passwordHash="
                     + (passwordHash == null ? "unset" : "set") + ", path=" + path + ", authBackoff=" + authBackoff
                     + '}';
+        }
+    }
+
+    /** Settings of the leak diagnosis that names leaking types, allocation stacks and routes. */
+    public static class Diagnosis {
+
+        /**
+         * Whether the jdk.OldObjectSample recording runs, so that diagnoses name leaking types and allocation stacks
+         * (off by default; see docs/performance.md for its cost). Environment variable: HEAPWATCH_DIAGNOSIS.
+         */
+        private boolean enabled = false;
+
+        /**
+         * Least time between two diagnoses, 1s to 1h, as 30s, 5m or ISO-8601. Environment variable:
+         * HEAPWATCH_DIAGNOSIS_MIN_INTERVAL.
+         */
+        private String minInterval = "30s";
+
+        /**
+         * Comma-separated class-name prefixes of application code, for the application frame; unset means every
+         * package outside the JDK, the containers, Spring, Micrometer and heapwatch. Environment variable:
+         * HEAPWATCH_DIAGNOSIS_APP_PACKAGES.
+         */
+        private @Nullable String applicationPackages;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getMinInterval() {
+            return minInterval;
+        }
+
+        public void setMinInterval(String minInterval) {
+            this.minInterval = minInterval;
+        }
+
+        public @Nullable String getApplicationPackages() {
+            return applicationPackages;
+        }
+
+        public void setApplicationPackages(@Nullable String applicationPackages) {
+            this.applicationPackages = applicationPackages;
+        }
+    }
+
+    /** Settings of the report page and the diagnosis JSON, served behind the metrics credentials. */
+    public static class Report {
+
+        /**
+         * Whether the report page and the diagnosis JSON are served (with /metrics and its credentials).
+         * Environment variable: HEAPWATCH_REPORT.
+         */
+        private boolean enabled = true;
+
+        /** Path of the report page. Environment variable: HEAPWATCH_REPORT_PATH. */
+        private String path = "/heapwatch";
+
+        /** Path of the diagnosis JSON. Environment variable: HEAPWATCH_DIAGNOSIS_PATH. */
+        private String diagnosisPath = "/heapwatch/diagnosis";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getDiagnosisPath() {
+            return diagnosisPath;
+        }
+
+        public void setDiagnosisPath(String diagnosisPath) {
+            this.diagnosisPath = diagnosisPath;
         }
     }
 }

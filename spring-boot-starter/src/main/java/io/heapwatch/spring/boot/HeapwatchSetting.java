@@ -66,7 +66,26 @@ public enum HeapwatchSetting {
     LEAK_TOP_ROUTES(
             HeapwatchConfig.HEAPWATCH_LEAK_TOP_ROUTES,
             "heapwatch.leak.top-routes",
-            p -> Integer.toString(p.getLeak().getTopRoutes()));
+            p -> Integer.toString(p.getLeak().getTopRoutes())),
+    DIAGNOSIS_ENABLED(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS,
+            "heapwatch.diagnosis.enabled",
+            p -> Boolean.toString(p.getDiagnosis().isEnabled())),
+    DIAGNOSIS_MIN_INTERVAL(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS_MIN_INTERVAL, "heapwatch.diagnosis.min-interval", p -> p.getDiagnosis()
+                    .getMinInterval()),
+    DIAGNOSIS_APP_PACKAGES(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES,
+            "heapwatch.diagnosis.application-packages",
+            p -> p.getDiagnosis().getApplicationPackages()),
+    REPORT_ENABLED(
+            HeapwatchConfig.HEAPWATCH_REPORT,
+            "heapwatch.report.enabled",
+            p -> Boolean.toString(p.getReport().isEnabled())),
+    REPORT_PATH(HeapwatchConfig.HEAPWATCH_REPORT_PATH, "heapwatch.report.path", p -> p.getReport()
+            .getPath()),
+    DIAGNOSIS_PATH(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_PATH, "heapwatch.report.diagnosis-path", p -> p.getReport()
+            .getDiagnosisPath());
 
     private final String environmentVariable;
     private final String property;

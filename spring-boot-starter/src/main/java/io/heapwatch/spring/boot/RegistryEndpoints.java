@@ -9,8 +9,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class RegistryEndpoints implements Supplier<RegistryEndpointPaths> {
 
-    /** The endpoint IDs that render the registry: every meter, heapwatch's included. */
-    static final String[] ENDPOINT_IDS = {"prometheus", "metrics"};
+    /**
+     * The endpoint IDs that serve heapwatch's data: the two that render the registry (every meter, heapwatch's
+     * included) and heapwatch's own diagnosis.
+     */
+    static final String[] ENDPOINT_IDS = {"prometheus", "metrics", HeapwatchDiagnosisEndpoint.ID};
 
     private final Supplier<RegistryEndpointPaths> resolver;
     private volatile @Nullable RegistryEndpointPaths paths;

@@ -1,0 +1,144 @@
+package io.heapwatch.diagnosis;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One diagnosis: the verdict with its evidence, the leaking types with their allocation stacks, how much of the
+ * growth they explain, and the live heap's recent history. Immutable; {@link #toJson()} writes the documented
+ * document (schema {@value #SCHEMA}, see {@code docs/leak-detection.md}).
+ *
+ * @param id a sequence number, 1 for the first diagnosis of this process
+ * @param takenAtMillis when it was taken (epoch milliseconds)
+ * @param trigger {@code verdict} (a new leak verdict) or {@code request} (asked for)
+ * @param durationMillis how long taking it took
+ * @param container the {@code container} tag value
+ * @param verdict the leak detector's verdict
+ * @param evidence {@code on}, {@code off} or {@code failed}
+ * @param evidenceDetail why the evidence is off or failed, or what it holds
+ * @param samplesRead the surviving samples the recording held
+ * @param samplesUsed those allocated in the window that survived the last two collections (the ranked ones)
+ * @param types the leaking types, largest share first
+ * @param explainedFraction the share of the ranked samples that the listed types hold, {@code NaN} without samples
+ * @param explainedGrowthBytesPerSecond {@code explainedFraction} times the floor slope, {@code NaN} when unknown
+ * @param routeJoin how types and routes are joined
+ * @param heap the live heap after each recent collection, oldest first
+ * @param floors the lowest live heap of each sub-window, oldest first
+ */
+public record Diagnosis(
+        long id,
+        long takenAtMillis,
+        String trigger,
+        long durationMillis,
+        String container,
+        Verdict verdict,
+        String evidence,
+        String evidenceDetail,
+        int samplesRead,
+        int samplesUsed,
+        List<LeakingType> types,
+        double explainedFraction,
+        double explainedGrowthBytesPerSecond,
+        String routeJoin,
+        List<HeapPoint> heap,
+        List<HeapPoint> floors) {
+
+    /** The schema identifier written as {@code schema}. */
+    public static final String SCHEMA = "heapwatch.diagnosis/1";
+
+    /** Copies the lists. */
+    public Diagnosis {
+        Objects.requireNonNull(trigger, "trigger");
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(evidence, "evidence");
+        Objects.requireNonNull(evidenceDetail, "evidenceDetail");
+        Objects.requireNonNull(routeJoin, "routeJoin");
+        types = List.copyOf(types);
+        heap = List.copyOf(heap);
+        floors = List.copyOf(floors);
+    }
+
+    /** The document as JSON. */
+    public String toJson() {
+        Json j = new Json().begin();
+        j.name("schema").value(SCHEMA);
+        j.name("id").value(id);
+        j.name("takenAt").value(java.time.Instant.ofEpochMilli(takenAtMillis).toString());
+        j.name("trigger").value(trigger);
+        j.name("durationMillis").value(durationMillis);
+        j.name("container").value(container);
+        j.name("verdict").begin();
+        j.name("available").value(verdict.available());
+        j.name("suspected").value(verdict.suspected());
+        j.name("reason").value(verdict.reason());
+        j.name("growthBytesPerSecond").value(verdict.growthBytesPerSecond());
+        j.name("pValue").value(verdict.pValue());
+        j.name("secondsToExhaustion").value(verdict.secondsToExhaustion());
+        j.name("floorsUsed").value(verdict.floorsUsed());
+        j.name("windowSeconds").value(verdict.windowSeconds());
+        j.name("attribution").value(verdict.attribution());
+        j.name("routes").beginArray();
+        for (Verdict.Route r : verdict.routes()) {
+            j.begin();
+            j.name("method").value(r.method());
+            j.name("uri").value(r.uri());
+            j.name("retainedBytesPerRequest").value(r.retainedBytesPerRequest());
+            j.name("correlation").value(r.correlation());
+            j.end();
+        }
+        j.endArray().end();
+        j.name("evidence").begin();
+        j.name("status").value(evidence);
+        j.name("detail").value(evidenceDetail);
+        j.name("samplesRead").value(samplesRead);
+        j.name("samplesUsed").value(samplesUsed);
+        j.end();
+        j.name("types").beginArray();
+        for (LeakingType t : types) {
+            j.begin();
+            j.name("type").value(t.type());
+            j.name("samples").value(t.samples());
+            j.name("share").value(t.share());
+            j.name("sampledBytes").value(t.sampledBytes());
+            j.name("estimatedGrowthBytesPerSecond").value(t.estimatedGrowthBytesPerSecond());
+            j.name("applicationFrame").value(t.applicationFrame());
+            j.name("stacks").beginArray();
+            for (AllocationStack s : t.stacks()) {
+                j.begin();
+                j.name("samples").value(s.samples());
+                j.name("applicationFrame").value(s.applicationFrame());
+                j.name("frames").beginArray();
+                for (String f : s.frames()) {
+                    j.value(f);
+                }
+                j.endArray().end();
+            }
+            j.endArray().end();
+        }
+        j.endArray();
+        j.name("growth").begin();
+        j.name("liveHeapBytesPerSecond").value(verdict.growthBytesPerSecond());
+        j.name("explainedFraction").value(explainedFraction);
+        j.name("explainedBytesPerSecond").value(explainedGrowthBytesPerSecond);
+        j.end();
+        j.name("routeJoin").value(routeJoin);
+        j.name("heap").beginArray();
+        points(j, heap);
+        j.endArray();
+        j.name("floors").beginArray();
+        points(j, floors);
+        j.endArray();
+        return j.end().toString();
+    }
+
+    private static void points(Json j, List<HeapPoint> points) {
+        for (HeapPoint p : points) {
+            j.beginArray()
+                    .value(p.epochMillis())
+                    .value(p.liveBytes())
+                    .value(p.maxBytes())
+                    .endArray();
+        }
+    }
+}

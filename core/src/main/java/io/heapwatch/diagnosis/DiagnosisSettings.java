@@ -1,0 +1,120 @@
+package io.heapwatch.diagnosis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of the leak diagnosis. Immutable.
+ *
+ * @param evidence whether the {@code jdk.OldObjectSample} recording runs (the evidence that names types and stacks);
+ *     without it a diagnosis holds the verdict, the heap history and the route suspects only
+ * @param minInterval the least time between two diagnoses (the rate limit); a request for a fresh one within it gets
+ *     the latest
+ * @param maxAge how old the latest diagnosis may be before a request takes a fresh one
+ * @param pollInterval how often the leak verdict is checked, so that a new verdict is diagnosed
+ * @param maxRecordingBytes the most bytes the recording may keep on disk
+ * @param topTypes how many types a diagnosis lists
+ * @param topStacks how many allocation stacks each type lists
+ * @param applicationPackages class-name prefixes of application code; when empty, the application frame is the first
+ *     frame outside {@link #FRAMEWORK_PACKAGES}
+ */
+public record DiagnosisSettings(
+        boolean evidence,
+        Duration minInterval,
+        Duration maxAge,
+        Duration pollInterval,
+        long maxRecordingBytes,
+        int topTypes,
+        int topStacks,
+        List<String> applicationPackages) {
+
+    /** Frames of these packages are never the application frame unless listed in the application packages. */
+    public static final List<String> FRAMEWORK_PACKAGES = List.of(
+            "java.",
+            "javax.",
+            "jakarta.",
+            "jdk.",
+            "sun.",
+            "com.sun.",
+            "org.eclipse.jetty.",
+            "org.apache.catalina.",
+            "org.apache.coyote.",
+            "org.apache.tomcat.",
+            "org.springframework.",
+            "io.micrometer.",
+            "io.heapwatch.config.",
+            "io.heapwatch.diagnosis.",
+            "io.heapwatch.endpoint.",
+            "io.heapwatch.gc.",
+            "io.heapwatch.leak.",
+            "io.heapwatch.sampling.",
+            "io.heapwatch.servlet.",
+            "io.heapwatch.spring.");
+
+    /** Validates. */
+    public DiagnosisSettings {
+        Objects.requireNonNull(minInterval, "minInterval");
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        applicationPackages = List.copyOf(applicationPackages);
+        if (minInterval.isNegative() || maxAge.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("diagnosis intervals must be positive");
+        }
+        if (maxRecordingBytes < 1024 * 1024) {
+            throw new IllegalArgumentException("maxRecordingBytes must be at least 1 MiB");
+        }
+        if (topTypes < 1 || topTypes > 100 || topStacks < 1 || topStacks > 20) {
+            throw new IllegalArgumentException("topTypes must be in [1, 100] and topStacks in [1, 20]");
+        }
+    }
+
+    /** Evidence off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
+    public static DiagnosisSettings defaults() {
+        return new DiagnosisSettings(
+                false,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(2),
+                16L * 1024 * 1024,
+                10,
+                3,
+                List.of());
+    }
+
+    /** A copy with the evidence recording on or off. */
+    public DiagnosisSettings withEvidence(boolean on) {
+        return new DiagnosisSettings(
+                on, minInterval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, applicationPackages);
+    }
+
+    /** A copy with another rate limit. */
+    public DiagnosisSettings withMinInterval(Duration interval) {
+        return new DiagnosisSettings(
+                evidence, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, applicationPackages);
+    }
+
+    /** A copy with other application packages. */
+    public DiagnosisSettings withApplicationPackages(List<String> packages) {
+        return new DiagnosisSettings(
+                evidence, minInterval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages);
+    }
+
+    /** Whether a frame of this class is application code. */
+    boolean isApplication(String className) {
+        for (String p : applicationPackages) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        if (!applicationPackages.isEmpty()) {
+            return false;
+        }
+        for (String p : FRAMEWORK_PACKAGES) {
+            if (className.startsWith(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

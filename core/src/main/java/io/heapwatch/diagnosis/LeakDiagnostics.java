@@ -1,0 +1,327 @@
+package io.heapwatch.diagnosis;
+
+import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.leak.LeakDetector;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes diagnoses: on a new leak verdict (checked every {@link DiagnosisSettings#pollInterval()}) and on request,
+ * at most one every {@link DiagnosisSettings#minInterval()}. Each new diagnosis is logged in one line.
+ *
+ * <pre>{@code
+ * LeakDiagnostics diagnostics = new LeakDiagnostics(settings, tracker, detector, "app", window, subWindow);
+ * diagnostics.start();
+ * Diagnosis d = diagnostics.diagnosis(); // the latest, or a fresh one when none is recent
+ * }</pre>
+ *
+ * {@link #close()} stops the thread, closes the recording and deletes its temporary directory.
+ */
+public final class LeakDiagnostics implements AutoCloseable {
+
+    static final String THREAD_NAME = "heapwatch-diagnosis";
+    static final String ROUTE_JOIN = "not per sample: the sampled allocations carry their thread, and servlet threads"
+            + " are pooled, so a type is not joined to the request that allocated it. The routes are the leak"
+            + " detector's suspects (their traffic follows the floor); the application frame names the code.";
+
+    /**
+     * The youngest part of the observed span whose samples are not ranked: a bounded cache or a queue keeps
+     * recent allocations alive without growing, while a leak's survivors are spread over the whole span.
+     */
+    static final double YOUNG_FRACTION = 0.25;
+
+    private static final Logger log = LoggerFactory.getLogger(LeakDiagnostics.class);
+
+    private final DiagnosisSettings settings;
+    private final GcEventTracker tracker;
+    private final DetectorView detector;
+    private final String container;
+    private final Duration window;
+    private final Duration subWindow;
+    private final Clock clock;
+    private final HeapHistory history = new HeapHistory();
+    private final ReentrantLock taking = new ReentrantLock();
+    private volatile @Nullable Diagnosis latest;
+    private volatile long lastStartMillis = Long.MIN_VALUE / 2;
+    private long sequence;
+    private boolean pendingVerdict;
+    private boolean lastSuspected;
+    private @Nullable OldObjectEvidence evidence;
+    private long evidenceStartMillis;
+    private String evidenceStatus;
+    private String evidenceDetail;
+    private @Nullable ScheduledExecutorService executor;
+    private boolean closed;
+
+    /**
+     * @param settings the settings
+     * @param tracker the GC tracker whose after-GC live heap is kept for the history
+     * @param detector the leak detector, or {@code null} when leak detection is off
+     * @param container the {@code container} tag value
+     * @param window the leak detector's window (samples allocated before it are not ranked)
+     * @param subWindow its sub-window (the floors' width)
+     */
+    public LeakDiagnostics(
+            DiagnosisSettings settings,
+            GcEventTracker tracker,
+            @Nullable LeakDetector detector,
+            String container,
+            Duration window,
+            Duration subWindow) {
+        this(settings, tracker, detector, container, window, subWindow, Clock.systemUTC());
+    }
+
+    LeakDiagnostics(
+            DiagnosisSettings settings,
+            GcEventTracker tracker,
+            @Nullable LeakDetector detector,
+            String container,
+            Duration window,
+            Duration subWindow,
+            Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.tracker = Objects.requireNonNull(tracker, "tracker");
+        this.detector = new DetectorView(detector);
+        this.container = Objects.requireNonNull(container, "container");
+        this.window = Objects.requireNonNull(window, "window");
+        this.subWindow = Objects.requireNonNull(subWindow, "subWindow");
+        this.clock = clock;
+        this.evidenceStatus = "off";
+        this.evidenceDetail = "HEAPWATCH_DIAGNOSIS=false: no allocation samples are recorded";
+    }
+
+    /** Starts the recording (when the evidence is on) and the verdict-watching thread. Idempotent. */
+    public synchronized void start() {
+        if (closed || executor != null) {
+            return;
+        }
+        tracker.addListener(history);
+        if (settings.evidence()) {
+            try {
+                evidence = OldObjectEvidence.start(settings.maxRecordingBytes(), window.plus(subWindow));
+                evidenceStartMillis = clock.millis();
+                evidenceStatus = "on";
+                evidenceDetail = "jdk.OldObjectSample with stack traces, no paths to GC roots";
+            } catch (RuntimeException e) {
+                evidenceStatus = "failed";
+                evidenceDetail = "the recording did not start: " + e;
+                log.warn("heapwatch: the allocation-sample recording did not start; diagnoses will name no types", e);
+            }
+        }
+        ScheduledExecutorService service = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+        });
+        long poll = settings.pollInterval().toMillis();
+        service.scheduleWithFixedDelay(this::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
+        executor = service;
+    }
+
+    /** The latest diagnosis, or {@code null} before the first. */
+    public @Nullable Diagnosis latest() {
+        return latest;
+    }
+
+    /**
+     * The latest diagnosis when it is younger than {@link DiagnosisSettings#maxAge()}; otherwise a fresh one, unless
+     * the rate limit forbids it, in which case the latest (or a fresh one when there is none yet).
+     */
+    public Diagnosis diagnosis() {
+        Diagnosis d = latest;
+        long now = clock.millis();
+        if (d != null && now - d.takenAtMillis() <= settings.maxAge().toMillis()) {
+            return d;
+        }
+        Diagnosis fresh = take("request");
+        return fresh != null ? fresh : Objects.requireNonNull(latest);
+    }
+
+    /**
+     * Takes a fresh diagnosis unless one was started within {@link DiagnosisSettings#minInterval()} (then returns
+     * {@code null}; the first diagnosis is never refused). Waits while another is being taken.
+     */
+    public @Nullable Diagnosis take(String trigger) {
+        taking.lock();
+        try {
+            long now = clock.millis();
+            if (latest != null && now - lastStartMillis < settings.minInterval().toMillis()) {
+                return null;
+            }
+            lastStartMillis = now;
+            Diagnosis d = compute(trigger, now);
+            latest = d;
+            logLine(d);
+            return d;
+        } finally {
+            taking.unlock();
+        }
+    }
+
+    private Diagnosis compute(String trigger, long now) {
+        long t0 = System.nanoTime();
+        Verdict verdict = detector.verdict();
+        List<HeapPoint> heap = history.since(now - window.toMillis());
+        List<HeapPoint> floors = HeapHistory.floors(heap, Math.max(1, subWindow.toMillis()));
+        String status;
+        String detail;
+        OldObjectEvidence ev;
+        long observedFrom;
+        synchronized (this) {
+            status = evidenceStatus;
+            detail = evidenceDetail;
+            ev = evidence;
+            observedFrom = Math.max(now - window.toMillis(), evidenceStartMillis);
+        }
+        List<ObjectSample> read = List.of();
+        List<ObjectSample> used = new ArrayList<>();
+        if (ev != null) {
+            try {
+                read = ev.samples();
+                long survivedBefore = history.collectionTime(2);
+                if (survivedBefore == Long.MIN_VALUE) {
+                    survivedBefore = history.collectionTime(1);
+                }
+                long youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
+                long before = Math.min(survivedBefore, youngFrom);
+                for (ObjectSample s : read) {
+                    if (s.allocationMillis() >= observedFrom && s.allocationMillis() < before) {
+                        used.add(s);
+                    }
+                }
+                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
+                        + " ranked: allocated in the window, alive after the last two collections and older than"
+                        + " the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
+            } catch (Exception | LinkageError e) {
+                status = "failed";
+                detail = "reading the recording failed: " + e;
+                log.warn("heapwatch: reading the allocation samples failed", e);
+            }
+        }
+        double slope = verdict.growthBytesPerSecond();
+        List<LeakingType> types = used.isEmpty() ? List.of() : Ranking.rank(used, settings, slope);
+        double explained = Double.NaN;
+        if (!used.isEmpty()) {
+            explained = 0;
+            for (LeakingType t : types) {
+                explained += t.share();
+            }
+        }
+        double explainedRate = Double.isNaN(explained) || Double.isNaN(slope) ? Double.NaN : explained * slope;
+        long id;
+        synchronized (this) {
+            id = ++sequence;
+        }
+        return new Diagnosis(
+                id,
+                now,
+                trigger,
+                (System.nanoTime() - t0) / 1_000_000,
+                container,
+                verdict,
+                status,
+                detail,
+                read.size(),
+                used.size(),
+                types,
+                explained,
+                explainedRate,
+                ROUTE_JOIN,
+                heap,
+                floors);
+    }
+
+    private void logLine(Diagnosis d) {
+        LeakingType top = d.types().isEmpty() ? null : d.types().get(0);
+        Verdict v = d.verdict();
+        log.info(
+                "heapwatch diagnosis id={} trigger={} container={} suspected={} growthBytesPerSecond={}"
+                        + " secondsToExhaustion={} topRoute={} evidence={} samples={} topType={} topShare={}"
+                        + " topFrame={} explainedFraction={} tookMillis={}",
+                d.id(),
+                d.trigger(),
+                clean(d.container()),
+                v.suspected(),
+                number(v.growthBytesPerSecond()),
+                number(v.secondsToExhaustion()),
+                v.routes().isEmpty()
+                        ? "-"
+                        : clean(v.routes().get(0).method() + " "
+                                + v.routes().get(0).uri()),
+                d.evidence(),
+                d.samplesUsed(),
+                top == null ? "-" : clean(top.type()),
+                top == null ? "-" : number(top.share()),
+                top == null || top.applicationFrame().isEmpty() ? "-" : clean(top.applicationFrame()),
+                number(d.explainedFraction()),
+                d.durationMillis());
+    }
+
+    /** One token per value: whitespace and control characters become {@code _}. */
+    static String clean(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(Character.isWhitespace(c) || Character.isISOControl(c) ? '_' : c);
+        }
+        return b.toString();
+    }
+
+    private static String number(double d) {
+        return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3g", d) : String.valueOf(d);
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            log.debug("heapwatch: diagnosis poll failed", e);
+        }
+    }
+
+    /** Diagnoses a new verdict, retrying on later polls while the rate limit refuses. */
+    void poll() {
+        boolean suspected = detector.verdict().suspected();
+        if (suspected && !lastSuspected) {
+            pendingVerdict = true;
+        }
+        lastSuspected = suspected;
+        if (pendingVerdict && take("verdict") != null) {
+            pendingVerdict = false;
+        }
+    }
+
+    /** The evidence recording's temporary directory, {@code null} when it does not run. For tests. */
+    public synchronized java.nio.file.@Nullable Path recordingDirectoryForTests() {
+        return evidence == null ? null : evidence.directory();
+    }
+
+    /** Stops the thread, closes the recording and deletes its directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        tracker.removeListener(history);
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        if (evidence != null) {
+            evidence.close();
+            evidence = null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.heapwatch.diagnosis;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A type, with the application frame that allocated it, whose sampled allocations survive; ranked by its share of
+ * the surviving samples. The same type allocated by two application frames is two entries.
+ *
+ * <p>The sampler picks allocations in proportion to the bytes allocated, so a type's share of the surviving samples
+ * estimates its share of the surviving bytes.
+ *
+ * @param type the class name ({@code byte[]}, {@code java.lang.String}, ...)
+ * @param samples its surviving samples allocated in the analysed window
+ * @param share its fraction of all surviving samples allocated in the window
+ * @param sampledBytes the shallow bytes of its sampled objects when they are arrays, -1 otherwise
+ * @param estimatedGrowthBytesPerSecond {@code share} times the live heap's floor slope: the growth this type would
+ *     explain; {@code NaN} without a slope
+ * @param applicationFrame the application frame nearest the top of its stacks, empty when every frame is library
+ *     code
+ * @param stacks its top allocation stacks, most samples first
+ */
+public record LeakingType(
+        String type,
+        int samples,
+        double share,
+        long sampledBytes,
+        double estimatedGrowthBytesPerSecond,
+        String applicationFrame,
+        List<AllocationStack> stacks) {
+
+    /** Copies the stacks. */
+    public LeakingType {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(applicationFrame, "applicationFrame");
+        stacks = List.copyOf(stacks);
+    }
+}

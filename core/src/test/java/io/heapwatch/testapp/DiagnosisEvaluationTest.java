@@ -1,0 +1,230 @@
+package io.heapwatch.testapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapwatch.config.HeapwatchConfig;
+import io.heapwatch.diagnosis.Diagnosis;
+import io.heapwatch.diagnosis.DiagnosisSettings;
+import io.heapwatch.diagnosis.LeakDiagnostics;
+import io.heapwatch.diagnosis.LeakingType;
+import io.heapwatch.servlet.Heapwatch;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Does a diagnosis name the leak? Each {@link LeakScenario} runs on a real Jetty with heapwatch installed (evidence
+ * on, default application-frame rules), with its leak route and a busy route that allocates garbage and churns a
+ * bounded cache, from 4 client threads. After two collections a diagnosis is taken and scored: is the first-ranked
+ * type the leaking type or its holder, and is its application frame the leaking method?
+ *
+ * <p>{@code -Dheapwatch.diagnosis.runs=N} sets the repetitions per scenario (2 by default, for CI); the scores, with
+ * 95% Wilson intervals, are written to {@code target/diagnosis-evaluation.txt}. {@code LISTENER_BUFFERS} and
+ * {@code SMALL_ENTRIES_MAP} were used while building the ranking. {@code THREAD_LOCAL_STATE}, {@code UNBOUNDED_CACHE}
+ * and {@code UNDRAINED_LOG} were held out, but their scores were seen before the last change to the ranking (one
+ * entry per type and application frame), so only {@code SEEN_IDS} is strictly held out. The test asserts only that
+ * the demo's leak is named in every run; the other scores are published against the issue's targets, met or not.
+ */
+class DiagnosisEvaluationTest {
+
+    static final int RUNS = Integer.getInteger("heapwatch.diagnosis.runs", 2);
+    static final int LEAK_REQUESTS = Integer.getInteger("heapwatch.diagnosis.leakRequests", 1500);
+    static final int BUSY_REQUESTS = Integer.getInteger("heapwatch.diagnosis.busyRequests", 1500);
+
+    record Score(
+            LeakScenario scenario,
+            int run,
+            boolean typeFirst,
+            boolean typeInTopThree,
+            boolean frameRight,
+            String top,
+            String frame) {}
+
+    @Test
+    void theLeakingTypeIsRankedFirstAndItsFrameIsTheLeakingMethod() throws Exception {
+        List<Score> scores = new ArrayList<>();
+        for (int run = 0; run < RUNS; run++) {
+            for (LeakScenario scenario : LeakScenario.values()) {
+                scores.add(runOnce(scenario, run));
+            }
+        }
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(
+                Locale.ROOT,
+                "diagnosis evaluation: %d runs per scenario, %d leak + %d busy requests per run%n",
+                RUNS,
+                LEAK_REQUESTS,
+                BUSY_REQUESTS));
+        for (LeakScenario s : LeakScenario.values()) {
+            List<Score> of = scores.stream().filter(x -> x.scenario() == s).toList();
+            report.append(line(s.name() + (s.tuning ? " (tuning)" : " (held out)"), of));
+        }
+        report.append(line(
+                "all held out",
+                scores.stream().filter(x -> !x.scenario().tuning).toList()));
+        report.append(line("all", scores));
+        for (Score x : scores) {
+            report.append(String.format(
+                    Locale.ROOT, "  %s run %d: top %s frame %s%n", x.scenario(), x.run(), x.top(), x.frame()));
+        }
+        System.out.print(report);
+        Path out = Path.of("target", "diagnosis-evaluation.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
+
+        // The demo's leak (request-sized buffers) must be named in every run; the scores of the others are
+        // published (docs/leak-detection.md, "Naming the leak") against the targets, met or not.
+        List<Score> demo = scores.stream()
+                .filter(x -> x.scenario() == LeakScenario.LISTENER_BUFFERS)
+                .toList();
+        assertThat(demo)
+                .as("the demo's leak named in every run\n" + report)
+                .allMatch(x -> x.typeFirst() && x.frameRight());
+    }
+
+    static String line(String name, List<Score> of) {
+        int n = of.size();
+        int types = (int) of.stream().filter(Score::typeFirst).count();
+        int frames = (int) of.stream().filter(Score::frameRight).count();
+        int three = (int) of.stream().filter(Score::typeInTopThree).count();
+        double[] t = wilson(types, n);
+        double[] h = wilson(three, n);
+        double[] f = wilson(frames, n);
+        return String.format(
+                Locale.ROOT,
+                "%-30s type first %d/%d [%.2f, %.2f]  in top 3 %d/%d [%.2f, %.2f]  frame right %d/%d [%.2f, %.2f]%n",
+                name,
+                types,
+                n,
+                t[0],
+                t[1],
+                three,
+                n,
+                h[0],
+                h[1],
+                frames,
+                n,
+                f[0],
+                f[1]);
+    }
+
+    /** The 95% Wilson score interval of {@code k} successes in {@code n} trials. */
+    static double[] wilson(int k, int n) {
+        if (n == 0) {
+            return new double[] {0, 1};
+        }
+        double z = 1.959963984540054;
+        double p = (double) k / n;
+        double denominator = 1 + z * z / n;
+        double centre = (p + z * z / (2 * n)) / denominator;
+        double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denominator;
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
+
+    static Score runOnce(LeakScenario scenario, int run) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder(new LeakScenario.LeakServlet(scenario)), scenario.path);
+        context.addServlet(new ServletHolder(new LeakScenario.BusyServlet()), "/busy");
+        HeapwatchConfig config = HeapwatchConfig.builder()
+                .containerName("eval")
+                .metricsCredentials("prom", "eval-password")
+                .diagnosis(DiagnosisSettings.defaults().withEvidence(true).withMinInterval(Duration.ZERO))
+                .build();
+        Heapwatch heapwatch = Heapwatch.install(
+                context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        server.setHandler(context);
+        server.start();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            String base = "http://127.0.0.1:" + connector.getLocalPort();
+            List<Future<?>> futures = new ArrayList<>();
+            int threads = 4;
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    int leak = LEAK_REQUESTS / threads;
+                    int busy = BUSY_REQUESTS / threads;
+                    for (int i = 0; i < Math.max(leak, busy); i++) {
+                        if (i < leak) {
+                            send(client, base + scenario.path);
+                        }
+                        if (i < busy) {
+                            send(client, base + "/busy?i=" + (i + offset));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            System.gc();
+            Thread.sleep(100);
+            System.gc();
+            Thread.sleep(100);
+            LeakDiagnostics diagnostics = heapwatch.diagnostics();
+            Diagnosis d = diagnostics.take("request");
+            assertThat(d).isNotNull();
+            assertThat(d.evidence()).isEqualTo("on");
+            String top = d.types().isEmpty() ? "(none)" : d.types().get(0).type();
+            LeakingType first = d.types().isEmpty() ? null : d.types().get(0);
+            String frame = first == null ? "" : first.applicationFrame();
+            boolean typeFirst = first != null && scenario.names(first);
+            boolean inTopThree = d.types().stream().limit(3).anyMatch(scenario::names);
+            boolean frameRight = frame.startsWith(scenario.leakingMethod + ":");
+            return new Score(
+                    scenario,
+                    run,
+                    typeFirst,
+                    inTopThree,
+                    frameRight,
+                    top + " (" + d.samplesUsed() + "/" + d.samplesRead() + " samples)",
+                    frame);
+        } finally {
+            pool.shutdownNow();
+            server.stop();
+            heapwatch.close();
+            scenario.reset();
+            LeakScenario.BusyServlet.clear();
+        }
+    }
+
+    static void send(HttpClient client, String uri) throws IOException, InterruptedException {
+        HttpResponse<Void> r = client.send(
+                HttpRequest.newBuilder(URI.create(uri))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 200) {
+            throw new IOException(uri + " answered " + r.statusCode());
+        }
+    }
+}
