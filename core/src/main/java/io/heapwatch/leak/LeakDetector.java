@@ -114,6 +114,14 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
      * @param maxBytes their maximum, or -1 when undefined
      */
     public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes) {
+        onLiveHeap(epochMillis, liveBytes, maxBytes, false);
+    }
+
+    /**
+     * Records the retained heap after a GC, saying whether the collection reclaimed long-lived space (then the
+     * sample is a point of the live set).
+     */
+    public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
         if (!closed && liveBytes >= 0) {
             window.record(epochMillis, liveBytes, maxBytes);
         }
