@@ -25,6 +25,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class LeakAnalyzer {
 
+    /**
+     * One minus the confidence of the upper bound of the live set's growth that, below the floors' lower bound,
+     * shows a rise to be dead objects rather than a growing live set.
+     */
+    static final double VETO_ALPHA = 0.05;
+
     private final LeakDetectionSettings settings;
     private final RouteAttributor attributor;
 
@@ -208,13 +214,13 @@ final class LeakAnalyzer {
             y[i] = liveSet.bytes[first + i];
         }
         Statistics.Trend trend = Statistics.trend(x, y, n);
-        double upper = trend.upperBound(settings.alpha());
-        double headroom = Math.max(0.0, max - (double) liveSet.bytes[liveSet.size - 1]);
-        double reach = settings.horizonFactor() * trend.xSpan();
-        if (upper > 0 && headroom / upper <= Math.max(reach, rise.reachSeconds())) {
+        double upper = trend.upperBound(VETO_ALPHA);
+        if (!(upper < rise.lowerBound())) {
             return null;
         }
-        return format("the %d live-set points over the same time rise at most %.3g B/s", n, upper);
+        return format("the %d live-set points of the last %s rise at most %.3g B/s (at %.2f confidence): the rise is"
+                        + " dead objects that collections reclaiming long-lived space remove",
+                n, Duration.ofMillis(liveSet.millis[liveSet.size - 1] - liveSet.millis[first]), upper, 1 - VETO_ALPHA);
     }
 
     private static boolean urgent(Check a, Check b) {
