@@ -75,7 +75,14 @@ final class LeakAnalyzer {
             }
         }
         long longest = levels.spanMillis(count - 1);
-        Check confirmed = check(count - 1, true, liveSet.millis, liveSet.bytes, liveSet.size, lastMax, longest);
+        // the confirmed verdict reports, and attributes on, the finest horizon holding a live-set point
+        int liveSetLevel = count - 1;
+        for (int level = count - 1; level >= 0; level--) {
+            if (series[level].confirmedSize() > 0 && series[level].size() >= 3) {
+                liveSetLevel = level;
+            }
+        }
+        Check confirmed = check(liveSetLevel, true, liveSet.millis, liveSet.bytes, liveSet.size, lastMax, longest);
         if (confirmed.passes()) {
             bestConfirmed = confirmed;
         }

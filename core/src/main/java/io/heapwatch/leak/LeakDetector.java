@@ -303,12 +303,10 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
                 LOG.info("heapwatch: leak verdict {} -> none {}: {}", previous.state().label(), tags, current.reason());
             } else {
                 LOG.warn(
-                        "heapwatch: {} {}: {}; heap full in {} s{}; routes: {}",
+                        "heapwatch: {} {}: {}; routes: {}",
                         current.suspected() ? "memory leak confirmed" : "after-GC floor rising, leak not confirmed",
                         tags,
                         current.reason(),
-                        format("%.0f", current.secondsToExhaustion()),
-                        current.exhaustionIsLowerBound() ? " or later" : "",
                         describe(current));
             }
         } else if (current.state() != LeakAssessment.State.NO_EVIDENCE && top != null && !top.equals(loggedTopSuspect)) {

@@ -1,0 +1,187 @@
+package io.heapwatch.leak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapwatch.leak.LeakAssessment.State;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongPredicate;
+import java.util.function.LongUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The verdict rules, each with a case on either side of it: the lower bound of the growth rate must be positive,
+ * fill the heap within the reach of the floors' span, and add the minimum growth over the horizon; live-set points
+ * confirm, and flat live-set points veto an unconfirmed rise.
+ */
+class LeakDetectorTest {
+
+    private static final long MIB = 1L << 20;
+    private static final long MAX = 1024 * MIB;
+
+    private final MutableClock clock = new MutableClock(LeakSimulation.START_MILLIS);
+
+    /** Feeds a collection every 10 s for {@code seconds}; returns the detector after evaluating at the end. */
+    private LeakDetector feed(
+            LeakDetectionSettings settings, long seconds, LongUnaryOperator bytesAt, LongPredicate confirmedAt) {
+        LeakDetector detector = LeakDetector.manual(settings, List.of(), RouteTraffic.NONE, clock);
+        for (long t = 0; t < seconds; t += 10) {
+            detector.onLiveHeap(clock.millis(), bytesAt.applyAsLong(t), MAX, confirmedAt.test(t));
+            clock.advance(10_000);
+        }
+        detector.evaluate();
+        return detector;
+    }
+
+    private LeakDetector feed(long seconds, LongUnaryOperator bytesAt, LongPredicate confirmedAt) {
+        return feed(LeakDetectionSettings.defaults(), seconds, bytesAt, confirmedAt);
+    }
+
+    @Test
+    void aFlatHeapHasNoEvidence() {
+        Random random = new Random(1);
+        LeakAssessment a = feed(3 * 3600, t -> 300 * MIB + random.nextInt(8 << 20), t -> t % 600 == 0).assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.suspected()).isFalse();
+        assertThat(a.secondsToExhaustion()).isInfinite();
+        assertThat(a.liveSetBytes()).isBetween(300 * MIB, 308 * MIB);
+        assertThat(a.floors()).isNotEmpty();
+    }
+
+    @Test
+    void aRiseWithoutLiveSetPointsIsUnconfirmedAndItsTimeToExhaustionALowerBound() {
+        // 5 MB/min from 300 MB: full in about 2.4 h; no collection reclaims long-lived space
+        LeakAssessment a = feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> false).assessment();
+        assertThat(a.state()).isEqualTo(State.RISING_UNCONFIRMED);
+        assertThat(a.suspected()).isFalse();
+        assertThat(a.exhaustionIsLowerBound()).isTrue();
+        assertThat(a.growthBytesPerSecond()).isCloseTo(5.0 * MIB / 60, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
+        assertThat(a.reason()).contains("not confirmed");
+        assertThat(a.liveSetBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void risingLiveSetPointsConfirm() {
+        // the same rise, and a collection every 5 minutes that reclaims long-lived space and sees it
+        LeakAssessment a = feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> t % 300 == 0).assessment();
+        assertThat(a.state()).isEqualTo(State.CONFIRMED);
+        assertThat(a.suspected()).isTrue();
+        assertThat(a.exhaustionIsLowerBound()).isFalse();
+        assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
+        assertThat(a.floors()).anyMatch(LeakAssessment.Floor::confirmed);
+    }
+
+    @Test
+    void flatLiveSetPointsVetoARiseOfDeadObjects() {
+        // after-GC floors rise 5 MB/min between collections that reclaim long-lived space every hour and leave a
+        // flat 300 MB live set: promoted dead objects, not a leak
+        LeakAssessment a = feed(
+                        4 * 3600,
+                        t -> t % 3600 == 0 ? 300 * MIB : 300 * MIB + (t % 3600) * 5 * MIB / 60,
+                        t -> t % 3600 == 0)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.liveSetBytes()).isEqualTo(300 * MIB);
+        // without the live-set points, the rise of the last 30 minutes is reported
+        LeakAssessment unvetoed = feed(
+                        4 * 3600, t -> 300 * MIB + (t % 3600) * 5 * MIB / 60, t -> false)
+                .assessment();
+        assertThat(unvetoed.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void aNoisyRiseWhoseLowerBoundIsNotPositiveHasNoEvidence() {
+        Random random = new Random(7);
+        // 0.2 MB/min under 60 MB of noise over 30 minutes
+        LeakAssessment a = feed(1800, t -> 300 * MIB + t * MIB / 300 + random.nextInt(60 << 20), t -> false)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.reason()).contains("is not positive");
+    }
+
+    @Test
+    void aClearRiseThatWouldFillTheHeapBeyondTheReachOfItsSpanHasNoEvidence() {
+        // a clean 1 MB/min for 20 minutes from 300 MB: full in 12 h, far beyond 8 x 20 minutes
+        LeakAssessment early = feed(1200, t -> 300 * MIB + t * MIB / 60, t -> false).assessment();
+        assertThat(early.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(early.reason()).contains("beyond this horizon's reach");
+        // the same rise from 900 MB fills the remaining heap within reach
+        LeakAssessment near = feed(1200, t -> 900 * MIB + t * MIB / 60, t -> false).assessment();
+        assertThat(near.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void aRiseBelowTheMinimumGrowthHasNoEvidence() {
+        // 0.1 MB/min with 4 MB of headroom: it fills the heap within reach, but adds under 2% of max per horizon
+        LeakAssessment a = feed(3600, t -> 1020 * MIB + t * MIB / 600 - 3 * MIB, t -> false).assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.reason()).contains("below 2.00%");
+        LeakAssessment none = feed(
+                        LeakDetectionSettings.builder().minGrowthFraction(0).build(),
+                        3600,
+                        t -> 1020 * MIB + t * MIB / 600 - 3 * MIB,
+                        t -> false)
+                .assessment();
+        assertThat(none.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void anUndefinedMaximumHasNoEvidence() {
+        LeakDetector detector = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        for (long t = 0; t < 3600; t += 10) {
+            detector.onLiveHeap(clock.millis(), 300 * MIB + t * 5 * MIB / 60, -1, false);
+            clock.advance(10_000);
+        }
+        assertThat(detector.evaluate().state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(detector.assessment().reason()).contains("maximum heap undefined");
+    }
+
+    @Test
+    void aStrongLeakIsCalledWithinMinutesAndAWeakOneWaits() {
+        // 20 MB/min from 130 MB of 512 MB: the heap is full in about 19 minutes
+        LeakDetector strong = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        long flaggedAt = -1;
+        for (long t = 0; t < 1200 && flaggedAt < 0; t += 10) {
+            strong.onLiveHeap(clock.millis(), 130 * MIB + t * 20 * MIB / 60, 512 * MIB, false);
+            clock.advance(10_000);
+            if (t % 60 == 50 && strong.evaluate().state() != State.NO_EVIDENCE) {
+                flaggedAt = t;
+            }
+        }
+        assertThat(flaggedAt).as("seconds to the first verdict").isBetween(0L, 400L);
+    }
+
+    @Test
+    void gaugesExportTheStateEnumStyleAndTheSuspectedFlagMeansConfirmed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LeakDetector detector = LeakDetector.manual(
+                LeakDetectionSettings.defaults(), Tags.of("container", "c"), RouteTraffic.NONE, clock);
+        detector.bindTo(registry);
+        assertThat(state(registry, "none")).isEqualTo(1.0);
+        assertThat(state(registry, "unconfirmed")).isEqualTo(0.0);
+        assertThat(state(registry, "confirmed")).isEqualTo(0.0);
+        for (long t = 0; t < 3600; t += 10) {
+            detector.onLiveHeap(clock.millis(), 300 * MIB + t * 5 * MIB / 60, MAX, t % 300 == 0);
+            clock.advance(10_000);
+        }
+        detector.evaluate();
+        assertThat(state(registry, "none")).isEqualTo(0.0);
+        assertThat(state(registry, "confirmed")).isEqualTo(1.0);
+        assertThat(registry.get(LeakDetector.SUSPECTED).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(LeakDetector.TIME_TO_EXHAUSTION).gauge().value()).isBetween(5000.0, 5600.0);
+        assertThat(registry.get(LeakDetector.LIVE_SET).gauge().value()).isGreaterThan(500.0 * MIB);
+        assertThat(registry.get(LeakDetector.GROWTH_LOWER_BOUND).gauge().value()).isPositive();
+        detector.close();
+        assertThat(registry.find(LeakDetector.STATE).gauges()).isEmpty();
+        assertThat(registry.find(LeakDetector.SUSPECTED).gauge()).isNull();
+    }
+
+    private static double state(SimpleMeterRegistry registry, String state) {
+        Gauge gauge = registry.get(LeakDetector.STATE).tag("state", state).tag("container", "c").gauge();
+        return gauge.value();
+    }
+}

@@ -1,0 +1,67 @@
+package io.heapwatch.leak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class StatisticsTest {
+
+    @ParameterizedTest(name = "t quantile {0} with {1} df = {2}")
+    @CsvSource({
+        // published table values of Student's t
+        "0.975, 1, 12.706",
+        "0.975, 2, 4.303",
+        "0.95, 10, 1.8125",
+        "0.999, 5, 5.893",
+        "0.999, 1, 318.309",
+        "0.99, 30, 2.457",
+    })
+    void studentTQuantilesMatchTheTables(double p, int df, double expected) {
+        assertThat(Statistics.tQuantile(p, df)).isCloseTo(expected, within(expected * 2e-4));
+    }
+
+    @Test
+    void tCdfIsSymmetricAndMonotone() {
+        assertThat(Statistics.tCdf(0, 7)).isCloseTo(0.5, within(1e-12));
+        assertThat(Statistics.tCdf(-2, 7) + Statistics.tCdf(2, 7)).isCloseTo(1.0, within(1e-12));
+        assertThat(Statistics.tCdf(3, 4)).isGreaterThan(Statistics.tCdf(2, 4));
+    }
+
+    @Test
+    void normalQuantile() {
+        assertThat(Statistics.normalQuantile(0.975)).isCloseTo(1.959964, within(1e-5));
+        assertThat(Statistics.normalQuantile(0.5)).isCloseTo(0.0, within(1e-6));
+    }
+
+    @Test
+    void trendOfAPerfectLineHasNoErrorAndOfANoisyOneHasTheTextbookError() {
+        double[] x = {0, 1, 2, 3, 4};
+        Statistics.Trend line = Statistics.trend(x, new double[] {1, 3, 5, 7, 9}, 5);
+        assertThat(line.slope()).isCloseTo(2.0, within(1e-12));
+        assertThat(line.standardError()).isCloseTo(0.0, within(1e-12));
+        assertThat(line.lowerBound(0.01)).isCloseTo(2.0, within(1e-9));
+        assertThat(line.xSpan()).isEqualTo(4.0);
+        // residuals 0.2, -0.4, 0, 0.4, -0.2 around y = 2x + 1: SSE = 0.4, se = sqrt(0.4 / 3 / 10)
+        Statistics.Trend noisy = Statistics.trend(x, new double[] {1.2, 2.6, 5, 7.4, 8.8}, 5);
+        assertThat(noisy.slope()).isCloseTo(2.0, within(1e-12));
+        assertThat(noisy.standardError()).isCloseTo(Math.sqrt(0.4 / 30), within(1e-12));
+        double t = Statistics.tQuantile(0.95, 3);
+        assertThat(noisy.lowerBound(0.05)).isCloseTo(2.0 - t * Math.sqrt(0.4 / 30), within(1e-9));
+        assertThat(noisy.upperBound(0.05)).isCloseTo(2.0 + t * Math.sqrt(0.4 / 30), within(1e-9));
+        assertThat(Statistics.trend(x, new double[] {1, 2, 3, 4, 5}, 2).lowerBound(0.05)).isNaN();
+    }
+
+    @Test
+    void steigerZIsZeroForEqualCorrelationsAndShrinksAsTheTwoVariablesBecomeAlike() {
+        assertThat(Statistics.steigerZ(0.6, 0.6, 0.3, 30)).isCloseTo(0.0, within(1e-12));
+        double apart = Statistics.steigerZ(0.9, 0.5, 0.2, 30);
+        double alike = Statistics.steigerZ(0.9, 0.5, 0.6, 30);
+        assertThat(apart).isPositive();
+        // the same gap is better evidence when the two routes' traffic is more alike (their errors cancel)
+        assertThat(alike).isGreaterThan(apart);
+        assertThat(Statistics.steigerZ(0.5, 0.9, 0.2, 30)).isCloseTo(-apart, within(1e-12));
+    }
+}
