@@ -180,6 +180,62 @@ class LeakDetectorTest {
         assertThat(registry.find(LeakDetector.SUSPECTED).gauge()).isNull();
     }
 
+    @Test
+    void routeGaugesFollowTheSuspectsAndLeaveWithThem() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CumulativeTraffic traffic = new CumulativeTraffic();
+        LeakDetector detector = LeakDetector.manual(
+                LeakDetectionSettings.defaults(), Tags.of("container", "c"), traffic, clock);
+        detector.bindTo(registry);
+        Random random = new Random(5);
+        double retained = 130 * MIB;
+        double leakRate = 20;
+        double otherRate = 20;
+        boolean seen = false;
+        for (long t = 0; t < 3600 && !seen; t += 10) {
+            if (t % 120 == 0) {
+                leakRate = 5 + 40 * random.nextDouble();
+                otherRate = 5 + 40 * random.nextDouble();
+            }
+            traffic.add("/api/leak", "POST", leakRate * 10);
+            traffic.add("/api/other", "GET", otherRate * 10);
+            retained += leakRate * 10 * 4096;
+            detector.onLiveHeap(clock.millis(), (long) retained, 512 * MIB, false);
+            clock.advance(10_000);
+            if (t % 60 == 50) {
+                LeakAssessment a = detector.evaluate();
+                seen = a.routesAttributed();
+            }
+        }
+        assertThat(seen).as("routes attributed within the hour").isTrue();
+        LeakAssessment a = detector.assessment();
+        assertThat(a.suspects().get(0).route()).isEqualTo(new RouteKey("/api/leak", "POST"));
+        assertThat(a.suspects().get(0).retainedBytesPerRequest()).isBetween(3000.0, 5200.0);
+        Gauge perRequest = registry.get(LeakDetector.ROUTE_RETAINED).tag("uri", "/api/leak").gauge();
+        assertThat(perRequest.value()).isEqualTo(a.suspects().get(0).retainedBytesPerRequest());
+        assertThat(registry.get(LeakDetector.ROUTE_CORRELATION).tag("uri", "/api/leak").gauge().value())
+                .isEqualTo(a.suspects().get(0).correlation());
+        // the heap stops growing: once the verdict is gone, so are the route gauges
+        for (long t = 0; t < 4 * 3600; t += 10) {
+            traffic.add("/api/leak", "POST", 100);
+            detector.onLiveHeap(clock.millis(), 100 * MIB, 512 * MIB, true);
+            clock.advance(10_000);
+        }
+        assertThat(detector.evaluate().state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(registry.find(LeakDetector.ROUTE_RETAINED).gauges()).isEmpty();
+        assertThat(registry.find(LeakDetector.ROUTE_CORRELATION).gauges()).isEmpty();
+    }
+
+    @Test
+    void aDetectorMadeByManualHasNoThreadAndAClosedOneIgnoresSamples() {
+        LeakDetector detector = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        detector.bindTo(new SimpleMeterRegistry());
+        assertThat(detector.running()).isFalse();
+        detector.close();
+        detector.onLiveHeap(clock.millis(), 1, 1);
+        assertThat(detector.evaluate().reason()).isEqualTo("not analysed yet");
+    }
+
     private static double state(SimpleMeterRegistry registry, String state) {
         Gauge gauge = registry.get(LeakDetector.STATE).tag("state", state).tag("container", "c").gauge();
         return gauge.value();
