@@ -265,7 +265,9 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         }
         String action = gcAction.toLowerCase(Locale.ROOT);
         String name = gcName.toLowerCase(Locale.ROOT);
-        if (action.contains("major") || name.contains("major") || name.equals("zgc cycles")
+        if (action.contains("major")
+                || name.contains("major")
+                || name.equals("zgc cycles")
                 || name.equals("shenandoah cycles")) {
             return true;
         }

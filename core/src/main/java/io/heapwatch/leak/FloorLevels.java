@@ -127,7 +127,8 @@ final class FloorLevels {
 
         Series series(long nowMillis, long firstMillis) {
             long current = Math.floorDiv(nowMillis, bucketMillis);
-            long firstBucket = firstMillis == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(firstMillis, bucketMillis);
+            long firstBucket =
+                    firstMillis == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(firstMillis, bucketMillis);
             long[] millis = new long[buckets];
             long[] bytes = new long[buckets];
             long[] maxBytes = new long[buckets];

@@ -51,8 +51,15 @@ final class LeakAnalyzer {
             String reason,
             double reachSeconds) {
 
-        Check(boolean passes, int level, boolean confirmed, double slope, double lowerBound,
-                double secondsToExhaustion, int points, String reason) {
+        Check(
+                boolean passes,
+                int level,
+                boolean confirmed,
+                double slope,
+                double lowerBound,
+                double secondsToExhaustion,
+                int points,
+                String reason) {
             this(passes, level, confirmed, slope, lowerBound, secondsToExhaustion, points, reason, Double.NaN);
         }
     }
@@ -97,8 +104,15 @@ final class LeakAnalyzer {
             if (upper.passes()) {
                 String contradiction = contradiction(liveSet, upper, nowMillis - longest, max);
                 if (contradiction != null) {
-                    upper = new Check(false, level, false, upper.slope(), upper.lowerBound(),
-                            Double.POSITIVE_INFINITY, upper.points(), upper.reason() + ", but " + contradiction);
+                    upper = new Check(
+                            false,
+                            level,
+                            false,
+                            upper.slope(),
+                            upper.lowerBound(),
+                            Double.POSITIVE_INFINITY,
+                            upper.points(),
+                            upper.reason() + ", but " + contradiction);
                 }
             }
             if (upper.passes() && (bestUnconfirmed == null || urgent(upper, bestUnconfirmed))) {
@@ -109,7 +123,8 @@ final class LeakAnalyzer {
             }
         }
         long liveSetBytes = liveSet.size == 0 ? -1 : liveSet.bytes[liveSet.size - 1];
-        @Nullable Check decisive = bestConfirmed != null ? bestConfirmed : bestUnconfirmed != null ? bestUnconfirmed : firstNone;
+        @Nullable
+        Check decisive = bestConfirmed != null ? bestConfirmed : bestUnconfirmed != null ? bestUnconfirmed : firstNone;
         int level = decisive == null ? 0 : decisive.level();
         FloorLevels.Series s = series[level];
         long latest = s.size() == 0 ? -1 : s.bytes()[s.size() - 1];
@@ -225,7 +240,8 @@ final class LeakAnalyzer {
         if (!(upper < rise.lowerBound())) {
             return null;
         }
-        return format("the %d live-set points of the last %s rise at most %.3g B/s (at %.2f confidence): the rise is"
+        return format(
+                "the %d live-set points of the last %s rise at most %.3g B/s (at %.2f confidence): the rise is"
                         + " dead objects that collections reclaiming long-lived space remove",
                 n, Duration.ofMillis(liveSet.millis[liveSet.size - 1] - liveSet.millis[first]), upper, 1 - VETO_ALPHA);
     }
@@ -238,7 +254,14 @@ final class LeakAnalyzer {
         String kind = confirmed ? "live-set points" : "floors";
         String where = confirmed ? kind : format("%s on the %s horizon", kind, Duration.ofMillis(spanMillis));
         if (n < 3) {
-            return new Check(false, level, confirmed, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, n,
+            return new Check(
+                    false,
+                    level,
+                    confirmed,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.POSITIVE_INFINITY,
+                    n,
                     format("%d %s, need 3", n, where));
         }
         double[] x = new double[n];
@@ -254,29 +277,70 @@ final class LeakAnalyzer {
         double tte = slope > 0 ? headroom / slope : Double.POSITIVE_INFINITY;
         double reach = settings.horizonFactor() * trend.xSpan();
         if (max <= 0) {
-            return new Check(false, level, confirmed, slope, lower, Double.POSITIVE_INFINITY, n,
+            return new Check(
+                    false,
+                    level,
+                    confirmed,
+                    slope,
+                    lower,
+                    Double.POSITIVE_INFINITY,
+                    n,
                     "maximum heap undefined, growth cannot be judged");
         }
         if (!(lower > 0)) {
-            return new Check(false, level, confirmed, slope, lower, Double.POSITIVE_INFINITY, n,
-                    format("%s rise %.3g B/s, lower bound %.3g B/s is not positive (%d floors)", where, slope, lower,
-                            n));
+            return new Check(
+                    false,
+                    level,
+                    confirmed,
+                    slope,
+                    lower,
+                    Double.POSITIVE_INFINITY,
+                    n,
+                    format(
+                            "%s rise %.3g B/s, lower bound %.3g B/s is not positive (%d floors)",
+                            where, slope, lower, n));
         }
         double fillAtBound = headroom / lower;
         if (!(fillAtBound <= reach)) {
-            return new Check(false, level, confirmed, slope, lower, Double.POSITIVE_INFINITY, n,
-                    format("%s rise at least %.3g B/s, which fills the heap in %.0f s, beyond this horizon's reach"
-                            + " of %.0f s", where, lower, fillAtBound, reach));
+            return new Check(
+                    false,
+                    level,
+                    confirmed,
+                    slope,
+                    lower,
+                    Double.POSITIVE_INFINITY,
+                    n,
+                    format(
+                            "%s rise at least %.3g B/s, which fills the heap in %.0f s, beyond this horizon's reach"
+                                    + " of %.0f s",
+                            where, lower, fillAtBound, reach));
         }
         double growth = lower * spanMillis / 1000.0 / max;
         if (!(growth >= settings.minGrowthFraction())) {
-            return new Check(false, level, confirmed, slope, lower, Double.POSITIVE_INFINITY, n,
-                    format("%s rise at least %.3g B/s, %.2f%% of max over the horizon, below %.2f%%", where, lower,
-                            growth * 100, settings.minGrowthFraction() * 100));
+            return new Check(
+                    false,
+                    level,
+                    confirmed,
+                    slope,
+                    lower,
+                    Double.POSITIVE_INFINITY,
+                    n,
+                    format(
+                            "%s rise at least %.3g B/s, %.2f%% of max over the horizon, below %.2f%%",
+                            where, lower, growth * 100, settings.minGrowthFraction() * 100));
         }
-        return new Check(true, level, confirmed, slope, lower, tte, n,
-                format("%s rise %.3g B/s (at least %.3g B/s at %.3g confidence over %d floors), heap full in %.0f s",
-                        where, slope, lower, 1 - settings.alpha(), n, tte), reach);
+        return new Check(
+                true,
+                level,
+                confirmed,
+                slope,
+                lower,
+                tte,
+                n,
+                format(
+                        "%s rise %.3g B/s (at least %.3g B/s at %.3g confidence over %d floors), heap full in %.0f s",
+                        where, slope, lower, 1 - settings.alpha(), n, tte),
+                reach);
     }
 
     private static List<Floor> floors(FloorLevels.Series s) {

@@ -96,7 +96,9 @@ public record LeakDetectionSettings(
      * {@code window} (7.5 minutes, 30 minutes, 6 hours and 3 days by default).
      */
     public java.util.List<Duration> horizons() {
-        return java.util.List.of(window.dividedBy(FloorLevels.FINE_RATIO), window,
+        return java.util.List.of(
+                window.dividedBy(FloorLevels.FINE_RATIO),
+                window,
                 window.multipliedBy(FloorLevels.LEVEL_RATIO),
                 window.multipliedBy((long) FloorLevels.LEVEL_RATIO * FloorLevels.LEVEL_RATIO));
     }

@@ -300,7 +300,11 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         if (current.state() != previous.state()) {
             loggedTopSuspect = top;
             if (current.state() == LeakAssessment.State.NO_EVIDENCE) {
-                LOG.info("heapwatch: leak verdict {} -> none {}: {}", previous.state().label(), tags, current.reason());
+                LOG.info(
+                        "heapwatch: leak verdict {} -> none {}: {}",
+                        previous.state().label(),
+                        tags,
+                        current.reason());
             } else {
                 LOG.warn(
                         "heapwatch: {} {}: {}; routes: {}",
@@ -309,7 +313,9 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
                         current.reason(),
                         describe(current));
             }
-        } else if (current.state() != LeakAssessment.State.NO_EVIDENCE && top != null && !top.equals(loggedTopSuspect)) {
+        } else if (current.state() != LeakAssessment.State.NO_EVIDENCE
+                && top != null
+                && !top.equals(loggedTopSuspect)) {
             loggedTopSuspect = top;
             LOG.warn("heapwatch: memory leak suspect routes {}: {}", tags, describe(current));
         }

@@ -100,8 +100,15 @@ final class RouteAttributor {
                 return Attribution.refused(format(
                         "ambiguous: %s %s (partial r %.2f) is not significantly ahead of %s %s (%.2f; their traffic"
                                 + " correlates %.2f; Steiger p=%.3g >= %.3g)",
-                        best.route.method(), best.route.uri(), best.correlation, second.route.method(),
-                        second.route.uri(), second.correlation, between, runnerUpP, alpha));
+                        best.route.method(),
+                        best.route.uri(),
+                        best.correlation,
+                        second.route.method(),
+                        second.route.uri(),
+                        second.correlation,
+                        between,
+                        runnerUpP,
+                        alpha));
             }
         }
         List<RouteSuspect> suspects = new ArrayList<>();
@@ -168,6 +175,7 @@ final class RouteAttributor {
         }
         return all;
     }
+
     private static double dot(double[] a, double[] b) {
         double sum = 0.0;
         for (int i = 0; i < a.length; i++) {

@@ -38,8 +38,7 @@ final class TrafficCounts {
      * @param routes the routes, one per row of {@code counts}
      * @param counts {@code counts[route][subWindow - firstSubWindow]}
      */
-    static TrafficCounts of(
-            long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts) {
+    static TrafficCounts of(long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts) {
         int length = counts.length == 0 ? 0 : counts[0].length;
         boolean[] covered = new boolean[length];
         Arrays.fill(covered, true);

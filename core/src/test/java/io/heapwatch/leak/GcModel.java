@@ -71,7 +71,8 @@ final class GcModel {
                 garbage *= 0.4 + 0.4 * random.nextDouble(); // the cleanup frees the regions found empty
                 residue = maxBytes * 0.05 * random.nextDouble();
                 mixedLeft = 4 + random.nextInt(5);
-                double promotedWhileMarking = Math.max(0, garbage - markStartGarbage) / Math.max(1, seconds - markStart);
+                double promotedWhileMarking =
+                        Math.max(0, garbage - markStartGarbage) / Math.max(1, seconds - markStart);
                 if (cycles >= 3) {
                     double wanted = 0.9 - (promotedWhileMarking * 60 + 0.08 * maxBytes) / maxBytes;
                     ihop = Math.max(0.30, Math.min(0.85, wanted));

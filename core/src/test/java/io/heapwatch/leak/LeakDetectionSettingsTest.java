@@ -16,14 +16,16 @@ class LeakDetectionSettingsTest {
         assertThat(s.alpha()).isEqualTo(0.001);
         assertThat(s.horizonFactor()).isEqualTo(8.0);
         assertThat(s.evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(s.horizons()).containsExactly(
-                Duration.ofSeconds(450), Duration.ofMinutes(30), Duration.ofHours(6), Duration.ofHours(72));
+        assertThat(s.horizons())
+                .containsExactly(
+                        Duration.ofSeconds(450), Duration.ofMinutes(30), Duration.ofHours(6), Duration.ofHours(72));
         assertThat(s.toBuilder().build()).isEqualTo(s);
     }
 
     @Test
     void badValuesNameTheSettingAndItsRange() {
-        assertThatThrownBy(() -> LeakDetectionSettings.builder().horizonFactor(0.5).build())
+        assertThatThrownBy(
+                        () -> LeakDetectionSettings.builder().horizonFactor(0.5).build())
                 .hasMessageContaining("'horizonFactor' must be in [1.0, 1000.0], was 0.5");
         assertThatThrownBy(() -> LeakDetectionSettings.builder().alpha(0).build())
                 .hasMessageContaining("'alpha' must be in (0.0, 0.5]");

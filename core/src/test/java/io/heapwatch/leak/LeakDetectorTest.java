@@ -43,7 +43,8 @@ class LeakDetectorTest {
     @Test
     void aFlatHeapHasNoEvidence() {
         Random random = new Random(1);
-        LeakAssessment a = feed(3 * 3600, t -> 300 * MIB + random.nextInt(8 << 20), t -> t % 600 == 0).assessment();
+        LeakAssessment a = feed(3 * 3600, t -> 300 * MIB + random.nextInt(8 << 20), t -> t % 600 == 0)
+                .assessment();
         assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
         assertThat(a.suspected()).isFalse();
         assertThat(a.secondsToExhaustion()).isInfinite();
@@ -54,11 +55,13 @@ class LeakDetectorTest {
     @Test
     void aRiseWithoutLiveSetPointsIsUnconfirmedAndItsTimeToExhaustionALowerBound() {
         // 5 MB/min from 300 MB: full in about 2.4 h; no collection reclaims long-lived space
-        LeakAssessment a = feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> false).assessment();
+        LeakAssessment a =
+                feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> false).assessment();
         assertThat(a.state()).isEqualTo(State.RISING_UNCONFIRMED);
         assertThat(a.suspected()).isFalse();
         assertThat(a.exhaustionIsLowerBound()).isTrue();
-        assertThat(a.growthBytesPerSecond()).isCloseTo(5.0 * MIB / 60, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(a.growthBytesPerSecond())
+                .isCloseTo(5.0 * MIB / 60, org.assertj.core.data.Percentage.withPercentage(1));
         assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
         assertThat(a.reason()).contains("not confirmed");
         assertThat(a.liveSetBytes()).isEqualTo(-1);
@@ -67,7 +70,8 @@ class LeakDetectorTest {
     @Test
     void risingLiveSetPointsConfirm() {
         // the same rise, and a collection every 5 minutes that reclaims long-lived space and sees it
-        LeakAssessment a = feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> t % 300 == 0).assessment();
+        LeakAssessment a =
+                feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> t % 300 == 0).assessment();
         assertThat(a.state()).isEqualTo(State.CONFIRMED);
         assertThat(a.suspected()).isTrue();
         assertThat(a.exhaustionIsLowerBound()).isFalse();
@@ -87,8 +91,7 @@ class LeakDetectorTest {
         assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
         assertThat(a.liveSetBytes()).isEqualTo(300 * MIB);
         // without the live-set points, the rise of the last 30 minutes is reported
-        LeakAssessment unvetoed = feed(
-                        4 * 3600, t -> 300 * MIB + (t % 3600) * 5 * MIB / 60, t -> false)
+        LeakAssessment unvetoed = feed(4 * 3600, t -> 300 * MIB + (t % 3600) * 5 * MIB / 60, t -> false)
                 .assessment();
         assertThat(unvetoed.state()).isEqualTo(State.RISING_UNCONFIRMED);
     }
@@ -106,18 +109,21 @@ class LeakDetectorTest {
     @Test
     void aClearRiseThatWouldFillTheHeapBeyondTheReachOfItsSpanHasNoEvidence() {
         // a clean 1 MB/min for 20 minutes from 300 MB: full in 12 h, far beyond 8 x 20 minutes
-        LeakAssessment early = feed(1200, t -> 300 * MIB + t * MIB / 60, t -> false).assessment();
+        LeakAssessment early =
+                feed(1200, t -> 300 * MIB + t * MIB / 60, t -> false).assessment();
         assertThat(early.state()).isEqualTo(State.NO_EVIDENCE);
         assertThat(early.reason()).contains("beyond this horizon's reach");
         // the same rise from 900 MB fills the remaining heap within reach
-        LeakAssessment near = feed(1200, t -> 900 * MIB + t * MIB / 60, t -> false).assessment();
+        LeakAssessment near =
+                feed(1200, t -> 900 * MIB + t * MIB / 60, t -> false).assessment();
         assertThat(near.state()).isEqualTo(State.RISING_UNCONFIRMED);
     }
 
     @Test
     void aRiseBelowTheMinimumGrowthHasNoEvidence() {
         // 0.1 MB/min with 4 MB of headroom: it fills the heap within reach, but adds under 2% of max per horizon
-        LeakAssessment a = feed(3600, t -> 1020 * MIB + t * MIB / 600 - 3 * MIB, t -> false).assessment();
+        LeakAssessment a = feed(3600, t -> 1020 * MIB + t * MIB / 600 - 3 * MIB, t -> false)
+                .assessment();
         assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
         assertThat(a.reason()).contains("below 2.00%");
         LeakAssessment none = feed(
@@ -131,7 +137,8 @@ class LeakDetectorTest {
 
     @Test
     void anUndefinedMaximumHasNoEvidence() {
-        LeakDetector detector = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
         for (long t = 0; t < 3600; t += 10) {
             detector.onLiveHeap(clock.millis(), 300 * MIB + t * 5 * MIB / 60, -1, false);
             clock.advance(10_000);
@@ -143,7 +150,8 @@ class LeakDetectorTest {
     @Test
     void aStrongLeakIsCalledWithinMinutesAndAWeakOneWaits() {
         // 20 MB/min from 130 MB of 512 MB: the heap is full in about 19 minutes
-        LeakDetector strong = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        LeakDetector strong =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
         long flaggedAt = -1;
         for (long t = 0; t < 1200 && flaggedAt < 0; t += 10) {
             strong.onLiveHeap(clock.millis(), 130 * MIB + t * 20 * MIB / 60, 512 * MIB, false);
@@ -172,9 +180,11 @@ class LeakDetectorTest {
         assertThat(state(registry, "none")).isEqualTo(0.0);
         assertThat(state(registry, "confirmed")).isEqualTo(1.0);
         assertThat(registry.get(LeakDetector.SUSPECTED).gauge().value()).isEqualTo(1.0);
-        assertThat(registry.get(LeakDetector.TIME_TO_EXHAUSTION).gauge().value()).isBetween(5000.0, 5600.0);
+        assertThat(registry.get(LeakDetector.TIME_TO_EXHAUSTION).gauge().value())
+                .isBetween(5000.0, 5600.0);
         assertThat(registry.get(LeakDetector.LIVE_SET).gauge().value()).isGreaterThan(500.0 * MIB);
-        assertThat(registry.get(LeakDetector.GROWTH_LOWER_BOUND).gauge().value()).isPositive();
+        assertThat(registry.get(LeakDetector.GROWTH_LOWER_BOUND).gauge().value())
+                .isPositive();
         detector.close();
         assertThat(registry.find(LeakDetector.STATE).gauges()).isEmpty();
         assertThat(registry.find(LeakDetector.SUSPECTED).gauge()).isNull();
@@ -184,8 +194,8 @@ class LeakDetectorTest {
     void routeGaugesFollowTheSuspectsAndLeaveWithThem() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         CumulativeTraffic traffic = new CumulativeTraffic();
-        LeakDetector detector = LeakDetector.manual(
-                LeakDetectionSettings.defaults(), Tags.of("container", "c"), traffic, clock);
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), Tags.of("container", "c"), traffic, clock);
         detector.bindTo(registry);
         Random random = new Random(5);
         double retained = 130 * MIB;
@@ -211,9 +221,14 @@ class LeakDetectorTest {
         LeakAssessment a = detector.assessment();
         assertThat(a.suspects().get(0).route()).isEqualTo(new RouteKey("/api/leak", "POST"));
         assertThat(a.suspects().get(0).retainedBytesPerRequest()).isBetween(3000.0, 5200.0);
-        Gauge perRequest = registry.get(LeakDetector.ROUTE_RETAINED).tag("uri", "/api/leak").gauge();
+        Gauge perRequest = registry.get(LeakDetector.ROUTE_RETAINED)
+                .tag("uri", "/api/leak")
+                .gauge();
         assertThat(perRequest.value()).isEqualTo(a.suspects().get(0).retainedBytesPerRequest());
-        assertThat(registry.get(LeakDetector.ROUTE_CORRELATION).tag("uri", "/api/leak").gauge().value())
+        assertThat(registry.get(LeakDetector.ROUTE_CORRELATION)
+                        .tag("uri", "/api/leak")
+                        .gauge()
+                        .value())
                 .isEqualTo(a.suspects().get(0).correlation());
         // the heap stops growing: once the verdict is gone, so are the route gauges
         for (long t = 0; t < 4 * 3600; t += 10) {
@@ -228,7 +243,8 @@ class LeakDetectorTest {
 
     @Test
     void aDetectorMadeByManualHasNoThreadAndAClosedOneIgnoresSamples() {
-        LeakDetector detector = LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
         detector.bindTo(new SimpleMeterRegistry());
         assertThat(detector.running()).isFalse();
         detector.close();
@@ -237,7 +253,10 @@ class LeakDetectorTest {
     }
 
     private static double state(SimpleMeterRegistry registry, String state) {
-        Gauge gauge = registry.get(LeakDetector.STATE).tag("state", state).tag("container", "c").gauge();
+        Gauge gauge = registry.get(LeakDetector.STATE)
+                .tag("state", state)
+                .tag("container", "c")
+                .gauge();
         return gauge.value();
     }
 }

@@ -84,68 +84,149 @@ final class LeakEvaluation {
             if (name.startsWith("fast leak")) {
                 Proportion flagged = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
                 Proportion named = runs(results, r -> r.firstNamedSeconds() <= r.exhaustionSecondsAtStart() / 2);
-                row(out, "flagged before 1/3 of its time to exhaustion (runs)", "all runs", name, flagged,
-                        flagged.low() >= 0.95, median(results, Result::firstFlagSeconds) / 60, "min median");
-                row(out, "route named before 1/2 of its time to exhaustion (runs)", "all runs", name, named,
-                        named.low() >= 0.95, median(results, Result::firstNamedSeconds) / 60, "min median");
+                row(
+                        out,
+                        "flagged before 1/3 of its time to exhaustion (runs)",
+                        "all runs",
+                        name,
+                        flagged,
+                        flagged.low() >= 0.95,
+                        median(results, Result::firstFlagSeconds) / 60,
+                        "min median");
+                row(
+                        out,
+                        "route named before 1/2 of its time to exhaustion (runs)",
+                        "all runs",
+                        name,
+                        named,
+                        named.low() >= 0.95,
+                        median(results, Result::firstNamedSeconds) / 60,
+                        "min median");
             } else if (name.equals("leak 1 MB/min")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= 15 * 60);
-                row(out, "flagged within 15 min (runs)", "all runs", name, p, p.low() >= 0.95,
-                        median(results, Result::firstFlagSeconds) / 60, "min median");
+                row(
+                        out,
+                        "flagged within 15 min (runs)",
+                        "all runs",
+                        name,
+                        p,
+                        p.low() >= 0.95,
+                        median(results, Result::firstFlagSeconds) / 60,
+                        "min median");
             } else if (name.equals("slow leak 0.5 MB/min")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= 6 * 3600);
-                row(out, "flagged within 6 h (runs)", "all runs", name, p, p.low() >= 0.95,
-                        median(results, Result::firstFlagSeconds) / 3600, "h median");
+                row(
+                        out,
+                        "flagged within 6 h (runs)",
+                        "all runs",
+                        name,
+                        p,
+                        p.low() >= 0.95,
+                        median(results, Result::firstFlagSeconds) / 3600,
+                        "h median");
             } else if (name.equals("slow leak 0.1 MB/min")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= 24 * 3600);
-                row(out, "flagged within 24 h (runs)", "all runs", name, p, p.low() >= 0.95,
-                        median(results, Result::firstFlagSeconds) / 3600, "h median");
+                row(
+                        out,
+                        "flagged within 24 h (runs)",
+                        "all runs",
+                        name,
+                        p,
+                        p.low() >= 0.95,
+                        median(results, Result::firstFlagSeconds) / 3600,
+                        "h median");
             }
             if (!scenario.leaks()) {
-                long evaluations = results.stream().mapToLong(Result::evaluations).sum();
-                long confirmed = results.stream().mapToLong(Result::confirmedEvaluations).sum();
-                long unconfirmed = results.stream().mapToLong(Result::unconfirmedEvaluations).sum();
-                double days = results.stream().mapToDouble(Result::simulatedSeconds).sum() / 86400;
+                long evaluations =
+                        results.stream().mapToLong(Result::evaluations).sum();
+                long confirmed =
+                        results.stream().mapToLong(Result::confirmedEvaluations).sum();
+                long unconfirmed = results.stream()
+                        .mapToLong(Result::unconfirmedEvaluations)
+                        .sum();
+                double days =
+                        results.stream().mapToDouble(Result::simulatedSeconds).sum() / 86400;
                 Proportion c = new Proportion(confirmed, evaluations);
                 Proportion u = new Proportion(unconfirmed, evaluations);
-                out.append(String.format(Locale.ROOT,
+                out.append(String.format(
+                        Locale.ROOT,
                         "| confirmed false verdicts (evaluations) | 0 in 30 days | %s | %d of %d in %.0f days: %s"
                                 + " | %s |%n",
-                        name, confirmed, evaluations, days, c.percent(), confirmed == 0 ? "yes" : "no"));
-                out.append(String.format(Locale.ROOT,
+                        name,
+                        confirmed,
+                        evaluations,
+                        days,
+                        c.percent(),
+                        confirmed == 0 ? "yes" : "no"));
+                out.append(String.format(
+                        Locale.ROOT,
                         "| unconfirmed hours per day | < 1 h | %s | %.2f h [%.2f, %.2f] | %s |%n",
-                        name, 24 * u.value(), 24 * u.low(), 24 * u.high(), 24 * u.high() < 1 ? "yes" : "no"));
+                        name,
+                        24 * u.value(),
+                        24 * u.low(),
+                        24 * u.high(),
+                        24 * u.high() < 1 ? "yes" : "no"));
             } else {
-                long correct = results.stream().mapToLong(Result::attributedCorrect).sum();
+                long correct =
+                        results.stream().mapToLong(Result::attributedCorrect).sum();
                 long wrong = results.stream().mapToLong(Result::attributedWrong).sum();
                 long refused = results.stream().mapToLong(Result::refused).sum();
                 Proportion w = new Proportion(wrong, correct + wrong + refused);
-                out.append(String.format(Locale.ROOT,
+                out.append(String.format(
+                        Locale.ROOT,
                         "| wrong route named (flagged evaluations) | <= 5%% | %s | %s; right %d, wrong %d, refused"
                                 + " %d | %s |%n",
-                        name, w.percent(), correct, wrong, refused, w.high() <= 0.05 ? "yes" : "no"));
+                        name,
+                        w.percent(),
+                        correct,
+                        wrong,
+                        refused,
+                        w.high() <= 0.05 ? "yes" : "no"));
                 long scored = results.stream().mapToLong(Result::tteScored).sum();
                 long within = results.stream().mapToLong(Result::tteWithin25).sum();
                 Proportion t = new Proportion(within, scored);
-                out.append(String.format(Locale.ROOT,
+                out.append(String.format(
+                        Locale.ROOT,
                         "| time to exhaustion within ±25%% (confirmed evaluations) | >= 95%% | %s | %s of %d | %s"
                                 + " |%n",
-                        name, t.percent(), scored, scored > 0 && t.low() >= 0.95 ? "yes" : "no"));
+                        name,
+                        t.percent(),
+                        scored,
+                        scored > 0 && t.low() >= 0.95 ? "yes" : "no"));
             }
         }
         out.append("\nSeeds: ").append(seeds).append('\n');
         return out.toString();
     }
 
-    private static void row(StringBuilder out, String measure, String target, String scenario, Proportion p,
-            boolean met, double median, String unit) {
-        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s of %d (%.1f %s) | %s |%n", measure, target,
-                scenario, p.percent(), p.total(), median, unit, met ? "yes" : "no"));
+    private static void row(
+            StringBuilder out,
+            String measure,
+            String target,
+            String scenario,
+            Proportion p,
+            boolean met,
+            double median,
+            String unit) {
+        out.append(String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s of %d (%.1f %s) | %s |%n",
+                measure,
+                target,
+                scenario,
+                p.percent(),
+                p.total(),
+                median,
+                unit,
+                met ? "yes" : "no"));
     }
 
     static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
-        double[] v = results.stream().mapToDouble(f).map(x -> Double.isNaN(x) ? Double.POSITIVE_INFINITY : x)
-                .sorted().toArray();
+        double[] v = results.stream()
+                .mapToDouble(f)
+                .map(x -> Double.isNaN(x) ? Double.POSITIVE_INFINITY : x)
+                .sorted()
+                .toArray();
         return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 

@@ -54,8 +54,18 @@ final class LeakSimulation {
         }
 
         Scenario hours(double h) {
-            return new Scenario(name, collector, maxBytes, h, leakMibPerMinute, deadMibPerMinute, survivorMib,
-                    cacheMib, sessionMib, daily, together);
+            return new Scenario(
+                    name,
+                    collector,
+                    maxBytes,
+                    h,
+                    leakMibPerMinute,
+                    deadMibPerMinute,
+                    survivorMib,
+                    cacheMib,
+                    sessionMib,
+                    daily,
+                    together);
         }
     }
 
@@ -79,8 +89,8 @@ final class LeakSimulation {
                 new Scenario("cache warm-up", GcModel.Collector.G1, GIB, 24, 0, 0.3, 20, 150, 0, false, false),
                 nonLeak("garbage-heavy", 2.0, 60),
                 nonLeak("dead promotion", 0.85, 20),
-                new Scenario("TTL sessions, daily ramp", GcModel.Collector.G1, GIB, 24, 0, 0.0, 20, 0, 180, true,
-                        false),
+                new Scenario(
+                        "TTL sessions, daily ramp", GcModel.Collector.G1, GIB, 24, 0, 0.0, 20, 0, 180, true, false),
                 leak("slow leak 0.5 MB/min", GIB, 0.5, 27),
                 leak("slow leak 0.1 MB/min", GIB, 0.1, 48),
                 leak("fast leak 8 MB/min, 512 MiB", 512 * MIB, 8, 1.5),
@@ -88,10 +98,10 @@ final class LeakSimulation {
                 leak("fast leak 24 MB/min, 512 MiB", 512 * MIB, 24, 1),
                 new Scenario("many small entries", GcModel.Collector.G1, GIB, 14, 1.0, 0.3, 5, 0, 0, false, false),
                 new Scenario("two routes together", GcModel.Collector.G1, GIB, 14, 1.0, 0.3, 20, 0, 0, false, true),
-                new Scenario("leak under Parallel", GcModel.Collector.PARALLEL, GIB, 14, 1.0, 0.3, 20, 0, 0, false,
-                        false),
-                new Scenario("steady under Parallel", GcModel.Collector.PARALLEL, GIB, 24, 0, 0.5, 20, 0, 0, false,
-                        false));
+                new Scenario(
+                        "leak under Parallel", GcModel.Collector.PARALLEL, GIB, 14, 1.0, 0.3, 20, 0, 0, false, false),
+                new Scenario(
+                        "steady under Parallel", GcModel.Collector.PARALLEL, GIB, 24, 0, 0.5, 20, 0, 0, false, false));
     }
 
     /** What one run measured, every evaluation scored. */
@@ -239,8 +249,22 @@ final class LeakSimulation {
                 break;
             }
         }
-        return new Result(scenario, seed, evaluations, unconfirmed, confirmed, firstFlag, firstConfirmed,
-                exhaustionAtStart, firstNamed, correct, wrong, refused, tteScored, tteWithin, t);
+        return new Result(
+                scenario,
+                seed,
+                evaluations,
+                unconfirmed,
+                confirmed,
+                firstFlag,
+                firstConfirmed,
+                exhaustionAtStart,
+                firstNamed,
+                correct,
+                wrong,
+                refused,
+                tteScored,
+                tteWithin,
+                t);
     }
 
     private static double cache(Scenario scenario, double tau, double t) {

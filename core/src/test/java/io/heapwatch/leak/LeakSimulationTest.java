@@ -24,7 +24,10 @@ class LeakSimulationTest {
     }
 
     private static Scenario scenario(String name) {
-        return LeakSimulation.scenarios().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return LeakSimulation.scenarios().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static List<Result> runs(Scenario scenario, int runs) {
@@ -37,7 +40,8 @@ class LeakSimulationTest {
 
     private static double unconfirmedHoursPerDay(List<Result> results) {
         long evaluations = results.stream().mapToLong(Result::evaluations).sum();
-        long unconfirmed = results.stream().mapToLong(Result::unconfirmedEvaluations).sum();
+        long unconfirmed =
+                results.stream().mapToLong(Result::unconfirmedEvaluations).sum();
         return 24.0 * unconfirmed / evaluations;
     }
 

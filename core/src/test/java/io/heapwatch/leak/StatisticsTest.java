@@ -51,7 +51,8 @@ class StatisticsTest {
         double t = Statistics.tQuantile(0.95, 3);
         assertThat(noisy.lowerBound(0.05)).isCloseTo(2.0 - t * Math.sqrt(0.4 / 30), within(1e-9));
         assertThat(noisy.upperBound(0.05)).isCloseTo(2.0 + t * Math.sqrt(0.4 / 30), within(1e-9));
-        assertThat(Statistics.trend(x, new double[] {1, 2, 3, 4, 5}, 2).lowerBound(0.05)).isNaN();
+        assertThat(Statistics.trend(x, new double[] {1, 2, 3, 4, 5}, 2).lowerBound(0.05))
+                .isNaN();
     }
 
     @Test

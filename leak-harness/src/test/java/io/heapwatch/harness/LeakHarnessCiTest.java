@@ -45,8 +45,16 @@ class LeakHarnessCiTest {
         RunResult steady = results.get(1);
         assertThat(leak.error).as("leak run error").isNull();
         assertThat(steady.error).as("steady run error").isNull();
-        double firstLive = leak.samples.stream().mapToDouble(Sample::live).filter(v -> v > 0).findFirst().orElse(0);
-        double lastLive = leak.samples.stream().mapToDouble(Sample::live).filter(v -> v > 0).max().orElse(0);
+        double firstLive = leak.samples.stream()
+                .mapToDouble(Sample::live)
+                .filter(v -> v > 0)
+                .findFirst()
+                .orElse(0);
+        double lastLive = leak.samples.stream()
+                .mapToDouble(Sample::live)
+                .filter(v -> v > 0)
+                .max()
+                .orElse(0);
         assertThat(lastLive - firstLive)
                 .as("rise of the leak run's retained heap after GC (bytes)")
                 .isGreaterThan(2 * 1024 * 1024);
