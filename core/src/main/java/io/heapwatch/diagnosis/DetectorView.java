@@ -1,6 +1,5 @@
 package io.heapwatch.diagnosis;
 
-import io.heapwatch.leak.Attribution;
 import io.heapwatch.leak.LeakAssessment;
 import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.leak.RouteSuspect;
@@ -26,22 +25,22 @@ final class DetectorView {
             return Verdict.unavailable("leak detection is disabled (HEAPWATCH_LEAK_DETECTION=false)");
         }
         LeakAssessment a = d.assessment();
-        Attribution attribution = a.attribution();
         List<Verdict.Route> routes = new ArrayList<>();
-        for (RouteSuspect s : attribution.suspects()) {
+        for (RouteSuspect s : a.suspects()) {
             routes.add(new Verdict.Route(
                     s.route().method(), s.route().uri(), s.retainedBytesPerRequest(), s.correlation()));
         }
         return new Verdict(
                 true,
                 a.suspected(),
+                a.state().label(),
                 a.reason(),
                 a.growthBytesPerSecond(),
-                a.pValue(),
+                a.growthLowerBound(),
                 a.secondsToExhaustion(),
-                a.floorsUsed(),
-                a.window().toSeconds(),
-                attribution.reason(),
+                a.floors().size(),
+                a.horizon().toSeconds(),
+                a.routeReason(),
                 routes);
     }
 }

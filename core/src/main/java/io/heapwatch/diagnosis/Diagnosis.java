@@ -71,9 +71,10 @@ public record Diagnosis(
         j.name("verdict").begin();
         j.name("available").value(verdict.available());
         j.name("suspected").value(verdict.suspected());
+        j.name("state").value(verdict.state());
         j.name("reason").value(verdict.reason());
         j.name("growthBytesPerSecond").value(verdict.growthBytesPerSecond());
-        j.name("pValue").value(verdict.pValue());
+        j.name("growthLowerBound").value(verdict.growthLowerBound());
         j.name("secondsToExhaustion").value(verdict.secondsToExhaustion());
         j.name("floorsUsed").value(verdict.floorsUsed());
         j.name("windowSeconds").value(verdict.windowSeconds());

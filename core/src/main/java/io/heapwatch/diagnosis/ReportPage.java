@@ -68,13 +68,21 @@ final class ReportPage {
             return;
         }
         h.append("<div class=\"verdict ")
-                .append(v.suspected() ? "leak\"><b>Leak suspected.</b> " : "ok\"><b>No leak suspected.</b> ")
+                .append(
+                        switch (v.state()) {
+                            case "confirmed" -> "leak\"><b>Leak confirmed.</b> ";
+                            case "unconfirmed" -> "leak\"><b>Rising, not confirmed.</b> ";
+                            default -> "ok\"><b>No evidence of a leak.</b> ";
+                        })
                 .append(esc(v.reason()))
                 .append("</div><dl>");
         dt(h, "live heap floor slope", rate(v.growthBytesPerSecond()));
-        dt(h, "Mann-Kendall p-value", Double.isFinite(v.pValue()) ? fmt("%.2g", v.pValue()) : "n/a");
-        dt(h, "time to exhaustion", duration(v.secondsToExhaustion()));
-        dt(h, "floors analysed", v.floorsUsed() + " over " + duration(v.windowSeconds()));
+        dt(h, "growth rate, lower confidence bound", rate(v.growthLowerBound()));
+        dt(
+                h,
+                "time to exhaustion",
+                ("unconfirmed".equals(v.state()) ? "at least " : "") + duration(v.secondsToExhaustion()));
+        dt(h, "floors analysed", v.floorsUsed() + " over a horizon of " + duration(v.windowSeconds()));
         h.append("</dl>\n");
     }
 

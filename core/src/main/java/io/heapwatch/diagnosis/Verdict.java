@@ -7,22 +7,25 @@ import java.util.Objects;
  * The leak detector's verdict and evidence when the diagnosis was taken.
  *
  * @param available whether a leak detector runs; when false, the other values are empty
- * @param suspected whether a leak is suspected
+ * @param suspected whether a leak is confirmed (the live-set points rise)
+ * @param state the verdict's state: {@code none}, {@code unconfirmed} or {@code confirmed}
  * @param reason the detector's explanation
- * @param growthBytesPerSecond the Theil&ndash;Sen slope of the live heap's floors, {@code NaN} when unknown
- * @param pValue the Mann&ndash;Kendall p-value, {@code NaN} when unknown
- * @param secondsToExhaustion seconds until the floor reaches the maximum, {@code +Inf} unless suspected
- * @param floorsUsed floors analysed
- * @param windowSeconds the analysed window
+ * @param growthBytesPerSecond the growth rate of the floors behind the verdict, {@code NaN} when unknown
+ * @param growthLowerBound the lower confidence bound of that rate, {@code NaN} when unknown
+ * @param secondsToExhaustion seconds until the floor reaches the maximum, {@code +Inf} with no evidence; a lower
+ *     bound when the state is {@code unconfirmed}
+ * @param floorsUsed floors of the horizon behind the verdict
+ * @param windowSeconds that horizon's span
  * @param attribution why routes were or were not attributed
  * @param routes the route suspects, strongest first
  */
 public record Verdict(
         boolean available,
         boolean suspected,
+        String state,
         String reason,
         double growthBytesPerSecond,
-        double pValue,
+        double growthLowerBound,
         double secondsToExhaustion,
         int floorsUsed,
         long windowSeconds,
@@ -31,6 +34,7 @@ public record Verdict(
 
     /** Copies the routes. */
     public Verdict {
+        Objects.requireNonNull(state, "state");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(attribution, "attribution");
         routes = List.copyOf(routes);
@@ -39,7 +43,17 @@ public record Verdict(
     /** No leak detector. */
     static Verdict unavailable(String reason) {
         return new Verdict(
-                false, false, reason, Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, 0, 0, reason, List.of());
+                false,
+                false,
+                "none",
+                reason,
+                Double.NaN,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                0,
+                0,
+                reason,
+                List.of());
     }
 
     /**

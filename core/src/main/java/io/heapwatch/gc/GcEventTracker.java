@@ -61,6 +61,7 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
     private final Tags tags;
     private final AtomicLong gcCount = new AtomicLong();
     private final AtomicLong notificationFaults = new AtomicLong();
+    private final AtomicLong confirmedCount = new AtomicLong();
     private final AtomicBoolean faultLogged = new AtomicBoolean();
     private final List<LiveHeapListener> listeners = new CopyOnWriteArrayList<>();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -147,6 +148,14 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         return gcCount.get();
     }
 
+    /**
+     * How many collections so far reclaimed long-lived space (see {@link LiveHeapListener#onLiveHeap(long, long,
+     * long, boolean)}).
+     */
+    public long confirmedCount() {
+        return confirmedCount.get();
+    }
+
     /** The retained heap (long-lived pools plus survivors) after the last collection, or -1 before the first one. */
     public long liveBytesAfterLastGc() {
         return liveBytes;
@@ -170,7 +179,7 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         try {
             GarbageCollectionNotificationInfo info =
                     GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            onCollection(info.getGcInfo(), System.currentTimeMillis());
+            onCollection(info.getGcName(), info.getGcAction(), info.getGcInfo(), System.currentTimeMillis());
         } catch (RuntimeException e) {
             notificationFaults.incrementAndGet();
             if (faultLogged.compareAndSet(false, true)) {
@@ -180,12 +189,18 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
     }
 
     void onCollection(GcInfo gcInfo, long epochMillis) {
+        onCollection("", "", gcInfo, epochMillis);
+    }
+
+    void onCollection(String gcName, String gcAction, GcInfo gcInfo, long epochMillis) {
         Map<String, MemoryUsage> after = gcInfo.getMemoryUsageAfterGc();
         if (carriesNoUsage(after)) {
             return;
         }
+        Map<String, MemoryUsage> before = gcInfo.getMemoryUsageBeforeGc();
         long used = 0;
         long max = 0;
+        long usedBefore = 0;
         boolean found = false;
         for (String pool : trackedPools()) {
             MemoryUsage usage = after.get(pool);
@@ -194,25 +209,32 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
             }
             found = true;
             used += usage.getUsed();
+            MemoryUsage previous = before == null ? null : before.get(pool);
+            usedBefore += previous == null ? usage.getUsed() : previous.getUsed();
             max = usage.getMax() < 0 || max < 0 ? -1 : max + usage.getMax();
         }
         if (!found) {
             return;
         }
+        if (max <= 0) {
+            max = Runtime.getRuntime().maxMemory();
+        }
+        long oldAfter = used;
+        boolean confirmed = reclaimedLongLived(gcName, gcAction, usedBefore, oldAfter, max, longLivedPools.isEmpty());
         for (String pool : survivorPools) {
             MemoryUsage usage = after.get(pool);
             if (usage != null) {
                 used += usage.getUsed();
             }
         }
-        if (max <= 0) {
-            max = Runtime.getRuntime().maxMemory();
-        }
         liveBytes = used;
         liveMaxBytes = max;
+        if (confirmed) {
+            confirmedCount.incrementAndGet();
+        }
         for (LiveHeapListener l : listeners) {
             try {
-                l.onLiveHeap(epochMillis, used, max);
+                l.onLiveHeap(epochMillis, used, max, confirmed);
             } catch (RuntimeException e) {
                 notificationFaults.incrementAndGet();
                 if (faultLogged.compareAndSet(false, true)) {
@@ -221,6 +243,42 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
             }
         }
     }
+
+    /**
+     * Whether a collection reclaimed long-lived space, so that what it left is a point of the live set rather than
+     * an upper bound of it (a young collection leaves every dead object that was promoted before it):
+     * <ul>
+     *   <li>a full or major collection: the action {@code end of major GC} (G1's, Parallel's and Serial's full
+     *       collections), or a collector that only runs whole-heap or old-generation cycles ({@code ZGC Cycles} of
+     *       non-generational ZGC, {@code ZGC Major Cycles}, {@code Shenandoah Cycles});
+     *   <li>any other collection after which the long-lived pools hold at least {@link #CONFIRMING_DROP} of their
+     *       maximum less than before it: G1's mixed collections (JDK 17 reports them as {@code G1 Young
+     *       Generation}, {@code end of minor GC}) and the cleanup at the end of its concurrent cycle ({@code G1
+     *       Concurrent GC}, JDK 20+). The margin keeps out young collections that free a humongous object or two.
+     * </ul>
+     * Without a long-lived pool (non-generational ZGC, Shenandoah) every cycle collects the whole heap.
+     */
+    static boolean reclaimedLongLived(
+            String gcName, String gcAction, long oldBefore, long oldAfter, long maxBytes, boolean wholeHeapOnly) {
+        if (wholeHeapOnly) {
+            return true;
+        }
+        String action = gcAction.toLowerCase(Locale.ROOT);
+        String name = gcName.toLowerCase(Locale.ROOT);
+        if (action.contains("major")
+                || name.contains("major")
+                || name.equals("zgc cycles")
+                || name.equals("shenandoah cycles")) {
+            return true;
+        }
+        return maxBytes > 0 && oldBefore - oldAfter >= (long) (maxBytes * CONFIRMING_DROP);
+    }
+
+    /**
+     * How much the long-lived pools must shrink in a collection that is not a full one, as a fraction of their
+     * maximum, for it to count as reclaiming long-lived space: 1%, about ten G1 regions of a 1 GiB heap.
+     */
+    static final double CONFIRMING_DROP = 0.01;
 
     /**
      * ZGC's and Shenandoah's pause notifications (as opposed to their cycle notifications) report every pool as
@@ -284,6 +342,11 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
                 .tags(tags)
                 .baseUnit("bytes")
                 .description("Maximum the old generation can grow to; -1 before the first GC")
+                .register(registry));
+        meters.add(FunctionCounter.builder("heapwatch.gc.live.set.collections", confirmedCount, AtomicLong::get)
+                .tags(tags)
+                .description("Collections that reclaimed long-lived space (full, major or mixed collections, ends of"
+                        + " concurrent cycles): the ones whose after-GC heap is a live-set point")
                 .register(registry));
         meters.add(FunctionCounter.builder("heapwatch.gc.notification.faults", notificationFaults, AtomicLong::get)
                 .tags(tags)

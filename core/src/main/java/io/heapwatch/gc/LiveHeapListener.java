@@ -13,4 +13,19 @@ public interface LiveHeapListener {
      * @param maxBytes the maximum the long-lived pools can grow to, or the heap maximum when theirs is undefined
      */
     void onLiveHeap(long epochMillis, long liveBytes, long maxBytes);
+
+    /**
+     * Called after each collection with whether it reclaimed long-lived space (a full, major or mixed collection, or
+     * the end of a concurrent cycle): then {@code liveBytes} is a point of the live set; otherwise it also holds the
+     * dead objects promoted since the last such collection, and is only an upper bound of the live set. By default
+     * calls {@link #onLiveHeap(long, long, long)}.
+     *
+     * @param epochMillis when the notification was handled
+     * @param liveBytes used bytes of the long-lived pools plus the survivor spaces after the collection
+     * @param maxBytes the maximum the long-lived pools can grow to, or the heap maximum when theirs is undefined
+     * @param reclaimedLongLived whether the collection reclaimed long-lived space
+     */
+    default void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
+        onLiveHeap(epochMillis, liveBytes, maxBytes);
+    }
 }

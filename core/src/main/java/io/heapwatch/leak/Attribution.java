@@ -9,21 +9,16 @@ import java.util.Objects;
  * @param attributable whether the traffic allowed routes to be told apart; when false, {@code suspects} is empty
  *     and {@code reason} says why
  * @param reason why routes were or were not attributed
- * @param suspects the top suspects, highest retained bytes per request first
- * @param conditionNumber the condition estimate of the column-scaled traffic matrix ({@code NaN} if not computed)
- * @param fit the coefficient of determination (R&sup2;) of the fit ({@code NaN} if not computed)
+ * @param suspects the top suspects, best first
  */
-public record Attribution(
-        boolean attributable, String reason, List<RouteSuspect> suspects, double conditionNumber, double fit) {
+record Attribution(boolean attributable, String reason, List<RouteSuspect> suspects) {
 
-    /** Copies the suspects and requires a reason. */
-    public Attribution {
+    Attribution {
         Objects.requireNonNull(reason, "reason");
         suspects = List.copyOf(suspects);
     }
 
-    /** An attribution that was refused or not attempted, for {@code reason}. */
-    public static Attribution refused(String reason) {
-        return new Attribution(false, reason, List.of(), Double.NaN, Double.NaN);
+    static Attribution refused(String reason) {
+        return new Attribution(false, reason, List.of());
     }
 }

@@ -8,38 +8,33 @@ import org.jspecify.annotations.Nullable;
  * The tunable parameters of leak detection. Immutable; build with {@link #builder()}, which starts from
  * {@link #defaults()}. Every value is validated, and a bad one is reported with its name and allowed range.
  *
- * @param window the sliding window of after-GC samples analysed (default 30 minutes)
- * @param subWindows the number of sub-windows the window is split into; one floor (minimum live bytes) is kept
- *     per sub-window (default 15, range 3&ndash;240)
- * @param minFloors the number of closed sub-windows with at least one GC sample needed before any verdict
- *     (default 6, range 3&ndash;{@code subWindows})
- * @param alpha the significance level of the Mann&ndash;Kendall test for an increasing trend (default 0.01, range
+ * @param window the span of the main horizon (default 30 minutes); a finer one spans a quarter of it, and two longer
+ *     ones 12 and 144 times as much (7.5 minutes, 6 hours and 3 days by default)
+ * @param subWindows the number of floors (minimum live bytes after GC) kept per horizon (default 15, range
+ *     3&ndash;240)
+ * @param alpha one minus the confidence level of the lower bound of the growth rate (default 0.001, range
  *     (0, 0.5])
- * @param recentAlpha the significance level of the same test on the most recent two thirds of the floors, which
- *     must also rise so that a warm-up that has levelled off clears early; 1 disables this check (default 0.05,
- *     range (0, 1])
- * @param minGrowthFraction the minimum growth projected over the window, as a fraction of the maximum heap,
- *     for a verdict (default 0.02, range [0, 1])
+ * @param horizonFactor how far ahead a horizon may project, in multiples of its span: a horizon reports a leak
+ *     only when the lower bound of its growth rate fills the heap within {@code horizonFactor} spans (default 8,
+ *     range [1, 1000]): 4 hours on the 30-minute horizon, 2 days on the 6-hour one, 24 days on the 3-day one
+ * @param minGrowthFraction the minimum growth over a horizon's span at the lower bound of the rate, as a fraction
+ *     of the maximum heap, for a verdict (default 0.02, range [0, 1])
  * @param topRoutes the number of route suspects reported (default 5, range 1&ndash;100)
  * @param maxTrackedRoutes the number of distinct (uri, method) pairs whose traffic is tracked; further routes are
  *     pooled as {@code OTHER} (default 200, range 1&ndash;10000)
- * @param maxConditionNumber the largest condition number of the leading suspects' unit-scaled traffic deviations
- *     for which routes are attributed (default 20, range (1, 1e6])
  * @param attributionAlpha the significance level at which the best route's partial correlation with the floors
- *     must beat chance, Bonferroni-corrected for the number of routes compared (default 0.05, range
- *     (0, 0.5])
- * @param evaluationInterval how often the background analyzer runs (default the sub-window length)
+ *     must beat chance, Bonferroni-corrected for the number of routes compared, and beat the runner-up's (default
+ *     0.05, range (0, 0.5])
+ * @param evaluationInterval how often the background analyzer runs (default half the sub-window length)
  */
 public record LeakDetectionSettings(
         Duration window,
         int subWindows,
-        int minFloors,
         double alpha,
-        double recentAlpha,
+        double horizonFactor,
         double minGrowthFraction,
         int topRoutes,
         int maxTrackedRoutes,
-        double maxConditionNumber,
         double attributionAlpha,
         Duration evaluationInterval) {
 
@@ -59,13 +54,11 @@ public record LeakDetectionSettings(
             throw new IllegalArgumentException("leak detection setting 'window' must be at least " + subWindows
                     + " seconds (one second per sub-window), was " + window);
         }
-        requireRange("minFloors", minFloors, 3, subWindows);
         requireOpenClosed("alpha", alpha, 0.0, 0.5);
-        requireOpenClosed("recentAlpha", recentAlpha, 0.0, 1.0);
+        requireClosed("horizonFactor", horizonFactor, 1.0, 1000.0);
         requireClosed("minGrowthFraction", minGrowthFraction, 0.0, 1.0);
         requireRange("topRoutes", topRoutes, 1, 100);
         requireRange("maxTrackedRoutes", maxTrackedRoutes, 1, 10_000);
-        requireOpenClosed("maxConditionNumber", maxConditionNumber, 1.0, 1e6);
         requireOpenClosed("attributionAlpha", attributionAlpha, 0.0, 0.5);
         if (evaluationInterval.compareTo(MIN_SUB_WINDOW) < 0) {
             throw new IllegalArgumentException(
@@ -88,19 +81,29 @@ public record LeakDetectionSettings(
         Builder builder = new Builder();
         builder.window = window;
         builder.subWindows = subWindows;
-        builder.minFloors = minFloors;
         builder.alpha = alpha;
-        builder.recentAlpha = recentAlpha;
+        builder.horizonFactor = horizonFactor;
         builder.minGrowthFraction = minGrowthFraction;
         builder.topRoutes = topRoutes;
         builder.maxTrackedRoutes = maxTrackedRoutes;
-        builder.maxConditionNumber = maxConditionNumber;
         builder.attributionAlpha = attributionAlpha;
-        builder.evaluationInterval = evaluationInterval.equals(subWindow()) ? null : evaluationInterval;
+        builder.evaluationInterval = evaluationInterval.equals(subWindow().dividedBy(2)) ? null : evaluationInterval;
         return builder;
     }
 
-    /** The length of one sub-window: {@code window / subWindows}. */
+    /**
+     * The spans of the horizons, shortest first: a quarter of {@code window}, {@code window}, 12 and 144 times
+     * {@code window} (7.5 minutes, 30 minutes, 6 hours and 3 days by default).
+     */
+    public java.util.List<Duration> horizons() {
+        return java.util.List.of(
+                window.dividedBy(FloorLevels.FINE_RATIO),
+                window,
+                window.multipliedBy(FloorLevels.LEVEL_RATIO),
+                window.multipliedBy((long) FloorLevels.LEVEL_RATIO * FloorLevels.LEVEL_RATIO));
+    }
+
+    /** The length of one sub-window (the shortest horizon's bucket): {@code window / subWindows}. */
     public Duration subWindow() {
         return window.dividedBy(subWindows);
     }
@@ -130,13 +133,11 @@ public record LeakDetectionSettings(
     public static final class Builder {
         private Duration window = DEFAULT_WINDOW;
         private int subWindows = DEFAULT_SUB_WINDOWS;
-        private int minFloors = 6;
-        private double alpha = 0.01;
-        private double recentAlpha = 0.05;
+        private double alpha = 0.001;
+        private double horizonFactor = 8.0;
         private double minGrowthFraction = 0.02;
         private int topRoutes = 5;
         private int maxTrackedRoutes = 200;
-        private double maxConditionNumber = 20.0;
         private double attributionAlpha = 0.05;
         private @Nullable Duration evaluationInterval;
 
@@ -154,21 +155,15 @@ public record LeakDetectionSettings(
             return this;
         }
 
-        /** Sets {@link LeakDetectionSettings#minFloors()}. */
-        public Builder minFloors(int minFloors) {
-            this.minFloors = minFloors;
-            return this;
-        }
-
         /** Sets {@link LeakDetectionSettings#alpha()}. */
         public Builder alpha(double alpha) {
             this.alpha = alpha;
             return this;
         }
 
-        /** Sets {@link LeakDetectionSettings#recentAlpha()}. */
-        public Builder recentAlpha(double recentAlpha) {
-            this.recentAlpha = recentAlpha;
+        /** Sets {@link LeakDetectionSettings#horizonFactor()}. */
+        public Builder horizonFactor(double horizonFactor) {
+            this.horizonFactor = horizonFactor;
             return this;
         }
 
@@ -190,12 +185,6 @@ public record LeakDetectionSettings(
             return this;
         }
 
-        /** Sets {@link LeakDetectionSettings#maxConditionNumber()}. */
-        public Builder maxConditionNumber(double maxConditionNumber) {
-            this.maxConditionNumber = maxConditionNumber;
-            return this;
-        }
-
         /** Sets {@link LeakDetectionSettings#attributionAlpha()}. */
         public Builder attributionAlpha(double attributionAlpha) {
             this.attributionAlpha = attributionAlpha;
@@ -214,17 +203,15 @@ public record LeakDetectionSettings(
                 throw new IllegalArgumentException(
                         "leak detection setting 'subWindows' must be in [3, 240], was " + subWindows);
             }
-            Duration interval = evaluationInterval != null ? evaluationInterval : window.dividedBy(subWindows);
+            Duration interval = evaluationInterval != null ? evaluationInterval : window.dividedBy(subWindows * 2L);
             return new LeakDetectionSettings(
                     window,
                     subWindows,
-                    minFloors,
                     alpha,
-                    recentAlpha,
+                    horizonFactor,
                     minGrowthFraction,
                     topRoutes,
                     maxTrackedRoutes,
-                    maxConditionNumber,
                     attributionAlpha,
                     interval);
         }

@@ -24,29 +24,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the retained heap after each GC for a rising floor and publishes the verdict as gauges.
+ * Watches the retained heap after each GC, on every horizon from minutes to days, and publishes the verdict as
+ * gauges.
  *
- * <p>The GC-notification listener calls {@link #onLiveHeap}, which only updates a bounded window. Analysis runs on
- * a single daemon thread named {@code heapwatch-leak-analyzer}, started by the first {@link #bindTo} or by
- * {@link #start()}, every {@link LeakDetectionSettings#evaluationInterval()}, aligned just after sub-window
- * boundaries. A detector made by {@link #manual} has no thread; its owner calls {@link #evaluate()}.
+ * <p>The GC-notification listener calls {@link #onLiveHeap(long, long, long, boolean)}, which only updates the
+ * floors of three horizons (by default 30 minutes, 6 hours and 3 days, 15 floors each) in constant memory. Analysis
+ * runs on a single daemon thread named {@code heapwatch-leak-analyzer}, started by the first {@link #bindTo} or by
+ * {@link #start()}, every {@link LeakDetectionSettings#evaluationInterval()}, aligned just after floor boundaries.
+ * A detector made by {@link #manual} has no thread; its owner calls {@link #evaluate()}.
  *
- * <p>Gauges, all tagged with the constructor's tags (the {@code container} tag):
+ * <p>The verdict has three states ({@link LeakAssessment.State}): no evidence; a rise of the floors of all
+ * collections that no collection reclaiming long-lived space confirms (its time to exhaustion is a lower bound); a
+ * rise of the live-set points themselves. Gauges, all tagged with the constructor's tags (the {@code container}
+ * tag):
  * <ul>
- *   <li>{@code heapwatch.leak.suspected} (0 or 1);</li>
- *   <li>{@code heapwatch.live.heap.growth.bytes.per.second}: the Theil&ndash;Sen slope of the floors, NaN until
- *       enough floors;</li>
- *   <li>{@code heapwatch.leak.time.to.exhaustion.seconds}: +Inf unless a leak is suspected;</li>
+ *   <li>{@code heapwatch.leak.state} with tag {@code state} = {@code none}, {@code unconfirmed}, {@code confirmed}:
+ *       1 for the current state, 0 for the others;</li>
+ *   <li>{@code heapwatch.leak.suspected}: 1 when a leak is confirmed, else 0;</li>
+ *   <li>{@code heapwatch.live.heap.growth.bytes.per.second} and
+ *       {@code heapwatch.live.heap.growth.lower.bound.bytes.per.second}: the growth rate of the floors behind the
+ *       verdict and its lower confidence bound, NaN until a horizon has three floors;</li>
+ *   <li>{@code heapwatch.leak.time.to.exhaustion.seconds}: +Inf with no evidence, a lower bound when
+ *       unconfirmed;</li>
+ *   <li>{@code heapwatch.live.set.bytes}: the latest live-set point, -1 until a collection reclaimed long-lived
+ *       space;</li>
  *   <li>{@code heapwatch.leak.route.retained.bytes.per.request} and {@code heapwatch.leak.route.correlation} with
- *       tags {@code uri} and {@code method}, for the current top suspects only (ranked by the correlation); a
- *       route that drops out has its gauges removed.</li>
+ *       tags {@code uri} and {@code method}, for the current suspects only; a route that drops out has its gauges
+ *       removed.</li>
  * </ul>
  * {@link #close()} stops the thread and removes every gauge from every registry it was bound to.
  */
 public final class LeakDetector implements MeterBinder, AutoCloseable {
 
     static final String SUSPECTED = "heapwatch.leak.suspected";
+    static final String STATE = "heapwatch.leak.state";
+    static final String LIVE_SET = "heapwatch.live.set.bytes";
     static final String GROWTH = "heapwatch.live.heap.growth.bytes.per.second";
+    static final String GROWTH_LOWER_BOUND = "heapwatch.live.heap.growth.lower.bound.bytes.per.second";
     static final String TIME_TO_EXHAUSTION = "heapwatch.leak.time.to.exhaustion.seconds";
     static final String ROUTE_RETAINED = "heapwatch.leak.route.retained.bytes.per.request";
     static final String ROUTE_CORRELATION = "heapwatch.leak.route.correlation";
@@ -59,8 +73,8 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     private final RouteTraffic traffic;
     private final Clock clock;
     private final boolean scheduled;
-    private final LiveHeapWindow window;
-    private final RouteTrafficWindow trafficWindow;
+    private final FloorLevels levels;
+    private final RouteTrafficWindow[] trafficWindows;
     private final LeakAnalyzer analyzer;
     private final List<MeterRegistry> registries = new ArrayList<>();
     private final List<Meter> globalMeters = new ArrayList<>();
@@ -89,9 +103,12 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         this.traffic = Objects.requireNonNull(traffic, "traffic");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduled = scheduled;
-        this.window = new LiveHeapWindow(settings.window(), settings.subWindows());
-        this.trafficWindow =
-                new RouteTrafficWindow(window.subWindowMillis(), settings.subWindows(), settings.maxTrackedRoutes());
+        this.levels = new FloorLevels(settings.subWindow().toMillis(), settings.subWindows());
+        this.trafficWindows = new RouteTrafficWindow[levels.levels()];
+        for (int level = 0; level < trafficWindows.length; level++) {
+            trafficWindows[level] = new RouteTrafficWindow(
+                    levels.bucketMillis(level), settings.subWindows(), settings.maxTrackedRoutes());
+        }
         this.analyzer = new LeakAnalyzer(settings);
         this.assessment = LeakAssessment.initial(settings.window());
     }
@@ -106,16 +123,24 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Records the retained heap (old generation plus survivors) after a GC. Cheap and thread-safe: meant for the
-     * GC-notification thread.
+     * Records the retained heap (old generation plus survivors) after a GC that is not known to have reclaimed
+     * long-lived space. Cheap and thread-safe: meant for the GC-notification thread.
      *
      * @param epochMillis when the GC ended
      * @param liveBytes the used bytes after the GC
      * @param maxBytes their maximum, or -1 when undefined
      */
     public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes) {
+        onLiveHeap(epochMillis, liveBytes, maxBytes, false);
+    }
+
+    /**
+     * Records the retained heap after a GC, saying whether the collection reclaimed long-lived space (then the
+     * sample is a point of the live set).
+     */
+    public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
         if (!closed && liveBytes >= 0) {
-            window.record(epochMillis, liveBytes, maxBytes);
+            levels.record(epochMillis, liveBytes, maxBytes, reclaimedLongLived);
         }
     }
 
@@ -134,7 +159,7 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        long sub = window.subWindowMillis();
+        long sub = levels.bucketMillis(0);
         long now = clock.millis();
         long initialDelay = sub - Math.floorMod(now, sub) + Math.max(1, sub / 100);
         service.scheduleAtFixedRate(
@@ -154,9 +179,13 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
             return assessment;
         }
         long now = clock.millis();
-        trafficWindow.sample(now, traffic);
+        TrafficCounts[] counts = new TrafficCounts[trafficWindows.length];
+        for (int level = 0; level < trafficWindows.length; level++) {
+            trafficWindows[level].sample(now, traffic);
+            counts[level] = trafficWindows[level].counts(now);
+        }
         LeakAssessment previous = assessment;
-        LeakAssessment current = analyzer.assess(window.floors(now), trafficWindow.counts(now), previous.suspected());
+        LeakAssessment current = analyzer.assess(levels, now, counts);
         assessment = current;
         updateRouteGauges(current);
         logChange(previous, current);
@@ -180,17 +209,37 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
             return;
         }
         registries.add(registry);
+        for (LeakAssessment.State state : LeakAssessment.State.values()) {
+            globalMeters.add(Gauge.builder(STATE, this, d -> d.assessment.state() == state ? 1.0 : 0.0)
+                    .tags(tags.and("state", state.label()))
+                    .description("1 for the current leak verdict (none, unconfirmed: after-GC floors rise but no"
+                            + " collection that reclaimed long-lived space confirms it, confirmed: the live set"
+                            + " rises), 0 for the others")
+                    .register(registry));
+        }
         globalMeters.add(Gauge.builder(SUSPECTED, this, d -> d.assessment.suspected() ? 1.0 : 0.0)
                 .tags(tags)
-                .description("1 when the retained heap's after-GC floor rises like a leak, else 0")
+                .description("1 when a leak is confirmed: the live set after collections that reclaimed long-lived"
+                        + " space rises toward the maximum heap, else 0")
                 .register(registry));
         globalMeters.add(Gauge.builder(GROWTH, this, d -> d.assessment.growthBytesPerSecond())
                 .tags(tags)
-                .description("Theil-Sen slope of the retained heap's after-GC floors, bytes per second")
+                .description("Least-squares growth rate of the after-GC floors behind the verdict, bytes per second")
+                .register(registry));
+        globalMeters.add(Gauge.builder(GROWTH_LOWER_BOUND, this, d -> d.assessment.growthLowerBound())
+                .tags(tags)
+                .description("Lower confidence bound of that growth rate, bytes per second")
                 .register(registry));
         globalMeters.add(Gauge.builder(TIME_TO_EXHAUSTION, this, d -> d.assessment.secondsToExhaustion())
                 .tags(tags)
-                .description("Seconds until the floor reaches the maximum heap; +Inf unless suspected")
+                .description("Seconds until the floor reaches the maximum heap; +Inf with no evidence, a lower bound"
+                        + " while unconfirmed")
+                .register(registry));
+        globalMeters.add(Gauge.builder(LIVE_SET, this, d -> d.assessment.liveSetBytes())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Latest live-set point: the retained heap after the latest collection that reclaimed"
+                        + " long-lived space; -1 before one")
                 .register(registry));
         for (Map.Entry<RouteKey, RouteGauge> entry : routeGauges.entrySet()) {
             entry.getValue().meters.addAll(registerRoute(registry, entry.getKey(), entry.getValue()));
@@ -200,8 +249,8 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
 
     private void updateRouteGauges(LeakAssessment current) {
         Map<RouteKey, RouteSuspect> top = new HashMap<>();
-        if (current.suspected() && current.attribution().attributable()) {
-            for (RouteSuspect suspect : current.attribution().suspects()) {
+        if (current.state() != LeakAssessment.State.NO_EVIDENCE && current.routesAttributed()) {
+            for (RouteSuspect suspect : current.suspects()) {
                 top.put(suspect.route(), suspect);
             }
         }
@@ -251,55 +300,49 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
 
     private void logChange(LeakAssessment previous, LeakAssessment current) {
         RouteKey top = topSuspect(current);
-        if (current.suspected() && !previous.suspected()) {
+        if (current.state() != previous.state()) {
             loggedTopSuspect = top;
-            LOG.warn(
-                    "heapwatch: memory leak suspected {}: live heap floor rising {} bytes/s (Mann-Kendall p={}) "
-                            + "over the last {} ({} floors), {}% of max heap per window, max reached in {} s; "
-                            + "routes: {}",
-                    tags,
-                    format("%.1f", current.growthBytesPerSecond()),
-                    format("%.2g", current.pValue()),
-                    current.window(),
-                    current.floorsUsed(),
-                    format("%.1f", current.growthFractionOfMax() * 100),
-                    format("%.0f", current.secondsToExhaustion()),
-                    describe(current.attribution()));
-        } else if (!current.suspected() && previous.suspected()) {
-            loggedTopSuspect = null;
-            LOG.info("heapwatch: memory leak suspicion cleared {}: {}", tags, current.reason());
-        } else if (current.suspected() && top != null && !top.equals(loggedTopSuspect)) {
-            // attribution usually needs more floors than the verdict, so the suspects come later than the warning
+            if (current.state() == LeakAssessment.State.NO_EVIDENCE) {
+                LOG.info(
+                        "heapwatch: leak verdict {} -> none {}: {}",
+                        previous.state().label(),
+                        tags,
+                        current.reason());
+            } else {
+                LOG.warn(
+                        "heapwatch: {} {}: {}; routes: {}",
+                        current.suspected() ? "memory leak confirmed" : "after-GC floor rising, leak not confirmed",
+                        tags,
+                        current.reason(),
+                        describe(current));
+            }
+        } else if (current.state() != LeakAssessment.State.NO_EVIDENCE
+                && top != null
+                && !top.equals(loggedTopSuspect)) {
             loggedTopSuspect = top;
-            LOG.warn(
-                    "heapwatch: memory leak suspect routes {}, live heap floor rising {} bytes/s over {} floors: {}",
-                    tags,
-                    format("%.1f", current.growthBytesPerSecond()),
-                    current.floorsUsed(),
-                    describe(current.attribution()));
+            LOG.warn("heapwatch: memory leak suspect routes {}: {}", tags, describe(current));
         }
     }
 
     private static @Nullable RouteKey topSuspect(LeakAssessment assessment) {
-        Attribution attribution = assessment.attribution();
-        if (!assessment.suspected()
-                || !attribution.attributable()
-                || attribution.suspects().isEmpty()) {
+        if (assessment.state() == LeakAssessment.State.NO_EVIDENCE
+                || !assessment.routesAttributed()
+                || assessment.suspects().isEmpty()) {
             return null;
         }
-        return attribution.suspects().get(0).route();
+        return assessment.suspects().get(0).route();
     }
 
-    private static String describe(Attribution attribution) {
-        if (!attribution.attributable()) {
-            return "not attributable (" + attribution.reason() + ")";
+    private static String describe(LeakAssessment assessment) {
+        if (!assessment.routesAttributed()) {
+            return "not attributable (" + assessment.routeReason() + ")";
         }
-        return attribution.suspects().stream()
+        return assessment.suspects().stream()
                         .map(s -> s.route().method() + " " + s.route().uri() + " ~"
-                                + format("%.0f", s.retainedBytesPerRequest()) + " B/request (correlation "
+                                + format("%.0f", s.retainedBytesPerRequest()) + " B/request (partial correlation "
                                 + format("%.2f", s.correlation()) + ")")
                         .collect(Collectors.joining(", "))
-                + "; " + attribution.reason();
+                + "; " + assessment.routeReason();
     }
 
     private static String format(String pattern, double value) {
@@ -337,12 +380,8 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
         return executor != null && !executor.isShutdown();
     }
 
-    LiveHeapWindow window() {
-        return window;
-    }
-
-    RouteTrafficWindow trafficWindow() {
-        return trafficWindow;
+    FloorLevels levels() {
+        return levels;
     }
 
     private static final class RouteGauge {

@@ -16,7 +16,7 @@ import java.util.Map;
  * Memory is bounded by a ring of {@code subWindows + 1} slots of at most {@code maxRoutes + 1} counts. Thread-safe,
  * but meant to be used from the analyzer thread only.
  */
-public final class RouteTrafficWindow {
+final class RouteTrafficWindow {
 
     private final long subWindowMillis;
     private final int subWindows;
@@ -41,7 +41,7 @@ public final class RouteTrafficWindow {
      * @param subWindows the number of sub-windows in the window
      * @param maxRoutes the number of distinct routes tracked before pooling into {@link RouteKey#OTHER}
      */
-    public RouteTrafficWindow(long subWindowMillis, int subWindows, int maxRoutes) {
+    RouteTrafficWindow(long subWindowMillis, int subWindows, int maxRoutes) {
         if (subWindowMillis <= 0 || subWindows < 1 || maxRoutes < 1) {
             throw new IllegalArgumentException("subWindowMillis, subWindows and maxRoutes must be positive");
         }
@@ -56,12 +56,12 @@ public final class RouteTrafficWindow {
     }
 
     /** The number of distinct routes currently tracked, {@link RouteKey#OTHER} included; at most maxRoutes + 1. */
-    public synchronized int trackedRoutes() {
+    synchronized int trackedRoutes() {
         return keys.size();
     }
 
     /** Takes a snapshot of {@code traffic} at {@code nowMillis}. */
-    public synchronized void sample(long nowMillis, RouteTraffic traffic) {
+    synchronized void sample(long nowMillis, RouteTraffic traffic) {
         Arrays.fill(current, 0.0);
         Arrays.fill(present, false);
         pooledRoutes = 0;
@@ -178,7 +178,7 @@ public final class RouteTrafficWindow {
      * Returns the counts of the closed sub-windows of the window ending at {@code nowMillis}, for the routes with
      * traffic in them. A sub-window counts as observed when snapshots spanned at least 90% of it.
      */
-    public synchronized TrafficCounts counts(long nowMillis) {
+    synchronized TrafficCounts counts(long nowMillis) {
         long current = Math.floorDiv(nowMillis, subWindowMillis);
         long first = current - subWindows;
         boolean[] covered = new boolean[subWindows];

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Per-route request counts per sub-window, as seen by the analyzer. Immutable.
  */
-public final class TrafficCounts {
+final class TrafficCounts {
 
     private static final TrafficCounts NONE = new TrafficCounts(0, 1, List.of(), new double[0][0], new boolean[0]);
 
@@ -26,7 +26,7 @@ public final class TrafficCounts {
     }
 
     /** No traffic information at all. */
-    public static TrafficCounts none() {
+    static TrafficCounts none() {
         return NONE;
     }
 
@@ -38,8 +38,7 @@ public final class TrafficCounts {
      * @param routes the routes, one per row of {@code counts}
      * @param counts {@code counts[route][subWindow - firstSubWindow]}
      */
-    public static TrafficCounts of(
-            long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts) {
+    static TrafficCounts of(long firstSubWindow, long subWindowMillis, List<RouteKey> routes, double[][] counts) {
         int length = counts.length == 0 ? 0 : counts[0].length;
         boolean[] covered = new boolean[length];
         Arrays.fill(covered, true);
@@ -66,18 +65,18 @@ public final class TrafficCounts {
     }
 
     /** The routes with traffic, in a stable order. */
-    public List<RouteKey> routes() {
+    List<RouteKey> routes() {
         return routes;
     }
 
     /** Whether the traffic of {@code subWindow} was fully observed (a count of 0 then means no requests). */
-    public boolean covered(long subWindow) {
+    boolean covered(long subWindow) {
         long offset = subWindow - firstSubWindow;
         return offset >= 0 && offset < covered.length && covered[(int) offset];
     }
 
     /** The requests on route number {@code route} during {@code subWindow}; 0 outside the observed range. */
-    public double count(int route, long subWindow) {
+    double count(int route, long subWindow) {
         long offset = subWindow - firstSubWindow;
         if (offset < 0 || offset >= covered.length) {
             return 0.0;
@@ -89,7 +88,7 @@ public final class TrafficCounts {
      * Whether every sub-window overlapping {@code [fromMillis, toMillis]} was observed, so that
      * {@link #countBetween} is meaningful.
      */
-    public boolean coveredBetween(long fromMillis, long toMillis) {
+    boolean coveredBetween(long fromMillis, long toMillis) {
         long first = Math.floorDiv(fromMillis, subWindowMillis);
         long last = Math.floorDiv(Math.max(fromMillis, toMillis), subWindowMillis);
         for (long sub = first; sub <= last; sub++) {
@@ -104,7 +103,7 @@ public final class TrafficCounts {
      * Estimates the requests on route number {@code route} between two instants, taking each sub-window's
      * requests as spread evenly over it.
      */
-    public double countBetween(int route, long fromMillis, long toMillis) {
+    double countBetween(int route, long fromMillis, long toMillis) {
         if (toMillis <= fromMillis) {
             return 0.0;
         }

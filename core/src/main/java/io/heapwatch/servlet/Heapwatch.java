@@ -8,6 +8,7 @@ import io.heapwatch.endpoint.AuthGuard;
 import io.heapwatch.endpoint.BasicAuthenticator;
 import io.heapwatch.endpoint.MetricsServlet;
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.gc.LiveHeapListener;
 import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.leak.RouteTraffic;
 import io.heapwatch.sampling.JvmMeasurementSource;
@@ -267,7 +268,17 @@ public final class Heapwatch implements AutoCloseable {
     public static LeakDetector startLeakDetector(
             HeapwatchConfig config, GcEventTracker tracker, RouteTraffic traffic, Tags tags) {
         LeakDetector detector = new LeakDetector(config.leakDetection(), tags, traffic);
-        tracker.addListener(detector::onLiveHeap);
+        tracker.addListener(new LiveHeapListener() {
+            @Override
+            public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes) {
+                detector.onLiveHeap(epochMillis, liveBytes, maxBytes, false);
+            }
+
+            @Override
+            public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
+                detector.onLiveHeap(epochMillis, liveBytes, maxBytes, reclaimedLongLived);
+            }
+        });
         return detector;
     }
 

@@ -67,7 +67,13 @@ class CollectorCoverageTest {
         assertThat(Long.parseLong(out.get("lowestAfterBaseline")))
                 .as("lowest signal of any sample after the baseline (a pause notification must not pass as zero)")
                 .isGreaterThanOrEqualTo(Long.parseLong(out.get("baseline")) / 2);
+        assertThat(out.get("explicitGcConfirmed"))
+                .as("an explicit (full or whole-heap) collection reclaims long-lived space: a live-set point")
+                .isEqualTo("true");
         if (!expectedSurvivors.isEmpty()) {
+            assertThat(out.get("youngGcConfirmed"))
+                    .as("a young collection leaves promoted dead objects: not a live-set point")
+                    .isEqualTo("false");
             assertThat(Long.parseLong(out.get("riseAfterFirstYoungGc")))
                     .as("rise of the signal at the first young GC after retaining %d bytes", retained)
                     .isBetween(retained * 9 / 10, retained + SLACK);

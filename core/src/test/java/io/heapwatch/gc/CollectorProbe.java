@@ -23,6 +23,7 @@ final class CollectorProbe {
     private static final AtomicLong live = new AtomicLong(-1);
     private static final AtomicLong max = new AtomicLong(-1);
     private static final AtomicLong samples = new AtomicLong();
+    private static volatile boolean lastConfirmed;
     /** The lowest signal of any sample once the baseline is taken: a sample of zero would pull a floor to zero. */
     private static final AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
 
@@ -37,13 +38,22 @@ final class CollectorProbe {
 
     public static void main(String[] args) throws Exception {
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty())) {
-            tracker.addListener((at, liveBytes, maxBytes) -> {
-                live.set(liveBytes);
-                max.set(maxBytes);
-                if (baselineTaken) {
-                    lowest.accumulateAndGet(liveBytes, Math::min);
+            tracker.addListener(new LiveHeapListener() {
+                @Override
+                public void onLiveHeap(long at, long liveBytes, long maxBytes) {
+                    throw new AssertionError("the tracker calls the four-argument method");
                 }
-                samples.incrementAndGet();
+
+                @Override
+                public void onLiveHeap(long at, long liveBytes, long maxBytes, boolean confirmed) {
+                    live.set(liveBytes);
+                    max.set(maxBytes);
+                    lastConfirmed = confirmed;
+                    if (baselineTaken) {
+                        lowest.accumulateAndGet(liveBytes, Math::min);
+                    }
+                    samples.incrementAndGet();
+                }
             });
             System.out.println("heapPools="
                     + ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -63,10 +73,12 @@ final class CollectorProbe {
                 long youngBaseline = afterYoungGc();
                 retain();
                 System.out.println("riseAfterFirstYoungGc=" + (afterYoungGc() - youngBaseline));
+                System.out.println("youngGcConfirmed=" + lastConfirmed);
             } else {
                 retain();
             }
             System.out.println("riseAfterExplicitGc=" + (afterExplicitGc() - baseline));
+            System.out.println("explicitGcConfirmed=" + lastConfirmed);
             System.out.println("lowestAfterBaseline=" + lowest.get());
         }
     }

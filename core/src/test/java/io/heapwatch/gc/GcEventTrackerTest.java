@@ -174,4 +174,34 @@ class GcEventTrackerTest {
             assertThat(seen).isEmpty();
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} / {1}, old {2} -> {3} of 1000: {5}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        // names and actions as JDK 17 and 25 report them (checked with real JVMs under each collector)
+        "G1 Old Generation,  end of major GC,            500, 400, false, true",
+        "G1 Old Generation,  end of major GC,            500, 500, false, true",
+        "PS MarkSweep,       end of major GC,            500, 500, false, true",
+        "MarkSweepCompact,   end of major GC,            500, 500, false, true",
+        "ZGC Major Cycles,   end of GC cycle,            500, 500, false, true",
+        "ZGC Cycles,         end of GC cycle,            500, 500, false, true",
+        "Shenandoah Cycles,  end of GC cycle,            500, 500, false, true",
+        "anything,           end of minor GC,            500, 600, true,  true",
+        // a mixed collection (JDK 17 names it like a young one) or a concurrent cycle's cleanup: old shrank >= 1%
+        "G1 Young Generation, end of minor GC,           500, 490, false, true",
+        "G1 Concurrent GC,   end of concurrent GC pause, 500, 450, false, true",
+        // young collections: old grew, stayed, or shrank by less than 1% (a humongous object freed)
+        "G1 Young Generation, end of minor GC,           500, 520, false, false",
+        "G1 Young Generation, end of minor GC,           500, 500, false, false",
+        "G1 Young Generation, end of minor GC,           500, 491, false, false",
+        "G1 Concurrent GC,   end of concurrent GC pause, 500, 500, false, false",
+        "PS Scavenge,        end of minor GC,            500, 530, false, false",
+        "Copy,               end of minor GC,            500, 530, false, false",
+        "ZGC Minor Cycles,   end of GC cycle,            500, 400, false, true",
+        "ZGC Minor Cycles,   end of GC cycle,            500, 500, false, false",
+    })
+    void tellsCollectionsThatReclaimedLongLivedSpace(
+            String name, String action, long before, long after, boolean wholeHeapOnly, boolean expected) {
+        assertThat(GcEventTracker.reclaimedLongLived(name, action, before, after, 1000, wholeHeapOnly))
+                .isEqualTo(expected);
+    }
 }

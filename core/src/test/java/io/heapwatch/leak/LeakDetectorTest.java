@@ -1,191 +1,262 @@
 package io.heapwatch.leak;
 
-import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import io.heapwatch.leak.HeapSimulation.Evaluation;
-import io.heapwatch.testing.OutputCapture;
+import io.heapwatch.leak.LeakAssessment.State;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongPredicate;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The verdict rules, each with a case on either side of it: the lower bound of the growth rate must be positive,
+ * fill the heap within the reach of the floors' span, and add the minimum growth over the horizon; live-set points
+ * confirm, and flat live-set points veto an unconfirmed rise.
+ */
 class LeakDetectorTest {
 
-    private static final long MB = 1L << 20;
-    private static final Tags CONTAINER = Tags.of("container", "shop");
+    private static final long MIB = 1L << 20;
+    private static final long MAX = 1024 * MIB;
 
-    @Test
-    void prometheusExpositionUsesTheContractNamesWithTheContainerTag() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HeapSimulation sim = leakingCart();
-        try (LeakDetector detector = sim.detector) {
-            detector.bindTo(registry);
-            List<Evaluation> evaluations = sim.run(3600);
-            assertThat(evaluations
-                            .get(evaluations.size() - 1)
-                            .assessment()
-                            .attribution()
-                            .attributable())
-                    .isTrue();
+    private final MutableClock clock = new MutableClock(LeakSimulation.START_MILLIS);
 
-            String scrape = registry.scrape();
-
-            assertThat(scrape).contains("heapwatch_leak_suspected{container=\"shop\"} 1");
-            assertThat(scrape).contains("heapwatch_live_heap_growth_bytes_per_second{container=\"shop\"}");
-            assertThat(scrape).contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"shop\"}");
-            assertThat(scrape)
-                    .containsPattern(
-                            "heapwatch_leak_route_retained_bytes_per_request\\{container=\"shop\",method=\"POST\","
-                                    + "uri=\"/cart\"} 1\\d{3}\\.")
-                    .containsPattern(
-                            "heapwatch_leak_route_correlation\\{container=\"shop\",method=\"POST\",uri=\"/cart\"} 0\\.9");
+    /** Feeds a collection every 10 s for {@code seconds}; returns the detector after evaluating at the end. */
+    private LeakDetector feed(
+            LeakDetectionSettings settings, long seconds, LongUnaryOperator bytesAt, LongPredicate confirmedAt) {
+        LeakDetector detector = LeakDetector.manual(settings, List.of(), RouteTraffic.NONE, clock);
+        for (long t = 0; t < seconds; t += 10) {
+            detector.onLiveHeap(clock.millis(), bytesAt.applyAsLong(t), MAX, confirmedAt.test(t));
+            clock.advance(10_000);
         }
+        detector.evaluate();
+        return detector;
+    }
+
+    private LeakDetector feed(long seconds, LongUnaryOperator bytesAt, LongPredicate confirmedAt) {
+        return feed(LeakDetectionSettings.defaults(), seconds, bytesAt, confirmedAt);
     }
 
     @Test
-    void timeToExhaustionIsPositiveInfinityWhenNotGrowing() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        HeapSimulation sim = new HeapSimulation(settings(), 5, CONTAINER);
-        sim.detector.bindTo(registry);
-
-        sim.run(3600);
-
-        assertThat(registry.scrape())
-                .contains("heapwatch_leak_time_to_exhaustion_seconds{container=\"shop\"} +Inf")
-                .contains("heapwatch_leak_suspected{container=\"shop\"} 0");
-        sim.detector.close();
-    }
-
-    @Test
-    void routeGaugesFollowTheCurrentSuspectsAndDisappearWhenTheLeakStops() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HeapSimulation sim = leakingCart();
-        sim.detector.bindTo(registry);
-        sim.run(3600);
-        assertThat(registry.find(LeakDetector.ROUTE_RETAINED)
-                        .tag("uri", "/cart")
-                        .gauge())
-                .isNotNull();
-
-        // the leak is fixed: the floor stays where it is
-        double level = sim.baseline.applyAsDouble(sim.seconds());
-        sim.baseline = t -> level;
-        sim.withPerSecond((s, second) -> s.traffic.add("/cart", "POST", 10));
-        sim.run(3600);
-
-        assertThat(sim.detector.assessment().suspected()).isFalse();
-        assertThat(registry.find(LeakDetector.ROUTE_RETAINED).gauges()).isEmpty();
-        assertThat(registry.find(LeakDetector.ROUTE_CORRELATION).gauges()).isEmpty();
-        assertThat(registry.get(LeakDetector.SUSPECTED).gauge().value()).isZero();
-        sim.detector.close();
-    }
-
-    @Test
-    void theLeadingSuspectRouteIsLoggedOnceWhenAttributionFirstNamesIt() {
-        int mark = OutputCapture.mark();
-        HeapSimulation sim = leakingCart();
-        try (LeakDetector detector = sim.detector) {
-            sim.run(3600);
-        }
-
-        assertThat(OutputCapture.linesContaining(mark, "memory leak suspected [tag(container=shop)]"))
-                .isEqualTo(1);
-        assertThat(OutputCapture.since(mark)
-                        .lines()
-                        .filter(line -> line.contains("memory leak suspect routes [tag(container=shop)]"))
-                        .toList())
-                .singleElement(as(STRING))
-                .containsPattern("floors: POST /cart ~1\\d{3} B/request \\(correlation (0\\.9\\d|1\\.00)\\)")
-                .contains("ranked 3 routes by the partial correlation");
-    }
-
-    @Test
-    void closeRemovesEveryMeterAndIgnoresLaterSamples() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HeapSimulation sim = leakingCart();
-        sim.detector.bindTo(registry);
-        sim.run(3600);
-        assertThat(registry.getMeters()).isNotEmpty();
-
-        sim.detector.close();
-
-        assertThat(registry.getMeters()).isEmpty();
-        LeakAssessment before = sim.detector.assessment();
-        sim.detector.onLiveHeap(0, 1, 1);
-        assertThat(sim.detector.evaluate()).isSameAs(before);
-    }
-
-    @Test
-    void bindingStartsOneDaemonAnalyzerThreadAndCloseStopsIt() throws InterruptedException {
-        LeakDetector detector = new LeakDetector(settings(), CONTAINER, RouteTraffic.NONE);
-        assertThat(detector.running()).isFalse();
-
-        detector.bindTo(new SimpleMeterRegistry());
-        detector.bindTo(new SimpleMeterRegistry());
-
-        assertThat(detector.running()).isTrue();
-        assertThat(analyzerThreads()).hasSize(1).allMatch(Thread::isDaemon);
-        detector.close();
-        assertThat(detector.running()).isFalse();
-        for (Thread thread : analyzerThreads()) {
-            thread.join(5_000);
-        }
-        assertThat(analyzerThreads()).isEmpty();
-    }
-
-    @Test
-    void manualDetectorNeverStartsAThread() {
-        LeakDetector detector = LeakDetector.manual(settings(), CONTAINER, RouteTraffic.NONE, Clock.systemUTC());
-        detector.bindTo(new SimpleMeterRegistry());
-        detector.start();
-
-        assertThat(detector.running()).isFalse();
-        detector.close();
-    }
-
-    @Test
-    void memoryStaysBoundedAfterAMillionSamplesAndThousandsOfRoutes() {
-        MutableClock clock = new MutableClock(HeapSimulation.START_MILLIS);
-        CumulativeTraffic traffic = new CumulativeTraffic();
-        LeakDetectionSettings settings =
-                settings().toBuilder().maxTrackedRoutes(50).build();
-        LeakDetector detector = LeakDetector.manual(settings, CONTAINER, traffic, clock);
+    void aFlatHeapHasNoEvidence() {
         Random random = new Random(1);
-        int capacity = detector.window().capacity();
+        LeakAssessment a = feed(3 * 3600, t -> 300 * MIB + random.nextInt(8 << 20), t -> t % 600 == 0)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.suspected()).isFalse();
+        assertThat(a.secondsToExhaustion()).isInfinite();
+        assertThat(a.liveSetBytes()).isBetween(300 * MIB, 308 * MIB);
+        assertThat(a.floors()).isNotEmpty();
+    }
 
-        for (int i = 0; i < 1_000_000; i++) {
-            clock.advance(250);
-            detector.onLiveHeap(clock.millis(), 100 * MB + random.nextInt(1 << 20), 512 * MB);
-            if (i % 480 == 0) {
-                traffic.add("/route/" + (i / 480), "GET", 1);
-                detector.evaluate();
+    @Test
+    void aRiseWithoutLiveSetPointsIsUnconfirmedAndItsTimeToExhaustionALowerBound() {
+        // 5 MB/min from 300 MB: full in about 2.4 h; no collection reclaims long-lived space
+        LeakAssessment a =
+                feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> false).assessment();
+        assertThat(a.state()).isEqualTo(State.RISING_UNCONFIRMED);
+        assertThat(a.suspected()).isFalse();
+        assertThat(a.exhaustionIsLowerBound()).isTrue();
+        assertThat(a.growthBytesPerSecond())
+                .isCloseTo(5.0 * MIB / 60, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
+        assertThat(a.reason()).contains("not confirmed");
+        assertThat(a.liveSetBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void risingLiveSetPointsConfirm() {
+        // the same rise, and a collection every 5 minutes that reclaims long-lived space and sees it
+        LeakAssessment a =
+                feed(3600, t -> 300 * MIB + t * 5 * MIB / 60, t -> t % 300 == 0).assessment();
+        assertThat(a.state()).isEqualTo(State.CONFIRMED);
+        assertThat(a.suspected()).isTrue();
+        assertThat(a.exhaustionIsLowerBound()).isFalse();
+        assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
+        assertThat(a.floors()).anyMatch(LeakAssessment.Floor::confirmed);
+    }
+
+    @Test
+    void flatLiveSetPointsVetoARiseOfDeadObjects() {
+        // after-GC floors rise 5 MB/min between collections that reclaim long-lived space every hour and leave a
+        // flat 300 MB live set: promoted dead objects, not a leak
+        LeakAssessment a = feed(
+                        4 * 3600,
+                        t -> t % 3600 == 0 ? 300 * MIB : 300 * MIB + (t % 3600) * 5 * MIB / 60,
+                        t -> t % 3600 == 0)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.liveSetBytes()).isEqualTo(300 * MIB);
+        // without the live-set points, the rise of the last 30 minutes is reported
+        LeakAssessment unvetoed = feed(4 * 3600, t -> 300 * MIB + (t % 3600) * 5 * MIB / 60, t -> false)
+                .assessment();
+        assertThat(unvetoed.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void aNoisyRiseWhoseLowerBoundIsNotPositiveHasNoEvidence() {
+        Random random = new Random(7);
+        // 0.2 MB/min under 60 MB of noise over 30 minutes
+        LeakAssessment a = feed(1800, t -> 300 * MIB + t * MIB / 300 + random.nextInt(60 << 20), t -> false)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.reason()).contains("is not positive");
+    }
+
+    @Test
+    void aClearRiseThatWouldFillTheHeapBeyondTheReachOfItsSpanHasNoEvidence() {
+        // a clean 1 MB/min for 20 minutes from 300 MB: full in 12 h, far beyond 8 x 20 minutes
+        LeakAssessment early =
+                feed(1200, t -> 300 * MIB + t * MIB / 60, t -> false).assessment();
+        assertThat(early.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(early.reason()).contains("beyond this horizon's reach");
+        // the same rise from 900 MB fills the remaining heap within reach
+        LeakAssessment near =
+                feed(1200, t -> 900 * MIB + t * MIB / 60, t -> false).assessment();
+        assertThat(near.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void aRiseBelowTheMinimumGrowthHasNoEvidence() {
+        // 0.1 MB/min with 4 MB of headroom: it fills the heap within reach, but adds under 2% of max per horizon
+        LeakAssessment a = feed(3600, t -> 1020 * MIB + t * MIB / 600 - 3 * MIB, t -> false)
+                .assessment();
+        assertThat(a.state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(a.reason()).contains("below 2.00%");
+        LeakAssessment none = feed(
+                        LeakDetectionSettings.builder().minGrowthFraction(0).build(),
+                        3600,
+                        t -> 1020 * MIB + t * MIB / 600 - 3 * MIB,
+                        t -> false)
+                .assessment();
+        assertThat(none.state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    @Test
+    void anUndefinedMaximumHasNoEvidence() {
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        for (long t = 0; t < 3600; t += 10) {
+            detector.onLiveHeap(clock.millis(), 300 * MIB + t * 5 * MIB / 60, -1, false);
+            clock.advance(10_000);
+        }
+        assertThat(detector.evaluate().state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(detector.assessment().reason()).contains("maximum heap undefined");
+    }
+
+    @Test
+    void aStrongLeakIsCalledWithinMinutesAndAWeakOneWaits() {
+        // 20 MB/min from 130 MB of 512 MB: the heap is full in about 19 minutes
+        LeakDetector strong =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        long flaggedAt = -1;
+        for (long t = 0; t < 1200 && flaggedAt < 0; t += 10) {
+            strong.onLiveHeap(clock.millis(), 130 * MIB + t * 20 * MIB / 60, 512 * MIB, false);
+            clock.advance(10_000);
+            if (t % 60 == 50 && strong.evaluate().state() != State.NO_EVIDENCE) {
+                flaggedAt = t;
             }
         }
+        assertThat(flaggedAt).as("seconds to the first verdict").isBetween(0L, 400L);
+    }
 
-        assertThat(detector.window().capacity()).isEqualTo(capacity).isEqualTo(16);
-        assertThat(detector.window().floors(clock.millis())).hasSizeLessThanOrEqualTo(15);
-        assertThat(detector.trafficWindow().trackedRoutes()).isLessThanOrEqualTo(51);
-        assertThat(detector.trafficWindow().counts(clock.millis()).routes()).hasSizeLessThanOrEqualTo(51);
+    @Test
+    void gaugesExportTheStateEnumStyleAndTheSuspectedFlagMeansConfirmed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LeakDetector detector = LeakDetector.manual(
+                LeakDetectionSettings.defaults(), Tags.of("container", "c"), RouteTraffic.NONE, clock);
+        detector.bindTo(registry);
+        assertThat(state(registry, "none")).isEqualTo(1.0);
+        assertThat(state(registry, "unconfirmed")).isEqualTo(0.0);
+        assertThat(state(registry, "confirmed")).isEqualTo(0.0);
+        for (long t = 0; t < 3600; t += 10) {
+            detector.onLiveHeap(clock.millis(), 300 * MIB + t * 5 * MIB / 60, MAX, t % 300 == 0);
+            clock.advance(10_000);
+        }
+        detector.evaluate();
+        assertThat(state(registry, "none")).isEqualTo(0.0);
+        assertThat(state(registry, "confirmed")).isEqualTo(1.0);
+        assertThat(registry.get(LeakDetector.SUSPECTED).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(LeakDetector.TIME_TO_EXHAUSTION).gauge().value())
+                .isBetween(5000.0, 5600.0);
+        assertThat(registry.get(LeakDetector.LIVE_SET).gauge().value()).isGreaterThan(500.0 * MIB);
+        assertThat(registry.get(LeakDetector.GROWTH_LOWER_BOUND).gauge().value())
+                .isPositive();
         detector.close();
+        assertThat(registry.find(LeakDetector.STATE).gauges()).isEmpty();
+        assertThat(registry.find(LeakDetector.SUSPECTED).gauge()).isNull();
     }
 
-    private static List<Thread> analyzerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals(LeakDetector.THREAD_NAME) && t.isAlive())
-                .toList();
+    @Test
+    void routeGaugesFollowTheSuspectsAndLeaveWithThem() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CumulativeTraffic traffic = new CumulativeTraffic();
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), Tags.of("container", "c"), traffic, clock);
+        detector.bindTo(registry);
+        Random random = new Random(5);
+        double retained = 130 * MIB;
+        double leakRate = 20;
+        double otherRate = 20;
+        boolean seen = false;
+        for (long t = 0; t < 3600 && !seen; t += 10) {
+            if (t % 120 == 0) {
+                leakRate = 5 + 40 * random.nextDouble();
+                otherRate = 5 + 40 * random.nextDouble();
+            }
+            traffic.add("/api/leak", "POST", leakRate * 10);
+            traffic.add("/api/other", "GET", otherRate * 10);
+            retained += leakRate * 10 * 4096;
+            detector.onLiveHeap(clock.millis(), (long) retained, 512 * MIB, false);
+            clock.advance(10_000);
+            if (t % 60 == 50) {
+                LeakAssessment a = detector.evaluate();
+                seen = a.routesAttributed();
+            }
+        }
+        assertThat(seen).as("routes attributed within the hour").isTrue();
+        LeakAssessment a = detector.assessment();
+        assertThat(a.suspects().get(0).route()).isEqualTo(new RouteKey("/api/leak", "POST"));
+        assertThat(a.suspects().get(0).retainedBytesPerRequest()).isBetween(3000.0, 5200.0);
+        Gauge perRequest = registry.get(LeakDetector.ROUTE_RETAINED)
+                .tag("uri", "/api/leak")
+                .gauge();
+        assertThat(perRequest.value()).isEqualTo(a.suspects().get(0).retainedBytesPerRequest());
+        assertThat(registry.get(LeakDetector.ROUTE_CORRELATION)
+                        .tag("uri", "/api/leak")
+                        .gauge()
+                        .value())
+                .isEqualTo(a.suspects().get(0).correlation());
+        // the heap stops growing: once the verdict is gone, so are the route gauges
+        for (long t = 0; t < 4 * 3600; t += 10) {
+            traffic.add("/api/leak", "POST", 100);
+            detector.onLiveHeap(clock.millis(), 100 * MIB, 512 * MIB, true);
+            clock.advance(10_000);
+        }
+        assertThat(detector.evaluate().state()).isEqualTo(State.NO_EVIDENCE);
+        assertThat(registry.find(LeakDetector.ROUTE_RETAINED).gauges()).isEmpty();
+        assertThat(registry.find(LeakDetector.ROUTE_CORRELATION).gauges()).isEmpty();
     }
 
-    private static LeakDetectionSettings settings() {
-        return LeakDetectionSettings.defaults();
+    @Test
+    void aDetectorMadeByManualHasNoThreadAndAClosedOneIgnoresSamples() {
+        LeakDetector detector =
+                LeakDetector.manual(LeakDetectionSettings.defaults(), List.of(), RouteTraffic.NONE, clock);
+        detector.bindTo(new SimpleMeterRegistry());
+        assertThat(detector.running()).isFalse();
+        detector.close();
+        detector.onLiveHeap(clock.millis(), 1, 1);
+        assertThat(detector.evaluate().reason()).isEqualTo("not analysed yet");
     }
 
-    private static HeapSimulation leakingCart() {
-        return HeapSimulation.threeRoutesLeakingCart(2, false, CONTAINER);
+    private static double state(SimpleMeterRegistry registry, String state) {
+        Gauge gauge = registry.get(LeakDetector.STATE)
+                .tag("state", state)
+                .tag("container", "c")
+                .gauge();
+        return gauge.value();
     }
 }

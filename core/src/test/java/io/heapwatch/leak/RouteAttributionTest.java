@@ -1,176 +1,122 @@
 package io.heapwatch.leak;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import io.heapwatch.leak.HeapSimulation.Evaluation;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Attribution names the route whose traffic the floors follow, and refuses rather than guesses: when two routes'
+ * traffic moves together, when no route beats chance, and when there are too few floors.
+ */
 class RouteAttributionTest {
 
-    private static final long MB = 1L << 20;
+    private static final long SUB = 120_000;
+    private static final long FIRST = 14_000_000;
+    private static final RouteKey LEAK = new RouteKey("/api/leak", "POST");
+    private static final RouteKey OTHER = new RouteKey("/api/other", "GET");
+    private static final RouteKey THIRD = new RouteKey("/api/third", "GET");
 
-    private static HeapSimulation threeRoutes(long seed, boolean proportional) {
-        return HeapSimulation.threeRoutesLeakingCart(seed, proportional, List.of());
-    }
+    private final RouteAttributor attributor = new RouteAttributor(LeakDetectionSettings.defaults());
 
-    @Test
-    void leakingRouteIsRankedFirstWithItsRetainedBytesPerRequest() {
-        for (long seed = 1; seed <= 5; seed++) {
-            HeapSimulation sim = threeRoutes(seed, false);
-
-            List<Evaluation> evaluations = sim.run(3600);
-
-            LeakAssessment last = evaluations.get(evaluations.size() - 1).assessment();
-            assertThat(last.suspected()).isTrue();
-            Attribution attribution = last.attribution();
-            assertThat(attribution.attributable()).as(attribution.reason()).isTrue();
-            RouteSuspect top = attribution.suspects().get(0);
-            assertThat(top.route()).isEqualTo(new RouteKey("/cart", "POST"));
-            assertThat(top.retainedBytesPerRequest()).isCloseTo(1024.0, within(0.2 * 1024));
+    /**
+     * {@code floors} sub-windows; the leak route retains 1 KiB per request; rates change each sub-window, the other
+     * route's by {@code ownShare} of its own around the leak route's (0: identical, 1: independent).
+     */
+    private Attribution attribute(long seed, int floors, double ownShare, double noiseBytes) {
+        Random random = new Random(seed);
+        double[][] counts = new double[3][floors];
+        long[] millis = new long[floors];
+        long[] bytes = new long[floors];
+        double retained = 100 << 20;
+        for (int k = 0; k < floors; k++) {
+            double shared = 1000 + 2000 * random.nextDouble();
+            counts[0][k] = shared;
+            counts[1][k] = (1 - ownShare) * shared * (0.95 + 0.1 * random.nextDouble())
+                    + ownShare * (1000 + 2000 * random.nextDouble());
+            counts[2][k] = 1000 + 2000 * random.nextDouble();
+            retained += 1024 * counts[0][k];
+            millis[k] = (FIRST + k) * SUB + SUB - 1;
+            bytes[k] = (long) (retained + noiseBytes * random.nextGaussian());
         }
+        TrafficCounts traffic = TrafficCounts.of(FIRST, SUB, List.of(LEAK, OTHER, THIRD), counts);
+        return attributor.attribute(millis, bytes, floors, traffic);
     }
 
     @Test
-    void suspectsAreRankedByPartialCorrelationWithTheFloor() {
-        HeapSimulation sim = threeRoutes(4, false);
-
-        LeakAssessment last = sim.run(3600).get(29).assessment();
-
-        List<RouteSuspect> suspects = last.attribution().suspects();
-        assertThat(suspects).isNotEmpty();
-        for (int i = 1; i < suspects.size(); i++) {
-            assertThat(suspects.get(i).correlation())
-                    .isLessThanOrEqualTo(suspects.get(i - 1).correlation());
-        }
-        assertThat(suspects.get(0).correlation()).isGreaterThan(0.9);
-        assertThat(last.attribution().fit())
-                .isCloseTo(suspects.get(0).correlation() * suspects.get(0).correlation(), within(1e-9));
-    }
-
-    @Test
-    void leakingRouteWithAMinorityOfTheTrafficIsRankedFirst() {
-        for (long seed = 1; seed <= 5; seed++) {
-            HeapSimulation sim = new HeapSimulation(LeakDetectionSettings.defaults(), seed);
-            sim.noiseBytes = 256 * 1024;
-            double[] retained = {0.0};
-            double[] rates = new double[4];
-            Random mix = new Random(seed * 17);
-            sim.baseline = t -> (100L << 20) + retained[0];
-            sim.withPerSecond((s, second) -> {
-                if (second % 120 == 0) {
-                    rates[0] = 1 + mix.nextDouble() * 2;
-                    for (int r = 1; r < 4; r++) {
-                        rates[r] = 5 + mix.nextDouble() * 20;
-                    }
-                }
-                s.traffic.add("/upload", "POST", rates[0]);
-                s.traffic.add("/products", "GET", rates[1]);
-                s.traffic.add("/search", "GET", rates[2]);
-                s.traffic.add("/cart", "GET", rates[3]);
-                retained[0] += 8 * 1024 * rates[0];
-            });
-
-            LeakAssessment last = sim.run(3600).get(29).assessment();
-
-            assertThat(last.suspected()).isTrue();
-            Attribution attribution = last.attribution();
-            assertThat(attribution.attributable())
-                    .as("seed %d: %s", seed, attribution.reason())
-                    .isTrue();
-            assertThat(attribution.suspects().get(0).route()).isEqualTo(new RouteKey("/upload", "POST"));
-            assertThat(attribution.suspects().get(0).retainedBytesPerRequest())
-                    .isCloseTo(8 * 1024.0, within(0.2 * 8 * 1024));
-        }
-    }
-
-    @Test
-    void aRouteAtASteadyRateIsNeverBlamed() {
-        // the leak is on a route whose rate never changes: its traffic is the trend itself
-        HeapSimulation sim = new HeapSimulation(LeakDetectionSettings.defaults(), 2);
-        sim.noiseBytes = 64 * 1024;
-        sim.baseline = t -> (100L << 20) + 10 * 1024.0 * 2 * t;
-        Random mix = new Random(11);
-        double[] rate = new double[1];
-        sim.withPerSecond((s, second) -> {
-            if (second % 120 == 0) {
-                rate[0] = 5 + mix.nextDouble() * 20;
+    void namesTheLeakingRouteWhenRoutesVaryIndependently() {
+        int named = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            Attribution a = attribute(seed, 15, 1.0, 64 * 1024);
+            if (a.attributable()) {
+                assertThat(a.suspects().get(0).route()).isEqualTo(LEAK);
+                assertThat(a.suspects().get(0).retainedBytesPerRequest()).isBetween(900.0, 1150.0);
+                named++;
             }
-            s.traffic.add("/health", "GET", 2);
-            s.traffic.add("/search", "GET", rate[0]);
-        });
-
-        LeakAssessment last = sim.run(3600).get(29).assessment();
-
-        assertThat(last.suspected()).isTrue();
-        assertThat(last.attribution().suspects())
-                .extracting(RouteSuspect::route)
-                .doesNotContain(new RouteKey("/health", "GET"));
+        }
+        assertThat(named).as("runs in which the leak route was named").isGreaterThanOrEqualTo(45);
     }
 
     @Test
-    void onlySteadyRoutesAreNotAttributable() {
-        HeapSimulation sim = new HeapSimulation(LeakDetectionSettings.defaults(), 2);
-        sim.noiseBytes = 64 * 1024;
-        sim.baseline = t -> (100L << 20) + 10 * 1024.0 * 2 * t;
-        sim.withPerSecond((s, second) -> s.traffic.add("/health", "GET", 2));
-
-        LeakAssessment last = sim.run(3600).get(29).assessment();
-
-        assertThat(last.suspected()).isTrue();
-        assertThat(last.attribution().attributable()).isFalse();
-        assertThat(last.attribution().reason()).contains("no route's request rate varies");
-    }
-
-    @Test
-    void proportionalTrafficIsNotAttributable() {
-        HeapSimulation sim = threeRoutes(9, true);
-
-        List<Evaluation> evaluations = sim.run(3600);
-
-        LeakAssessment last = evaluations.get(evaluations.size() - 1).assessment();
-        assertThat(last.suspected()).isTrue();
-        assertThat(last.attribution().attributable()).isFalse();
-        assertThat(last.attribution().suspects()).isEmpty();
-        assertThat(last.attribution().reason()).contains("condition number");
-    }
-
-    @Test
-    void growthUnrelatedToTrafficIsNotAttributed() {
-        HeapSimulation sim = new HeapSimulation(3);
-        sim.noiseBytes = 64 * 1024;
-        sim.baseline = t -> 100 * MB + 20 * 1024.0 * t;
-        Random mix = new Random(5);
-        double[] rates = new double[2];
-        sim.withPerSecond((s, second) -> {
-            if (second % 120 == 0) {
-                rates[0] = 5 + mix.nextDouble() * 20;
-                rates[1] = 5 + mix.nextDouble() * 20;
+    void refusesWhenTwoRoutesMoveTogether() {
+        // the other route follows the leak route's traffic with +-5% of its own: the floors cannot tell them apart
+        int wrong = 0;
+        int refused = 0;
+        for (long seed = 0; seed < 100; seed++) {
+            Attribution a = attribute(seed, 15, 0.0, 512 * 1024);
+            if (!a.attributable()) {
+                refused++;
+            } else if (!a.suspects().get(0).route().equals(LEAK)) {
+                wrong++;
             }
-            s.traffic.add("/a", "GET", rates[0]);
-            s.traffic.add("/b", "GET", rates[1]);
-        });
-
-        LeakAssessment last = sim.run(3600).get(29).assessment();
-
-        assertThat(last.suspected()).isTrue();
-        assertThat(last.attribution().attributable()).isFalse();
+        }
+        assertThat(wrong).as("runs naming the wrong route").isLessThanOrEqualTo(5);
+        assertThat(refused).as("runs refused as ambiguous").isGreaterThanOrEqualTo(50);
+        Attribution one = attribute(3, 15, 0.0, 512 * 1024);
+        if (!one.attributable()) {
+            assertThat(one.reason()).containsAnyOf("ambiguous", "no better than chance");
+        }
     }
 
     @Test
-    void fewFloorsAreRefused() {
-        LeakDetectionSettings settings = LeakDetectionSettings.defaults();
-        long sub = settings.subWindow().toMillis();
-        List<Floor> floors =
-                List.of(new Floor(0, 0, 1, 10, 1), new Floor(1, sub, 2, 10, 1), new Floor(2, 2 * sub, 3, 10, 1));
-        TrafficCounts traffic =
-                TrafficCounts.of(0, sub, List.of(new RouteKey("/a", "GET")), new double[][] {{1, 2, 3}});
+    void theRunnerUpTestIsWhatRefusesCollinearRoutes() {
+        // with the leak route's traffic alone in the window, the same data are attributed: the refusal above comes
+        // from comparing the best route with the runner-up, not from chance
+        int ambiguous = 0;
+        for (long seed = 0; seed < 100; seed++) {
+            Attribution a = attribute(seed, 15, 0.0, 512 * 1024);
+            if (!a.attributable() && a.reason().startsWith("ambiguous")) {
+                ambiguous++;
+            }
+        }
+        assertThat(ambiguous).isGreaterThanOrEqualTo(30);
+    }
 
-        Attribution attribution = new RouteAttributor(settings).attribute(floors, traffic);
+    @Test
+    void refusesWithTooFewFloorsOrWhenNoRouteFollowsTheFloors() {
+        assertThat(attribute(1, 4, 1.0, 0).attributable()).isFalse();
+        assertThat(attribute(1, 4, 1.0, 0).reason()).contains("need 5");
+        // noise of 200 MB swamps 1 KiB per request
+        int attributed = 0;
+        for (long seed = 0; seed < 50; seed++) {
+            if (attribute(seed, 15, 1.0, 200 << 20).attributable()) {
+                attributed++;
+            }
+        }
+        assertThat(attributed).isLessThanOrEqualTo(5);
+    }
 
-        assertThat(attribution.attributable()).isFalse();
-        assertThat(attribution.reason()).contains("only 3 floors with observed traffic between them, need 10");
+    @Test
+    void startsAsSoonAsTheDataSeparateTheRoutes() {
+        // no fixed minimum beyond the degrees of freedom: a clean, strongly varying leak is named from 6 floors
+        int named = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            Attribution a = attribute(seed, 6, 1.0, 16 * 1024);
+            if (a.attributable() && a.suspects().get(0).route().equals(LEAK)) {
+                named++;
+            }
+        }
+        assertThat(named).isGreaterThanOrEqualTo(10);
     }
 }

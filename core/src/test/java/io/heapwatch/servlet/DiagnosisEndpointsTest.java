@@ -131,7 +131,7 @@ class DiagnosisEndpointsTest {
                     .isNull();
             HttpResponse<String> page = server.get("/heapwatch", "Authorization", AUTH);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.body()).contains("No leak suspected").contains("HEAPWATCH_DIAGNOSIS=false");
+            assertThat(page.body()).contains("No evidence of a leak").contains("HEAPWATCH_DIAGNOSIS=false");
         }
     }
 

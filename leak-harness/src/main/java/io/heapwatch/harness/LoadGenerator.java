@@ -173,7 +173,7 @@ final class LoadGenerator {
     }
 
     /**
-     * Writes every completed request as {@code epochMillis,label}, one per line, for {@link Replay}.
+     * Writes every completed request as {@code epochMillis,label}, one per line, for offline replays.
      */
     void writeCompletions(java.io.Writer out) throws java.io.IOException {
         synchronized (completions) {

@@ -64,6 +64,7 @@ final class MetricsPoller implements AutoCloseable {
 
     static Sample parse(double t, String body) {
         double suspected = Double.NaN;
+        double none = Double.NaN;
         double growth = Double.NaN;
         double tte = Double.NaN;
         double live = Double.NaN;
@@ -84,6 +85,11 @@ final class MetricsPoller implements AutoCloseable {
                 case "heapwatch_leak_suspected":
                     suspected = value;
                     break;
+                case "heapwatch_leak_state":
+                    if (line.contains("state=\"none\"")) {
+                        none = value;
+                    }
+                    break;
                 case "heapwatch_live_heap_growth_bytes_per_second":
                     growth = value;
                     break;
@@ -103,6 +109,10 @@ final class MetricsPoller implements AutoCloseable {
                 default:
                     break;
             }
+        }
+        // a run counts as flagged in any verdict state but "none": confirmed, or a rise not confirmed yet
+        if (!Double.isNaN(none)) {
+            suspected = 1 - none;
         }
         return new Sample(t, suspected, growth, tte, live, max, routes);
     }

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a run leaves behind for {@link Replay}: the completed requests ({@code <container>.traffic.csv}, a header
+ * What a run leaves behind for offline replays: the completed requests ({@code <container>.traffic.csv}, a header
  * line of the run's facts, the demo's launch, the number of requests that primed it and whether it ran with the
  * marking flags included, then {@code epochMillis,label} per request, the priming requests and the harness's
  * scrapes of {@code /metrics} included, the scrapes as {@code metrics}) and the demo's GC log

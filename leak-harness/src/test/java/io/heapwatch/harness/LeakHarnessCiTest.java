@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Timeout;
  * The short CI schedule: the reference leak and the steady mix, once each, run concurrently in two demo JVMs for
  * 150 s (50 real minutes at 20&times; compression). About 3 minutes of wall time.
  *
- * <p>It asserts that the steady mix is never flagged, and that the leak is flagged within {@value #LEAK_BY} s. The
- * target is 45 s (15 real minutes), which the full harness measures and docs/leak-detection.md reports; verdicts
- * come only at sub-window boundaries (6 s here) and need six closed floors after the startup sub-window, so a
- * leak this size is flagged at 36&ndash;46 s, and the CI bound leaves two sub-windows for a slow machine.
+ * <p>It asserts that the steady mix gets no verdict in any state on a real JVM under default G1, and that the leak
+ * run's retained heap after GC does rise (the harness leaks). It no longer asserts that the reference leak (the
+ * equivalent of 1 MB/min on 1 GiB) is flagged within 15 real minutes: the verdict now requires the lower bound of
+ * the growth rate to fill the heap within 8 times the span of the floors, and this leak fills it in about 13 real
+ * hours. docs/leak-detection.md reports that target as not met, with the figure measured on the simulation path.
  */
 class LeakHarnessCiTest {
 
     private static final int SECONDS = 150;
-    private static final int LEAK_BY = 60;
 
     @Test
     @Timeout(240)
@@ -45,9 +45,19 @@ class LeakHarnessCiTest {
         RunResult steady = results.get(1);
         assertThat(leak.error).as("leak run error").isNull();
         assertThat(steady.error).as("steady run error").isNull();
-        assertThat(leak.firstVerdictSeconds())
-                .as("leak first verdict (s); timeline %s", leak.timeline())
-                .isLessThanOrEqualTo(LEAK_BY);
+        double firstLive = leak.samples.stream()
+                .mapToDouble(Sample::live)
+                .filter(v -> v > 0)
+                .findFirst()
+                .orElse(0);
+        double lastLive = leak.samples.stream()
+                .mapToDouble(Sample::live)
+                .filter(v -> v > 0)
+                .max()
+                .orElse(0);
+        assertThat(lastLive - firstLive)
+                .as("rise of the leak run's retained heap after GC (bytes)")
+                .isGreaterThan(2 * 1024 * 1024);
         long falseVerdicts = steady.samples.stream().filter(Sample::flagged).count();
         assertThat(falseVerdicts)
                 .as("steady flagged scrapes; timeline %s", steady.timeline())

@@ -3,52 +3,11 @@ package io.heapwatch.leak;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class WindowTest {
+class RouteTrafficWindowTest {
 
     private static final long SUB = 60_000;
-
-    @Test
-    void keepsTheMinimumOfEachClosedSubWindowOnly() {
-        LiveHeapWindow window = new LiveHeapWindow(Duration.ofMinutes(5), 5);
-        window.record(10, 100, 1_000); // the startup sub-window, never reported
-        window.record(SUB + 1_000, 500, 900);
-        window.record(SUB + 2_000, 300, 1_000);
-        window.record(SUB + 3_000, 400, 1_000);
-        window.record(2 * SUB + 1_000, 700, 1_000);
-
-        List<Floor> floors = window.floors(2 * SUB + 5_000);
-
-        assertThat(floors).containsExactly(new Floor(1, SUB + 2_000, 300, 1_000, 3));
-    }
-
-    @Test
-    void neverReportsTheSubWindowOfTheFirstSampleBecauseItHoldsTheProcessStart() {
-        LiveHeapWindow window = new LiveHeapWindow(Duration.ofMinutes(5), 5);
-        window.record(SUB / 2, 100, 1_000);
-        window.record(SUB + 1, 500, 1_000);
-        window.record(2 * SUB + 1, 510, 1_000);
-
-        assertThat(window.floors(SUB + 5)).isEmpty();
-        assertThat(window.floors(3 * SUB)).extracting(Floor::subWindow).containsExactly(1L, 2L);
-    }
-
-    @Test
-    void forgetsSubWindowsOlderThanTheWindow() {
-        LiveHeapWindow window = new LiveHeapWindow(Duration.ofMinutes(5), 5);
-        for (int i = 0; i < 20; i++) {
-            window.record(i * SUB, i, 10);
-        }
-
-        List<Floor> floors = window.floors(20 * SUB);
-
-        assertThat(floors).extracting(Floor::liveBytes).containsExactly(15L, 16L, 17L, 18L, 19L);
-        window.record(2 * SUB, 0, 10);
-        assertThat(window.floors(20 * SUB)).extracting(Floor::liveBytes).doesNotContain(0L);
-    }
 
     @Test
     void trafficFirstSnapshotSetsTheBaselineAndLaterOnesAreSpreadOverTime() {
@@ -98,5 +57,47 @@ class WindowTest {
         assertThat(counts.routes())
                 .containsExactly(new RouteKey("/r0", "GET"), new RouteKey("/r1", "GET"), RouteKey.OTHER);
         assertThat(counts.count(2, 0)).isCloseTo(30, within(1e-9));
+    }
+
+    @Test
+    void aSubWindowCountsAsObservedOnlyWhenSnapshotsSpannedMostOfIt() {
+        RouteTrafficWindow window = new RouteTrafficWindow(SUB, 5, 10);
+        CumulativeTraffic traffic = new CumulativeTraffic();
+        traffic.add("/a", "GET", 10);
+        window.sample(SUB / 2, traffic);
+        traffic.add("/a", "GET", 10);
+        window.sample(2 * SUB, traffic);
+        traffic.add("/a", "GET", 10);
+        window.sample(3 * SUB, traffic);
+
+        TrafficCounts counts = window.counts(3 * SUB + 1);
+
+        assertThat(counts.covered(0)).as("half observed").isFalse();
+        assertThat(counts.covered(1)).isTrue();
+        assertThat(counts.covered(2)).isTrue();
+        assertThat(counts.coveredBetween(SUB, 3 * SUB - 1)).isTrue();
+        assertThat(counts.coveredBetween(0, 2 * SUB)).isFalse();
+        assertThat(counts.count(0, 1) + counts.count(0, 0)).isCloseTo(10, within(1e-9));
+        assertThat(counts.count(0, 2)).isCloseTo(10, within(1e-9));
+        assertThat(counts.count(0, 99)).isZero();
+        assertThat(counts.countBetween(0, 3 * SUB, SUB)).isZero();
+    }
+
+    @Test
+    void oldSubWindowsLeaveTheRing() {
+        RouteTrafficWindow window = new RouteTrafficWindow(SUB, 3, 10);
+        CumulativeTraffic traffic = new CumulativeTraffic();
+        traffic.add("/a", "GET", 1);
+        window.sample(0, traffic);
+        for (int k = 1; k <= 10; k++) {
+            traffic.add("/a", "GET", k);
+            window.sample(k * SUB, traffic);
+        }
+        TrafficCounts counts = window.counts(10 * SUB);
+        // the last three closed sub-windows: 7, 8 and 9, which received the increments 8, 9 and 10
+        assertThat(counts.count(0, 7)).isCloseTo(8, within(1e-9));
+        assertThat(counts.count(0, 8)).isCloseTo(9, within(1e-9));
+        assertThat(counts.count(0, 9)).isCloseTo(10, within(1e-9));
+        assertThat(counts.count(0, 6)).isZero();
     }
 }

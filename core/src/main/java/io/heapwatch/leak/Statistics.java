@@ -1,0 +1,157 @@
+package io.heapwatch.leak;
+
+/**
+ * The statistics of leak detection, in one place: a least-squares trend with a one-sided confidence bound on its
+ * slope (Student's t), quantiles of the normal and t distributions, and the test of one route's correlation against
+ * the runner-up's.
+ *
+ * <p>Written from the textbook definitions: the t distribution function for integer degrees of freedom in its
+ * closed trigonometric form (Abramowitz and Stegun, 26.7.3 and 26.7.4), inverted by bisection, and Steiger's (1980)
+ * test of two dependent correlations that share one variable.
+ */
+final class Statistics {
+
+    private Statistics() {}
+
+    /**
+     * A least-squares line through {@code (x, y)}.
+     *
+     * @param slope the slope
+     * @param standardError the standard error of the slope, {@code NaN} with fewer than three points
+     * @param points the number of points
+     * @param xSpan the largest x minus the smallest
+     * @param fittedLast the line's value at the last x
+     */
+    record Trend(double slope, double standardError, int points, double xSpan, double fittedLast) {
+
+        /** The slope's one-sided lower confidence bound at level {@code 1 - alpha}; {@code NaN} with too few points. */
+        double lowerBound(double alpha) {
+            if (points < 3 || !Double.isFinite(standardError)) {
+                return Double.NaN;
+            }
+            return slope - tQuantile(1 - alpha, points - 2) * standardError;
+        }
+
+        /** The slope's one-sided upper confidence bound at level {@code 1 - alpha}; {@code NaN} with too few points. */
+        double upperBound(double alpha) {
+            if (points < 3 || !Double.isFinite(standardError)) {
+                return Double.NaN;
+            }
+            return slope + tQuantile(1 - alpha, points - 2) * standardError;
+        }
+    }
+
+    /** Fits a least-squares line; {@code x} must not be constant. */
+    static Trend trend(double[] x, double[] y, int n) {
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            sxx += (x[i] - mx) * (x[i] - mx);
+            sxy += (x[i] - mx) * (y[i] - my);
+        }
+        if (n < 2 || sxx == 0) {
+            return new Trend(Double.NaN, Double.NaN, n, 0, Double.NaN);
+        }
+        double slope = sxy / sxx;
+        double intercept = my - slope * mx;
+        double sse = 0;
+        for (int i = 0; i < n; i++) {
+            double r = y[i] - (intercept + slope * x[i]);
+            sse += r * r;
+        }
+        double se = n > 2 ? Math.sqrt(sse / (n - 2) / sxx) : Double.NaN;
+        return new Trend(slope, se, n, x[n - 1] - x[0], intercept + slope * x[n - 1]);
+    }
+
+    /** The {@code p} quantile of the standard normal distribution, {@code 0 < p < 1}. */
+    static double normalQuantile(double p) {
+        double lo = -40;
+        double hi = 40;
+        for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
+            double mid = (lo + hi) / 2;
+            if (StandardNormal.cdf(mid) < p) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2;
+    }
+
+    /** The {@code p} quantile ({@code p >= 0.5}) of Student's t distribution with {@code df >= 1} degrees of freedom. */
+    static double tQuantile(double p, int df) {
+        double lo = 0;
+        double hi = 1;
+        while (tCdf(hi, df) < p) {
+            hi *= 2;
+            if (hi > 1e12) {
+                return hi;
+            }
+        }
+        for (int i = 0; i < 200 && hi - lo > 1e-10 * hi; i++) {
+            double mid = (lo + hi) / 2;
+            if (tCdf(mid, df) < p) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2;
+    }
+
+    /** P(T &lt;= t) for Student's t with {@code df} degrees of freedom, exact for integer {@code df}. */
+    static double tCdf(double t, int df) {
+        double theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+        double s = Math.sin(theta);
+        double c2 = Math.cos(theta) * Math.cos(theta);
+        double central;
+        if (df % 2 == 1) {
+            double sum = 0;
+            if (df > 1) {
+                double term = Math.cos(theta);
+                sum = term;
+                for (int k = 3; k <= df - 2; k += 2) {
+                    term *= c2 * (k - 1) / k;
+                    sum += term;
+                }
+            }
+            central = 2 / Math.PI * (theta + s * sum);
+        } else {
+            double term = 1;
+            double sum = 1;
+            for (int k = 2; k <= df - 2; k += 2) {
+                term *= c2 * (k - 1) / k;
+                sum += term;
+            }
+            central = s * sum;
+        }
+        central = Math.min(1, Math.max(0, central));
+        return t >= 0 ? 0.5 + central / 2 : 0.5 - central / 2;
+    }
+
+    /**
+     * Steiger's z for whether variable 1 correlates with y more than variable 2 does, when both correlations are
+     * measured on the same {@code n} rows: {@code (z1 - z2) sqrt(n - 3) / sqrt(2 - 2 s)}, with Fisher's {@code z}
+     * and {@code s} the covariance term of the two correlations given {@code r12}.
+     */
+    static double steigerZ(double r1y, double r2y, double r12, double n) {
+        double mean = (r1y + r2y) / 2;
+        double m2 = mean * mean;
+        double s = (r12 * (1 - 2 * m2) - 0.5 * m2 * (1 - 2 * m2 - r12 * r12)) / ((1 - m2) * (1 - m2));
+        double denominator = Math.sqrt(Math.max(1e-12, 2 - 2 * s));
+        return (fisherZ(r1y) - fisherZ(r2y)) * Math.sqrt(Math.max(0, n - 3)) / denominator;
+    }
+
+    static double fisherZ(double r) {
+        double clamped = Math.max(-1 + 1e-12, Math.min(1 - 1e-12, r));
+        return 0.5 * Math.log((1 + clamped) / (1 - clamped));
+    }
+}

@@ -1,0 +1,109 @@
+package io.heapwatch.leak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heapwatch.leak.LeakSimulation.Result;
+import io.heapwatch.leak.LeakSimulation.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue's probes as tests, on the simulation path with production GC models (a few held-out seeds each; the
+ * full table comes from {@link LeakEvaluation}). Where a target is not met, the test pins the measured figure so
+ * that it cannot get worse unnoticed.
+ */
+class LeakSimulationTest {
+
+    private static final long SEED = LeakEvaluation.HELD_OUT_SEED_BASE;
+
+    @BeforeAll
+    static void quiet() {
+        System.setProperty("org.slf4j.simpleLogger.log.io.heapwatch.leak.LeakDetector", "off");
+    }
+
+    private static Scenario scenario(String name) {
+        return LeakSimulation.scenarios().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<Result> runs(Scenario scenario, int runs) {
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            results.add(LeakSimulation.run(scenario, SEED + i));
+        }
+        return results;
+    }
+
+    private static double unconfirmedHoursPerDay(List<Result> results) {
+        long evaluations = results.stream().mapToLong(Result::evaluations).sum();
+        long unconfirmed =
+                results.stream().mapToLong(Result::unconfirmedEvaluations).sum();
+        return 24.0 * unconfirmed / evaluations;
+    }
+
+    @Test
+    void deadPromotionIsNeverConfirmed() {
+        List<Result> results = runs(scenario("dead promotion"), 4);
+        assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
+        // target < 1 h/day not met: measured 7.3 h/day on 30 held-out days (docs/leak-detection.md)
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(9.0);
+    }
+
+    @Test
+    void ttlSessionStoreUnderADailyRampIsNeverConfirmed() {
+        List<Result> results = runs(scenario("TTL sessions, daily ramp"), 4);
+        assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(6.0);
+    }
+
+    @Test
+    void steadyServiceHasNoVerdictAtAll() {
+        List<Result> results = runs(scenario("steady"), 3);
+        assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations() + r.unconfirmedEvaluations())
+                .isZero());
+    }
+
+    @Test
+    void slowLeaksAreSeenOnTheLongHorizons() {
+        for (Result r : runs(scenario("slow leak 0.5 MB/min").hours(6.1), 5)) {
+            assertThat(r.firstFlagSeconds()).as("0.5 MB/min, seed %d", r.seed()).isLessThanOrEqualTo(6 * 3600);
+        }
+        for (Result r : runs(scenario("slow leak 0.1 MB/min").hours(24.1), 3)) {
+            assertThat(r.firstFlagSeconds()).as("0.1 MB/min, seed %d", r.seed()).isLessThanOrEqualTo(24 * 3600);
+        }
+    }
+
+    @Test
+    void aFastLeakIsFlaggedEarlyInItsLife() {
+        List<Result> results = runs(scenario("fast leak 16 MB/min, 512 MiB"), 10);
+        long early = results.stream()
+                .filter(r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3)
+                .count();
+        // target: all; measured 91% [84, 95] of 100 held-out runs
+        assertThat(early).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void collinearRoutesAreRefusedRatherThanMisnamed() {
+        List<Result> results = runs(scenario("two routes together").hours(8), 5);
+        long wrong = results.stream().mapToLong(Result::attributedWrong).sum();
+        long flagged = results.stream()
+                .mapToLong(r -> r.attributedCorrect() + r.attributedWrong() + r.refused())
+                .sum();
+        assertThat(flagged).isPositive();
+        assertThat((double) wrong / flagged).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void underParallelTheTimeToExhaustionOfAConfirmedLeakIsWithinAQuarter() {
+        List<Result> results = runs(scenario("leak under Parallel"), 4);
+        long scored = results.stream().mapToLong(Result::tteScored).sum();
+        long within = results.stream().mapToLong(Result::tteWithin25).sum();
+        assertThat(scored).isPositive();
+        assertThat((double) within / scored).isGreaterThanOrEqualTo(0.95);
+    }
+}
