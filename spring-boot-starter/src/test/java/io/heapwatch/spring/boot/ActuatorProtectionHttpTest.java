@@ -344,4 +344,36 @@ class ActuatorProtectionHttpTest {
             assertThat(report.getObject().describe()).contains("UNPROTECTED", "heapwatch.actuator.protection=none");
         }
     }
+
+    @Nested
+    @SpringBootTest(
+            classes = App.class,
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {
+                CREDENTIALS_USER,
+                CREDENTIALS_PASSWORD,
+                "management.endpoints.web.exposure.include=health," + HeapwatchDiagnosisEndpoint.ID,
+                WITHOUT_SPRING_SECURITY
+            })
+    class TheDiagnosisEndpoint {
+
+        @Value("${local.server.port}")
+        int port;
+
+        @Test
+        void needsHeapwatchsCredentialsLikeTheReportPage() {
+            ActuatorClient client = new ActuatorClient(port);
+            String path = "/actuator/" + HeapwatchDiagnosisEndpoint.ID;
+
+            HttpResponse<String> anonymous = client.get(path);
+            assertRefused(anonymous);
+            assertThat(anonymous.body()).doesNotContain("heapwatch.diagnosis/1");
+            assertRefused(client.get(path, basic(ActuatorClient.USER, "wrong")));
+            assertRefused(client.get("/actuator/HeapwatchDiagnosis"));
+
+            HttpResponse<String> authenticated = client.get(path, heapwatch());
+            assertThat(authenticated.statusCode()).isEqualTo(200);
+            assertThat(authenticated.body()).contains("heapwatch.diagnosis/1");
+        }
+    }
 }
