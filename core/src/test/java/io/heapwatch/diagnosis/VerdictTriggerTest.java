@@ -52,7 +52,7 @@ class VerdictTriggerTest {
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
                 LeakDetector detector = LeakDetector.manual(leak, Tags.empty(), RouteTraffic.NONE, clock);
                 LeakDiagnostics diagnostics = new LeakDiagnostics(
-                        DiagnosisSettings.defaults().withMinInterval(Duration.ofHours(1)),
+                        DiagnosisSettings.defaults().withMinInterval(Duration.ofHours(6)),
                         tracker,
                         detector,
                         "shop",
@@ -69,7 +69,7 @@ class VerdictTriggerTest {
                     && clock.millis - start < Duration.ofHours(3).toMillis()) {
                 clock.millis += 10_000;
                 long live = 200 * MB + (clock.millis - start) / 1000 * 40 * 1024 + random.nextInt(1 << 20);
-                detector.onLiveHeap(clock.millis, live, 1024 * MB);
+                detector.onLiveHeap(clock.millis, live, 1024 * MB, true);
                 if (clock.millis >= nextEvaluation) {
                     detector.evaluate();
                     nextEvaluation += subWindow;
@@ -81,7 +81,7 @@ class VerdictTriggerTest {
             assertThat(diagnostics.latest().trigger())
                     .as("the rate limit holds the verdict's diagnosis back")
                     .isEqualTo("request");
-            clock.millis = Math.max(clock.millis, start + Duration.ofHours(1).toMillis());
+            clock.millis = Math.max(clock.millis, start + Duration.ofHours(6).toMillis());
             diagnostics.poll();
             Diagnosis d = diagnostics.latest();
             assertThat(d.trigger()).isEqualTo("verdict");
