@@ -61,7 +61,11 @@ class ReportPageChromiumTest {
         HttpResponse<String> json = client.get("/heapwatch/diagnosis", basic(USER, PASSWORD));
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(json.body()).contains("\"schema\":\"heapwatch.diagnosis/1\"").contains("\"type\":\"byte[]\"");
-        assertThat(client.get("/actuator/heapwatchdiagnosis").body())
+        assertThat(client.get("/actuator/heapwatchdiagnosis").statusCode())
+                .as("the Actuator endpoint needs the same credentials")
+                .isEqualTo(401);
+        assertThat(client.get("/actuator/heapwatchdiagnosis", basic(USER, PASSWORD))
+                        .body())
                 .as("the Actuator endpoint returns the same document")
                 .contains("\"schema\":\"heapwatch.diagnosis/1\"");
 
