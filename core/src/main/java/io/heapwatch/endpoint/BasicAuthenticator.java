@@ -72,8 +72,8 @@ public final class BasicAuthenticator {
     private final Semaphore hashing = new Semaphore(1);
 
     /**
-     * A plain-password authenticator with the back-off on. Credentials may both be {@code null}, and then every
-     * request is {@link Outcome#NOT_CONFIGURED}.
+     * A plain-password authenticator with the back-off on. Credentials may both be {@code null} or blank (see
+     * {@link HeapwatchConfig#isUnset}), and then every request is {@link Outcome#NOT_CONFIGURED}.
      */
     public BasicAuthenticator(@Nullable String username, @Nullable String password) {
         this(username, password, null, true, System::nanoTime);
@@ -85,7 +85,10 @@ public final class BasicAuthenticator {
             @Nullable PasswordHash passwordHash,
             boolean backoff,
             LongSupplier nanoClock) {
-        if (username == null || (password == null && passwordHash == null)) {
+        if (HeapwatchConfig.isUnset(password)) {
+            password = null;
+        }
+        if (username == null || HeapwatchConfig.isUnset(username) || (password == null && passwordHash == null)) {
             this.usernameDigest = null;
             this.passwordDigest = null;
             this.passwordHash = null;

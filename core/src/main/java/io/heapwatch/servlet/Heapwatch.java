@@ -196,6 +196,22 @@ public final class Heapwatch implements AutoCloseable {
     }
 
     /**
+     * Fails when a servlet registered under {@code servletName} does not hold {@code path} in a started servlet
+     * context: for containers that register servlets without reporting mapping conflicts (Spring Boot's
+     * {@code ServletRegistrationBean}), where another servlet on the same path would otherwise answer there without
+     * heapwatch's authentication.
+     *
+     * @param variable the setting that moves the path, named in the message
+     * @throws IllegalStateException naming the servlet that holds the path and how to resolve it
+     */
+    public static void requireMapped(ServletContext context, String servletName, String path, String variable) {
+        ServletRegistration registration = context.getServletRegistration(servletName);
+        if (registration == null || !registration.getMappings().contains(path)) {
+            throw new IllegalStateException(mappingConflict(context, servletName, path, variable));
+        }
+    }
+
+    /**
      * Says which servlet holds one of heapwatch's paths: left there, it would answer on that path without heapwatch's
      * authentication.
      */

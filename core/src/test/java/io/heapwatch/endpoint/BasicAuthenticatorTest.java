@@ -132,6 +132,17 @@ class BasicAuthenticatorTest {
     }
 
     @Test
+    void blankCredentialsCountAsUnsetAsInTheConfiguration() {
+        for (BasicAuthenticator blank : new BasicAuthenticator[] {
+            new BasicAuthenticator("", ""), new BasicAuthenticator("prom", " "), new BasicAuthenticator(" ", "s3cret")
+        }) {
+            assertThat(blank.configured()).isFalse();
+            assertThat(blank.authenticate(basic(":"))).isEqualTo(Outcome.NOT_CONFIGURED);
+            assertThat(blank.authenticate(basic("prom: "))).isEqualTo(Outcome.NOT_CONFIGURED);
+        }
+    }
+
+    @Test
     void reasonTagValuesAreLowerCase() {
         assertThat(Outcome.BAD_CREDENTIALS.reason()).isEqualTo("bad_credentials");
     }

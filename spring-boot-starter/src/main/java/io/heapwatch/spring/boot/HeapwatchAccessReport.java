@@ -1,7 +1,6 @@
 package io.heapwatch.spring.boot;
 
 import io.heapwatch.config.HeapwatchConfig;
-import io.heapwatch.servlet.Heapwatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -81,9 +80,13 @@ final class HeapwatchAccessReport implements ApplicationListener<ApplicationRead
                 ? "heapwatch basic auth, METRICS_AUTH_*"
                 : "heapwatch basic auth, but METRICS_AUTH_USERNAME and METRICS_AUTH_PASSWORD are not set: answers 500";
         if (config.prometheusEnabled()) {
-            places.add(contextPath + Heapwatch.METRICS_PATH + " on port " + port + " (" + auth + ")");
+            places.add(contextPath + config.metricsPath() + " on port " + port + " (" + auth + ")");
+            if (config.reportEnabled()) {
+                places.add(contextPath + config.reportPath() + " and " + contextPath + config.diagnosisPath()
+                        + " on port " + port + " (the same authentication)");
+            }
         } else {
-            places.add(Heapwatch.METRICS_PATH + " is not mapped (ENABLE_PROMETHEUS_METRICS=false)");
+            places.add(config.metricsPath() + " is not mapped (ENABLE_PROMETHEUS_METRICS=false)");
         }
         List<String> paths = actuatorPaths();
         if (!paths.isEmpty()) {

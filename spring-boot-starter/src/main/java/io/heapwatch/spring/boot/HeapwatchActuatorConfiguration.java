@@ -50,6 +50,17 @@ final class HeapwatchActuatorConfiguration {
                 config, environment, context, endpoints.getIfAvailable(), filter.getIfAvailable() != null);
     }
 
+    /** heapwatch's credentials masked in Actuator's env and configprops endpoints, whatever their show-values. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
+    static final class Sanitizing {
+
+        @Bean
+        HeapwatchCredentialsSanitizer heapwatchCredentialsSanitizer() {
+            return new HeapwatchCredentialsSanitizer();
+        }
+    }
+
     static FilterRegistrationBean<ActuatorBasicAuthFilter> registration(ActuatorBasicAuthFilter filter) {
         FilterRegistrationBean<ActuatorBasicAuthFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setName(ACTUATOR_FILTER_NAME);

@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -110,6 +111,12 @@ public final class HeapwatchAutoConfiguration {
                 MemoryProfilingFilter filter, HeapwatchConfig config) {
             return HeapwatchComponents.filterRegistration(filter, config);
         }
+    }
+
+    /** Fails startup when another servlet took the path of one of heapwatch's servlets. */
+    @Bean
+    static HeapwatchServletMappings heapwatchServletMappings(ApplicationContext context) {
+        return new HeapwatchServletMappings(context);
     }
 
     /** The authenticated /metrics endpoint, present unless ENABLE_PROMETHEUS_METRICS / heapwatch.metrics.enabled is false. */

@@ -100,7 +100,8 @@ class HeapwatchActuatorConfigurationTest {
                     assertThat(context).doesNotHaveBean(RegistryEndpoints.class);
                     assertThat(context.getBean(HeapwatchAccessReport.class).describe())
                             .isEqualTo("heapwatch: its data can be read at /metrics on port 8080 (heapwatch basic"
-                                    + " auth, METRICS_AUTH_*)");
+                                    + " auth, METRICS_AUTH_*); /heapwatch and /heapwatch/diagnosis on port 8080 (the"
+                                    + " same authentication)");
                 });
     }
 
