@@ -114,7 +114,8 @@ public final class AuthGuard {
         }
     }
 
-    private static void writeText(HttpServletResponse resp, int status, String text) throws IOException {
+    /** Writes a short plain-text response: the one way heapwatch's endpoints answer with a status and no data. */
+    static void writeText(HttpServletResponse resp, int status, String text) throws IOException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setContentType("text/plain; charset=utf-8");

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +78,7 @@ public final class MetricsServlet extends HttpServlet {
         boolean head = "HEAD".equals(method);
         if (!head && !"GET".equals(method)) {
             resp.setHeader("Allow", "GET, HEAD");
-            writeText(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
+            AuthGuard.writeText(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method Not Allowed\n");
             return;
         }
         ExpositionFormatWriter writer = ScrapeNegotiation.choose(formats, req.getHeaders("Accept"));
@@ -108,14 +107,6 @@ public final class MetricsServlet extends HttpServlet {
         if (!head) {
             body.writeTo(resp.getOutputStream());
         }
-    }
-
-    private static void writeText(HttpServletResponse resp, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/plain; charset=utf-8");
-        resp.setContentLength(bytes.length);
-        resp.getOutputStream().write(bytes);
     }
 
     /** Removes the auth-failure counters from the registry. */
