@@ -21,7 +21,15 @@
 # one shared CPU keeps compiling for more than a minute of load, and without this its throughput climbed about
 # fivefold from round 1 to round 4, far more than the 1% under test.
 #
-# Tunables (environment): ROUNDS (5: with 5 configurations, each then runs once in each position), INITIAL_WARMUP
+# PROFILE=evidence measures the leak diagnosis evidence instead (HEAPWATCH_DIAGNOSIS, the jdk.OldObjectSample
+# recording): heapwatch enabled at rate 1.0 with the recording off, on, and off again in a third JVM (the A/A control),
+# on an allocation-heavy request (URL_PATH defaults to /api/garbage?mb=1 there: 1 MiB in 8 KiB arrays per request).
+#
+# Every measurement also records the server's CPU time (user + system, from /proc/PID/stat) per request, and every
+# server logs its collections (-Xlog:gc) to $OUT/load-raw/gc-CONFIG.log; the pause distribution of each server over
+# the whole run is printed at the end.
+#
+# Tunables (environment): PROFILE (filter), ROUNDS (5: with 5 configurations, each then runs once in each position), INITIAL_WARMUP
 # (90s, per server, once), WARMUP (5s, per measurement), DURATION (15s), WRK_THREADS (2), CONNECTIONS (16),
 # URL_PATH (/api/items/42), JAVA (java), DEMO_JAVA_OPTS (-Xms256m -Xmx256m -XX:+UseG1GC),
 # OUT (benchmarks/results): writes $OUT/load-results.tsv and the raw wrk outputs under $OUT/load-raw/.
@@ -43,13 +51,18 @@ WARMUP=${WARMUP:-5s}
 DURATION=${DURATION:-15s}
 WRK_THREADS=${WRK_THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
-URL_PATH=${URL_PATH:-/api/items/42}
+PROFILE=${PROFILE:-filter}
+case "$PROFILE" in
+  filter) URL_PATH=${URL_PATH:-/api/items/42} ;;
+  evidence) URL_PATH=${URL_PATH:-/api/garbage?mb=1} ;;
+  *) echo "load.sh: PROFILE must be filter or evidence, not $PROFILE" >&2; exit 2 ;;
+esac
 JAVA=${JAVA:-java}
 DEMO_JAVA_OPTS=${DEMO_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
 OUT=${OUT:-$ROOT/benchmarks/results}
 RAW="$OUT/load-raw"
 mkdir -p "$RAW"
-rm -f "$RAW"/*.txt
+rm -f "$RAW"/*.txt "$RAW"/gc-*.log
 
 SERVER_PIN=()
 WRK_PIN=()
@@ -62,10 +75,19 @@ fi
 
 # disabled_control is a second JVM configured exactly like disabled: its ratio to disabled (an A/A comparison) is
 # the resolution of the method, what two identical servers differ by on this machine.
-NAMES=(enabled disabled rate_0.1 allocation_only disabled_control)
-declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true [disabled_control]=false)
-declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0 [disabled_control]=1.0)
-declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false [disabled_control]=true)
+if [[ "$PROFILE" == evidence ]]; then
+  NAMES=(evidence_off evidence_on evidence_off_control)
+  declare -A ENABLE=([evidence_off]=true [evidence_on]=true [evidence_off_control]=true)
+  declare -A RATE=([evidence_off]=1.0 [evidence_on]=1.0 [evidence_off_control]=1.0)
+  declare -A HEAP_DELTA=([evidence_off]=true [evidence_on]=true [evidence_off_control]=true)
+  declare -A DIAGNOSIS=([evidence_off]=false [evidence_on]=true [evidence_off_control]=false)
+else
+  NAMES=(enabled disabled rate_0.1 allocation_only disabled_control)
+  declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true [disabled_control]=false)
+  declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0 [disabled_control]=1.0)
+  declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false [disabled_control]=true)
+  declare -A DIAGNOSIS=([enabled]=false [disabled]=false [rate_0.1]=false [allocation_only]=false [disabled_control]=false)
+fi
 declare -A PORT PID
 
 cleanup() {
@@ -98,9 +120,10 @@ for n in "${NAMES[@]}"; do
   # shellcheck disable=SC2086
   env SERVER_PORT="${PORT[$n]}" SERVER_ADDRESS=127.0.0.1 \
       ENABLE_MEMORY_PROFILING="${ENABLE[$n]}" MEMORY_PROFILING_SAMPLE_RATE="${RATE[$n]}" \
-      HEAPWATCH_HEAP_DELTA="${HEAP_DELTA[$n]}" \
+      HEAPWATCH_HEAP_DELTA="${HEAP_DELTA[$n]}" HEAPWATCH_DIAGNOSIS="${DIAGNOSIS[$n]}" \
       METRICS_AUTH_USERNAME=prometheus METRICS_AUTH_PASSWORD=load-test CONTAINER_NAME="load-$n" \
-      "${SERVER_PIN[@]}" "$JAVA" $DEMO_JAVA_OPTS -jar "$DEMO_JAR" > "$RAW/server-$n.log" 2>&1 &
+      "${SERVER_PIN[@]}" "$JAVA" $DEMO_JAVA_OPTS "-Xlog:gc:file=$RAW/gc-$n.log" -jar "$DEMO_JAR" \
+      > "$RAW/server-$n.log" 2>&1 &
   PID[$n]=$!
 done
 
@@ -123,10 +146,18 @@ to_ms() { # wrk latency value (e.g. 512.00us, 1.23ms, 2.00s) -> milliseconds
     else { sub(/s$/, "", v); printf "%.4f", v * 1000 } }'
 }
 
+# CPU time (user + system) the process has used, in clock ticks: fields 14 and 15 of /proc/PID/stat, counted after
+# the command name, which is in parentheses and may hold spaces.
+cpu_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
 TSV="$OUT/load-results.tsv"
+[[ "$PROFILE" == evidence ]] && TSV="$OUT/load-results-evidence.tsv"
 {
-  echo "# demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS order=rotating initial_warmup=$INITIAL_WARMUP warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
-  printf 'round\tconfig\trequests_per_second\tp50_ms\tp99_ms\ttimeouts\n'
+  echo "# profile=$PROFILE demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS order=rotating initial_warmup=$INITIAL_WARMUP warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
+  printf 'round\tconfig\trequests_per_second\tp50_ms\tp99_ms\ttimeouts\tserver_cpu_us_per_request\n'
 } > "$TSV"
 
 for n in "${NAMES[@]}"; do
@@ -143,7 +174,9 @@ for round in $(seq 1 "$ROUNDS"); do
     check_server "$n"
     "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" > /dev/null
     raw="$RAW/round$round-$n.txt"
+    cpu_before=$(cpu_ticks "${PID[$n]}")
     "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" > "$raw"
+    cpu_after=$(cpu_ticks "${PID[$n]}")
     # A wrong answer or a refused connection invalidates the run; a timeout (a request slower than wrk's 2 s, which a
     # stall of this shared machine can cause) is recorded with the round instead.
     if grep -q 'Non-2xx' "$raw" || grep -Eq 'Socket errors: connect [1-9]|read [1-9]|write [1-9]' "$raw"; then
@@ -155,9 +188,21 @@ for round in $(seq 1 "$ROUNDS"); do
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$raw")
     p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$raw")")
     p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$raw")")
+    requests=$(awk '/requests in/ {print $1}' "$raw")
+    cpu_us=$(awk -v t=$((cpu_after - cpu_before)) -v hz="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / r}')
     check_server "$n"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$n" "$rps" "$p50" "$p99" "$timeouts" >> "$TSV"
-    printf 'round %s %-9s %10s req/s  p50 %8s ms  p99 %8s ms  timeouts %s\n' "$round" "$n" "$rps" "$p50" "$p99" "$timeouts"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$n" "$rps" "$p50" "$p99" "$timeouts" "$cpu_us" >> "$TSV"
+    printf 'round %s %-20s %10s req/s  p50 %8s ms  p99 %8s ms  timeouts %s  server CPU %8s us/request\n' \
+      "$round" "$n" "$rps" "$p50" "$p99" "$timeouts" "$cpu_us"
   done
 done
 echo "load.sh: wrote $TSV"
+# GC pauses of each server over the whole run (warm-ups included; every server got the same schedule of load).
+for n in "${NAMES[@]}"; do
+  awk '/Pause/ && $NF ~ /ms$/ {print $NF}' "$RAW/gc-$n.log" \
+    | sed 's/ms$//' | sort -g | awk -v n="$n" '{v[NR] = $1} END {
+        if (NR == 0) { printf "gc pauses %-20s none\n", n; exit }
+        i50 = int((NR + 1) * 0.50); if (i50 < 1) i50 = 1
+        i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+        printf "gc pauses %-20s %5d pauses  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms\n", n, NR, v[i50], v[i99], v[NR] }'
+done
