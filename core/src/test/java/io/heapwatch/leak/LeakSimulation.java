@@ -129,6 +129,19 @@ final class LeakSimulation {
     }
 
     static Result run(Scenario scenario, long seed, LeakDetectionSettings settings) {
+        return run(scenario, seed, settings, Observer.NONE);
+    }
+
+    /** Sees every collection reported and every evaluation of one run, for diagnosing the rule. */
+    interface Observer {
+        Observer NONE = new Observer() {};
+
+        default void collected(double seconds, GcModel.Report report) {}
+
+        default void evaluated(double seconds, LeakAssessment assessment) {}
+    }
+
+    static Result run(Scenario scenario, long seed, LeakDetectionSettings settings, Observer observer) {
         Random random = new Random(seed);
         MutableClock clock = new MutableClock(START_MILLIS);
         CumulativeTraffic traffic = new CumulativeTraffic();
@@ -168,6 +181,7 @@ final class LeakSimulation {
                 clock.advance((long) ((nextEvaluation - t) * 1000));
                 t = nextEvaluation;
                 LeakAssessment a = detector.evaluate();
+                observer.evaluated(t, a);
                 evaluations++;
                 if (a.state() != State.NO_EVIDENCE) {
                     if (Double.isNaN(firstFlag)) {
@@ -245,6 +259,7 @@ final class LeakSimulation {
             double survivors = scenario.survivorMib() * MIB * random.nextDouble() * Math.min(1.5, day);
             GcModel.Report report = gc.youngCollection(t, live, dead, survivors);
             detector.onLiveHeap(clock.millis(), report.retainedBytes(), scenario.maxBytes(), report.confirmed());
+            observer.collected(t, report);
             if (report.outOfMemory()) {
                 break;
             }
