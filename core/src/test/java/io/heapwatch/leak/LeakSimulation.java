@@ -110,6 +110,7 @@ final class LeakSimulation {
             long seed,
             int evaluations,
             int unconfirmedEvaluations,
+            int unconfirmedBeforeFirstLiveSetPoint,
             int confirmedEvaluations,
             double firstFlagSeconds,
             double firstConfirmedSeconds,
@@ -164,6 +165,8 @@ final class LeakSimulation {
         double t = 0;
         int evaluations = 0;
         int unconfirmed = 0;
+        int unconfirmedFirstTooth = 0;
+        boolean liveSetSeen = false;
         int confirmed = 0;
         double firstFlag = Double.NaN;
         double firstConfirmed = Double.NaN;
@@ -202,6 +205,9 @@ final class LeakSimulation {
                         }
                     } else {
                         unconfirmed++;
+                        if (!liveSetSeen) {
+                            unconfirmedFirstTooth++;
+                        }
                     }
                     if (scenario.leaks()) {
                         if (!a.routesAttributed() || a.suspects().isEmpty()) {
@@ -259,6 +265,7 @@ final class LeakSimulation {
             double survivors = scenario.survivorMib() * MIB * random.nextDouble() * Math.min(1.5, day);
             GcModel.Report report = gc.youngCollection(t, live, dead, survivors);
             detector.onLiveHeap(clock.millis(), report.retainedBytes(), scenario.maxBytes(), report.confirmed());
+            liveSetSeen |= report.confirmed();
             observer.collected(t, report);
             if (report.outOfMemory()) {
                 break;
@@ -269,6 +276,7 @@ final class LeakSimulation {
                 seed,
                 evaluations,
                 unconfirmed,
+                unconfirmedFirstTooth,
                 confirmed,
                 firstFlag,
                 firstConfirmed,
