@@ -13,6 +13,10 @@ import java.util.Arrays;
  * minutes in 2-minute buckets, 6 hours in 24-minute buckets and 3 days in 4.8-hour buckets, 4 &times; 16 buckets in
  * all, however long the process runs.
  *
+ * <p>It also follows the sawtooth of the after-GC samples between collections that reclaimed long-lived space, and
+ * keeps, per bucket of the coarsest level, the largest rate at which a tooth rose before such a collection brought
+ * it down ({@link #sawtooth}): the promotion of objects that a collection showed to be dead.
+ *
  * <p>The bucket holding the first sample of all is never reported: it is partial and holds the start of the
  * process, before the working set is built, whose floor sits below everything that follows.
  */
@@ -27,8 +31,31 @@ final class FloorLevels {
     /** The number of levels. */
     static final int LEVELS = 4;
 
+    /**
+     * The garbage G1 may leave after its mixed collections, as a fraction of the heap ({@code G1HeapWastePercent},
+     * 5% by default): a cycle's lowest point may exceed the one before by that much without the live set growing.
+     */
+    static final double WASTE_FRACTION = 0.05;
+
+    /** One minus the confidence of the upper bound of a tooth's rise rate. */
+    static final double TOOTH_ALPHA = 0.05;
+
     private final Level[] levels;
     private long firstMillis = Long.MIN_VALUE;
+
+    // the sawtooth: the rise of all collections since the last run of collections that reclaimed long-lived space
+    private final Statistics.RunningTrend rise = new Statistics.RunningTrend();
+    private long riseStartMillis;
+    private boolean inCycle;
+    private long cycleLowest;
+    private double pendingUpper;
+    private double pendingTop;
+    private double pendingBottom;
+    private double pendingSpan;
+    // the largest reclaimed rise rate of the teeth ended in each bucket of the coarsest level, and their number
+    private final long[] toothBucket;
+    private final double[] toothRate;
+    private final int[] toothCount;
 
     FloorLevels(long bucketMillis, int buckets) {
         levels = new Level[LEVELS];
@@ -38,6 +65,10 @@ final class FloorLevels {
             levels[i] = new Level(length, buckets);
             length *= LEVEL_RATIO;
         }
+        toothBucket = new long[buckets + 1];
+        toothRate = new double[buckets + 1];
+        toothCount = new int[buckets + 1];
+        Arrays.fill(toothBucket, Long.MIN_VALUE);
     }
 
     int levels() {
@@ -59,7 +90,81 @@ final class FloorLevels {
         for (Level level : levels) {
             level.record(epochMillis, liveBytes, maxBytes, confirmed);
         }
+        recordTooth(epochMillis, liveBytes, maxBytes, confirmed);
     }
+
+    /**
+     * Follows the sawtooth. Between runs of collections that reclaimed long-lived space, the after-GC samples rise
+     * with promoted objects: a tooth, fitted by least squares as it grows. When a run ends, the tooth's rise is
+     * counted as shown reclaimable up to the run's lowest point: its rate is the upper confidence bound
+     * ({@link #TOOTH_ALPHA}) of the tooth's slope, less the part of the rise the run left in place (the run's lowest
+     * point, less G1's waste allowance, above the fitted start of the tooth), over the time the tooth rose. A run
+     * that did not come below the tooth's fitted top brought nothing down and ends no tooth.
+     */
+    private void recordTooth(long epochMillis, long bytes, long maxBytes, boolean confirmed) {
+        if (confirmed) {
+            if (!inCycle) {
+                inCycle = true;
+                cycleLowest = bytes;
+                Statistics.Trend t = rise.trend();
+                pendingUpper = t.upperBound(TOOTH_ALPHA);
+                pendingTop = t.fittedLast();
+                pendingBottom = t.fittedLast() - t.slope() * t.xSpan();
+                pendingSpan = t.xSpan();
+            } else {
+                cycleLowest = Math.min(cycleLowest, bytes);
+            }
+            return;
+        }
+        if (inCycle) {
+            inCycle = false;
+            double left = Math.max(0, cycleLowest - WASTE_FRACTION * Math.max(0, maxBytes) - pendingBottom);
+            double rate = pendingUpper - left / pendingSpan;
+            if (cycleLowest < pendingTop && rate > 0) {
+                long bucket = Math.floorDiv(epochMillis, coarsest().bucketMillis);
+                int slot = (int) Math.floorMod(bucket, (long) toothBucket.length);
+                if (toothBucket[slot] != bucket) {
+                    toothBucket[slot] = bucket;
+                    toothRate[slot] = 0;
+                    toothCount[slot] = 0;
+                }
+                toothRate[slot] = Math.max(toothRate[slot], rate);
+                toothCount[slot]++;
+            }
+            rise.clear();
+        }
+        if (rise.points() == 0) {
+            riseStartMillis = epochMillis;
+        }
+        rise.add((epochMillis - riseStartMillis) / 1000.0, bytes);
+    }
+
+    private Level coarsest() {
+        return levels[levels.length - 1];
+    }
+
+    /** The teeth of the sawtooth that ended within the coarsest level's span before {@code nowMillis}. */
+    synchronized Sawtooth sawtooth(long nowMillis) {
+        Level level = coarsest();
+        long current = Math.floorDiv(nowMillis, level.bucketMillis);
+        int teeth = 0;
+        double rate = 0;
+        for (int slot = 0; slot < toothBucket.length; slot++) {
+            if (toothBucket[slot] > current - level.buckets && toothBucket[slot] <= current) {
+                teeth += toothCount[slot];
+                rate = Math.max(rate, toothRate[slot]);
+            }
+        }
+        return new Sawtooth(teeth, rate);
+    }
+
+    /**
+     * The teeth seen within the coarsest level's span.
+     *
+     * @param teeth how many teeth a collection reclaiming long-lived space brought down
+     * @param rate the largest reclaimed rise rate among them, in bytes per second
+     */
+    record Sawtooth(int teeth, double rate) {}
 
     /**
      * The closed buckets of {@code level} in the span ending at {@code nowMillis}, oldest first, as parallel arrays.

@@ -74,6 +74,7 @@ final class LeakAnalyzer {
             series[level] = levels.series(level, nowMillis);
         }
         LiveSet liveSet = liveSet(series);
+        FloorLevels.Sawtooth sawtooth = levels.sawtooth(nowMillis);
         long lastMax = -1;
         for (int level = count - 1; level >= 0 && lastMax < 0; level--) {
             FloorLevels.Series s = series[level];
@@ -103,6 +104,9 @@ final class LeakAnalyzer {
             Check upper = check(level, false, s.millis(), s.bytes(), s.size(), max, span);
             if (upper.passes()) {
                 String contradiction = contradiction(liveSet, upper, nowMillis - longest, max);
+                if (contradiction == null) {
+                    contradiction = sawtoothExplains(sawtooth, upper, longest);
+                }
                 if (contradiction != null) {
                     upper = new Check(
                             false,
@@ -244,6 +248,20 @@ final class LeakAnalyzer {
                 "the %d live-set points of the last %s rise at most %.3g B/s (at %.2f confidence): the rise is"
                         + " dead objects that collections reclaiming long-lived space remove",
                 n, Duration.ofMillis(liveSet.millis[liveSet.size - 1] - liveSet.millis[first]), upper, 1 - VETO_ALPHA);
+    }
+
+    /**
+     * Why the sawtooth explains a rise of the floors: collections reclaiming long-lived space brought down earlier
+     * teeth that rose at least as fast as the rise's lower bound. Null when there was no such tooth.
+     */
+    private static @Nullable String sawtoothExplains(FloorLevels.Sawtooth sawtooth, Check rise, long longest) {
+        if (sawtooth.teeth() == 0 || rise.lowerBound() > sawtooth.rate()) {
+            return null;
+        }
+        return format(
+                "%d teeth of the last %s rose up to %.3g B/s before collections reclaiming long-lived space removed"
+                        + " the rise: it is no faster than dead objects promoted between them",
+                sawtooth.teeth(), Duration.ofMillis(longest), sawtooth.rate());
     }
 
     private static boolean urgent(Check a, Check b) {

@@ -41,6 +41,60 @@ final class Statistics {
         }
     }
 
+    /**
+     * A least-squares line fitted one point at a time in constant memory, with Welford's updates of the means and
+     * co-moments (numerically stable for byte counts near 1e9).
+     */
+    static final class RunningTrend {
+        private int n;
+        private double firstX;
+        private double lastX;
+        private double meanX;
+        private double meanY;
+        private double cxx;
+        private double cxy;
+        private double cyy;
+
+        void add(double x, double y) {
+            if (n == 0) {
+                firstX = x;
+            }
+            n++;
+            double dx = x - meanX;
+            double dy = y - meanY;
+            meanX += dx / n;
+            meanY += dy / n;
+            cxx += dx * (x - meanX);
+            cxy += dx * (y - meanY);
+            cyy += dy * (y - meanY);
+            lastX = x;
+        }
+
+        void clear() {
+            n = 0;
+            meanX = 0;
+            meanY = 0;
+            cxx = 0;
+            cxy = 0;
+            cyy = 0;
+        }
+
+        int points() {
+            return n;
+        }
+
+        /** The line so far, as {@link #trend} would fit it. */
+        Trend trend() {
+            if (n < 2 || cxx == 0) {
+                return new Trend(Double.NaN, Double.NaN, n, 0, Double.NaN);
+            }
+            double slope = cxy / cxx;
+            double sse = Math.max(0, cyy - cxy * cxy / cxx);
+            double se = n > 2 ? Math.sqrt(sse / (n - 2) / cxx) : Double.NaN;
+            return new Trend(slope, se, n, lastX - firstX, meanY + slope * (lastX - meanX));
+        }
+    }
+
     /** Fits a least-squares line; {@code x} must not be constant. */
     static Trend trend(double[] x, double[] y, int n) {
         double mx = 0;

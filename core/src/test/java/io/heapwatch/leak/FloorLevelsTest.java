@@ -1,6 +1,7 @@
 package io.heapwatch.leak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +69,78 @@ class FloorLevelsTest {
         for (int i = 0; i < s.size(); i++) {
             assertThat(s.bytes()[i]).isEqualTo(100);
         }
+    }
+
+    private static final long MIB = 1L << 20;
+    private static final long MAX = 1024 * MIB;
+
+    /**
+     * Teeth of {@code minutes} each, a collection every 10 s rising {@code mibPerMinute} from {@code bottom}; each
+     * tooth ends with one collection that reclaimed long-lived space down to {@code lowest.applyAsLong(tooth)}.
+     */
+    private static long teeth(
+            FloorLevels levels,
+            long start,
+            int count,
+            int minutes,
+            double mibPerMinute,
+            long bottom,
+            java.util.function.IntToLongFunction lowest) {
+        long t = start;
+        for (int tooth = 0; tooth < count; tooth++) {
+            for (int s = 0; s < minutes * 60; s += 10) {
+                levels.record(t, bottom + (long) (s / 60.0 * mibPerMinute * MIB), MAX, false);
+                t += 10_000;
+            }
+            levels.record(t, lowest.applyAsLong(tooth), MAX, true);
+            t += 10_000;
+        }
+        // the first collection after the run ends the tooth
+        levels.record(t, bottom, MAX, false);
+        return t;
+    }
+
+    @Test
+    void aToothBroughtDownCountsAtTheRateItRose() {
+        FloorLevels levels = new FloorLevels(2 * MINUTE, 15);
+        assertThat(levels.sawtooth(START).teeth()).isZero();
+        long end = teeth(levels, START, 3, 60, 2, 300 * MIB, tooth -> 300 * MIB);
+        FloorLevels.Sawtooth sawtooth = levels.sawtooth(end);
+        assertThat(sawtooth.teeth()).isEqualTo(3);
+        // an exact line: its upper bound is its slope, 2 MiB/min
+        assertThat(sawtooth.rate()).isCloseTo(2.0 * MIB / 60, within(1.0));
+    }
+
+    @Test
+    void aCycleThatLeavesLessThanG1sWasteAboveTheToothsStartStillShowsTheWholeRiseReclaimable() {
+        FloorLevels levels = new FloorLevels(2 * MINUTE, 15);
+        // each cycle ends 40 MiB above where the tooth started: within 5% of 1 GiB
+        long end = teeth(levels, START, 1, 60, 2, 300 * MIB, tooth -> 340 * MIB);
+        assertThat(levels.sawtooth(end).rate()).isCloseTo(2.0 * MIB / 60, within(1.0));
+    }
+
+    @Test
+    void theRiseACycleLeavesInPlaceIsNotShownReclaimable() {
+        FloorLevels levels = new FloorLevels(2 * MINUTE, 15);
+        // the cycle ends 100 MiB above the tooth's start: 100 - 51.2 MiB of the rise stayed, over the hour it rose
+        long end = teeth(levels, START, 1, 60, 2, 300 * MIB, tooth -> 400 * MIB);
+        double stayed = (100 - 0.05 * 1024) * MIB / (3600 - 10);
+        assertThat(levels.sawtooth(end).rate()).isCloseTo(2.0 * MIB / 60 - stayed, within(1.0));
+        // a run that does not come below the tooth's top brought nothing down
+        FloorLevels none = new FloorLevels(2 * MINUTE, 15);
+        long noneEnd = teeth(none, START, 1, 60, 2, 300 * MIB, tooth -> 430 * MIB);
+        assertThat(none.sawtooth(noneEnd).teeth()).isZero();
+    }
+
+    @Test
+    void teethAreForgottenAfterTheCoarsestHorizon() {
+        FloorLevels levels = new FloorLevels(2 * MINUTE, 15);
+        long end = teeth(levels, START, 2, 60, 2, 300 * MIB, tooth -> 300 * MIB);
+        assertThat(levels.sawtooth(end + 2 * 86_400_000L).teeth()).isEqualTo(2);
+        assertThat(levels.sawtooth(end + 4 * 86_400_000L).teeth()).isZero();
+        // a slower tooth in a later bucket does not lower the largest rate
+        long later = teeth(levels, end + 86_400_000L, 1, 60, 1, 300 * MIB, tooth -> 300 * MIB);
+        assertThat(levels.sawtooth(later).teeth()).isEqualTo(3);
+        assertThat(levels.sawtooth(later).rate()).isCloseTo(2.0 * MIB / 60, within(1.0));
     }
 }

@@ -96,6 +96,33 @@ class LeakDetectorTest {
         assertThat(unvetoed.state()).isEqualTo(State.RISING_UNCONFIRMED);
     }
 
+    /**
+     * Two teeth of an hour rising 5 MB/min from 300 MB, each brought down by one collection that reclaimed
+     * long-lived space (too few live-set points for their own veto), then a third tooth rising {@code mibPerMinute}
+     * for 40 minutes.
+     */
+    private LeakDetector sawtooth(double mibPerMinute, boolean reclaimedFlagged) {
+        Random survivors = new Random(11);
+        return feed(
+                2 * 3600 + 2400,
+                t -> t < 7200
+                        ? (t % 3600 == 3590
+                                ? 300 * MIB
+                                : 300 * MIB + (long) ((t % 3600) * 5.0 * MIB / 60) + survivors.nextInt(10 << 20))
+                        : 300 * MIB + (long) ((t - 7200) * mibPerMinute * MIB / 60) + survivors.nextInt(10 << 20),
+                t -> reclaimedFlagged && t < 7200 && t % 3600 == 3590);
+    }
+
+    @Test
+    void aRiseNoFasterThanEarlierTeethThatCollectionsBroughtDownIsExplainedByTheSawtooth() {
+        LeakAssessment a = sawtooth(5, true).assessment();
+        assertThat(a.state()).as(a.reason()).isEqualTo(State.NO_EVIDENCE);
+        // the same floors without the collections that reclaimed long-lived space: no tooth was shown reclaimable
+        assertThat(sawtooth(5, false).assessment().state()).isEqualTo(State.RISING_UNCONFIRMED);
+        // a rise faster than the teeth is evidence again
+        assertThat(sawtooth(8, true).assessment().state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
     @Test
     void aNoisyRiseWhoseLowerBoundIsNotPositiveHasNoEvidence() {
         Random random = new Random(7);

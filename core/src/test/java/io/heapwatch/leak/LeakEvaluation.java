@@ -166,6 +166,18 @@ final class LeakEvaluation {
                         24 * u.low(),
                         24 * u.high(),
                         24 * u.high() < 1 ? "yes" : "no"));
+                long firstTooth = results.stream()
+                        .mapToLong(Result::unconfirmedBeforeFirstLiveSetPoint)
+                        .sum();
+                Proportion later = new Proportion(unconfirmed - firstTooth, evaluations);
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| … of which after the first live-set point of the run (not a target) | — | %s | %.2f h"
+                                + " [%.2f, %.2f] | — |%n",
+                        name,
+                        24 * later.value(),
+                        24 * later.low(),
+                        24 * later.high()));
             } else {
                 long correct =
                         results.stream().mapToLong(Result::attributedCorrect).sum();

@@ -110,6 +110,7 @@ final class LeakSimulation {
             long seed,
             int evaluations,
             int unconfirmedEvaluations,
+            int unconfirmedBeforeFirstLiveSetPoint,
             int confirmedEvaluations,
             double firstFlagSeconds,
             double firstConfirmedSeconds,
@@ -129,6 +130,19 @@ final class LeakSimulation {
     }
 
     static Result run(Scenario scenario, long seed, LeakDetectionSettings settings) {
+        return run(scenario, seed, settings, Observer.NONE);
+    }
+
+    /** Sees every collection reported and every evaluation of one run, for diagnosing the rule. */
+    interface Observer {
+        Observer NONE = new Observer() {};
+
+        default void collected(double seconds, GcModel.Report report) {}
+
+        default void evaluated(double seconds, LeakAssessment assessment) {}
+    }
+
+    static Result run(Scenario scenario, long seed, LeakDetectionSettings settings, Observer observer) {
         Random random = new Random(seed);
         MutableClock clock = new MutableClock(START_MILLIS);
         CumulativeTraffic traffic = new CumulativeTraffic();
@@ -151,6 +165,8 @@ final class LeakSimulation {
         double t = 0;
         int evaluations = 0;
         int unconfirmed = 0;
+        int unconfirmedFirstTooth = 0;
+        boolean liveSetSeen = false;
         int confirmed = 0;
         double firstFlag = Double.NaN;
         double firstConfirmed = Double.NaN;
@@ -168,6 +184,7 @@ final class LeakSimulation {
                 clock.advance((long) ((nextEvaluation - t) * 1000));
                 t = nextEvaluation;
                 LeakAssessment a = detector.evaluate();
+                observer.evaluated(t, a);
                 evaluations++;
                 if (a.state() != State.NO_EVIDENCE) {
                     if (Double.isNaN(firstFlag)) {
@@ -188,6 +205,9 @@ final class LeakSimulation {
                         }
                     } else {
                         unconfirmed++;
+                        if (!liveSetSeen) {
+                            unconfirmedFirstTooth++;
+                        }
                     }
                     if (scenario.leaks()) {
                         if (!a.routesAttributed() || a.suspects().isEmpty()) {
@@ -245,6 +265,8 @@ final class LeakSimulation {
             double survivors = scenario.survivorMib() * MIB * random.nextDouble() * Math.min(1.5, day);
             GcModel.Report report = gc.youngCollection(t, live, dead, survivors);
             detector.onLiveHeap(clock.millis(), report.retainedBytes(), scenario.maxBytes(), report.confirmed());
+            liveSetSeen |= report.confirmed();
+            observer.collected(t, report);
             if (report.outOfMemory()) {
                 break;
             }
@@ -254,6 +276,7 @@ final class LeakSimulation {
                 seed,
                 evaluations,
                 unconfirmed,
+                unconfirmedFirstTooth,
                 confirmed,
                 firstFlag,
                 firstConfirmed,

@@ -49,15 +49,37 @@ class LeakSimulationTest {
     void deadPromotionIsNeverConfirmed() {
         List<Result> results = runs(scenario("dead promotion"), 4);
         assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
-        // target < 1 h/day not met: measured 7.3 h/day on 30 held-out days (docs/leak-detection.md)
-        assertThat(unconfirmedHoursPerDay(results)).isLessThan(9.0);
+        // target < 1 h/day not met: the first tooth after each start cannot be told from a leak
+        // (docs/leak-detection.md);
+        // 1.83 h/day on these 4 days
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(2.5);
     }
 
     @Test
     void ttlSessionStoreUnderADailyRampIsNeverConfirmed() {
         List<Result> results = runs(scenario("TTL sessions, daily ramp"), 4);
         assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
-        assertThat(unconfirmedHoursPerDay(results)).isLessThan(6.0);
+        // 1.67 h/day on these 4 days
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(2.2);
+    }
+
+    @Test
+    void teethThatCollectionsBroughtDownExplainTheRiseOfGarbageAndOfAWarmingCache() {
+        for (String name : List.of("garbage-heavy", "cache warm-up")) {
+            List<Result> results = runs(scenario(name), 3);
+            assertThat(results)
+                    .allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
+            assertThat(unconfirmedHoursPerDay(results)).as(name).isLessThan(1.0);
+        }
+    }
+
+    @Test
+    void steadyUnderParallelIsNeverConfirmed() {
+        List<Result> results = runs(scenario("steady under Parallel"), 3);
+        assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
+        // target < 1 h/day not met: the old generation fills for about 14 h before the first full collection;
+        // 11.74 h/day on these 3 days
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(13.0);
     }
 
     @Test

@@ -65,4 +65,35 @@ class StatisticsTest {
         assertThat(alike).isGreaterThan(apart);
         assertThat(Statistics.steigerZ(0.5, 0.9, 0.2, 30)).isCloseTo(-apart, within(1e-12));
     }
+
+    @Test
+    void aRunningTrendFitsTheSameLineAsTheBatchFit() {
+        java.util.Random random = new java.util.Random(3);
+        int n = 500;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        Statistics.RunningTrend running = new Statistics.RunningTrend();
+        assertThat(running.trend().slope()).isNaN();
+        for (int i = 0; i < n; i++) {
+            x[i] = i * 10.0 + random.nextDouble();
+            y[i] = 3e8 + 1.4e4 * x[i] + 2e7 * random.nextDouble();
+            running.add(x[i], y[i]);
+        }
+        Statistics.Trend batch = Statistics.trend(x, y, n);
+        Statistics.Trend online = running.trend();
+        assertThat(running.points()).isEqualTo(n);
+        assertThat(online.points()).isEqualTo(n);
+        assertThat(online.slope()).isCloseTo(batch.slope(), within(1e-6 * batch.slope()));
+        assertThat(online.standardError()).isCloseTo(batch.standardError(), within(1e-6 * batch.standardError()));
+        assertThat(online.xSpan()).isCloseTo(batch.xSpan(), within(1e-9));
+        assertThat(online.fittedLast()).isCloseTo(batch.fittedLast(), within(1.0));
+        running.clear();
+        assertThat(running.points()).isZero();
+        running.add(0, 5);
+        running.add(1, 7);
+        running.add(2, 9);
+        assertThat(running.trend().slope()).isCloseTo(2.0, within(1e-12));
+        assertThat(running.trend().xSpan()).isCloseTo(2.0, within(1e-12));
+        assertThat(running.trend().fittedLast()).isCloseTo(9.0, within(1e-12));
+    }
 }
