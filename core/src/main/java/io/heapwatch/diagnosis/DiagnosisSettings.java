@@ -89,58 +89,27 @@ public record DiagnosisSettings(
 
     /** A copy with the evidence recording on or off. */
     public DiagnosisSettings withEvidence(boolean on) {
-        return new DiagnosisSettings(
-                on,
-                minInterval,
-                maxAge,
-                pollInterval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                applicationPackages,
-                histogram);
+        return copy(on, minInterval, applicationPackages, histogram);
     }
 
     /** A copy with another rate limit. */
     public DiagnosisSettings withMinInterval(Duration interval) {
-        return new DiagnosisSettings(
-                evidence,
-                interval,
-                maxAge,
-                pollInterval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                applicationPackages,
-                histogram);
+        return copy(evidence, interval, applicationPackages, histogram);
     }
 
     /** A copy with other application packages. */
     public DiagnosisSettings withApplicationPackages(List<String> packages) {
-        return new DiagnosisSettings(
-                evidence,
-                minInterval,
-                maxAge,
-                pollInterval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                packages,
-                histogram);
+        return copy(evidence, minInterval, packages, histogram);
     }
 
     /** A copy with the class histogram on or off. */
     public DiagnosisSettings withHistogram(boolean on) {
+        return copy(evidence, minInterval, applicationPackages, on);
+    }
+
+    private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist) {
         return new DiagnosisSettings(
-                evidence,
-                minInterval,
-                maxAge,
-                pollInterval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                applicationPackages,
-                on);
+                ev, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages, hist);
     }
 
     /** Whether a frame of this class is application code. */

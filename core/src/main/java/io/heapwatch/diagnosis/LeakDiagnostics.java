@@ -98,17 +98,6 @@ public final class LeakDiagnostics implements AutoCloseable {
             String container,
             Duration window,
             Duration subWindow,
-            Clock clock) {
-        this(settings, tracker, detector, container, window, subWindow, clock, ClassHistograms::fromPlatformMBean);
-    }
-
-    LeakDiagnostics(
-            DiagnosisSettings settings,
-            GcEventTracker tracker,
-            @Nullable LeakDetector detector,
-            String container,
-            Duration window,
-            Duration subWindow,
             Clock clock,
             ClassHistograms.Source histogramSource) {
         this.settings = Objects.requireNonNull(settings, "settings");
