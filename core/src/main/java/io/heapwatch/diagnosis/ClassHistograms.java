@@ -72,12 +72,17 @@ final class ClassHistograms {
     synchronized Result take(long nowMillis) {
         if (attempted && nowMillis - lastAttemptMillis < minIntervalMillis) {
             ClassHistogram l = latest;
-            return result(
-                    l == null ? "failed" : "on",
-                    l == null
-                            ? "no histogram yet: the last attempt failed and the rate limit holds the next back"
-                            : "the histogram taken " + (nowMillis - l.takenAtMillis()) / 1000
-                                    + " s ago is reused (one histogram per rate-limit interval)");
+            String detail;
+            if (l == null) {
+                detail = "no histogram yet: the last attempt failed and the rate limit holds the next back";
+            } else if (l == baseline) {
+                detail = "only the baseline so far, taken " + (nowMillis - l.takenAtMillis()) / 1000
+                        + " s ago: growth is shown from the next histogram (one per rate-limit interval)";
+            } else {
+                detail = "the histogram taken " + (nowMillis - l.takenAtMillis()) / 1000
+                        + " s ago is reused (one histogram per rate-limit interval)";
+            }
+            return result(l == null ? "failed" : "on", detail);
         }
         attempted = true;
         lastAttemptMillis = nowMillis;

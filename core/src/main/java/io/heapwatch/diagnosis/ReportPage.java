@@ -223,7 +223,7 @@ final class ReportPage {
                     .append(" floor slope");
         }
         h.append(".</p><table><tr><th>#</th><th>type</th><th>share</th><th>samples</th><th>est. growth</th>"
-                + "<th>application frame</th></tr>");
+                + "<th>retained growth (histogram)</th><th>application frame</th></tr>");
         int rank = 1;
         for (LeakingType t : d.types()) {
             h.append("<tr><td class=\"n\">")
@@ -236,6 +236,8 @@ final class ReportPage {
                     .append(t.samples())
                     .append("</td><td class=\"n\">")
                     .append(esc(rate(t.estimatedGrowthBytesPerSecond())))
+                    .append("</td><td class=\"n\">")
+                    .append(esc(t.attributedGrowthBytes() < 0 ? "n/a" : bytes(t.attributedGrowthBytes())))
                     .append("</td><td><code>")
                     .append(esc(t.applicationFrame().isEmpty() ? "(library code only)" : t.applicationFrame()))
                     .append("</code></td></tr>");
@@ -276,7 +278,9 @@ final class ReportPage {
         }
         h.append(".</p>");
         if (r.classes().isEmpty()) {
-            h.append("<p>No class grew since a baseline histogram.</p>\n");
+            if (r.baselineAtMillis() >= 0 && r.takenAtMillis() > r.baselineAtMillis()) {
+                h.append("<p>No class grew since the baseline histogram.</p>\n");
+            }
             return;
         }
         h.append("<table><tr><th>type</th><th>growth</th><th>instances gained</th><th>retained now</th>"

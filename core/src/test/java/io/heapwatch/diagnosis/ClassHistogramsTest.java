@@ -46,7 +46,7 @@ class ClassHistogramsTest {
                 .as("the rate limit holds the second histogram back")
                 .isEqualTo(1);
         assertThat(held.status()).isEqualTo("on");
-        assertThat(held.detail()).contains("reused");
+        assertThat(held.detail()).contains("only the baseline so far");
         assertThat(held.growth()).isEmpty();
 
         ClassHistograms.Result second = h.take(30_000);
@@ -57,6 +57,7 @@ class ClassHistogramsTest {
 
         ClassHistograms.Result reused = h.take(45_000);
         assertThat(source.calls).isEqualTo(2);
+        assertThat(reused.detail()).contains("taken 15 s ago is reused");
         assertThat(reused.growth()).isEqualTo(second.growth());
     }
 
