@@ -47,6 +47,30 @@ class ClassHistogramTest {
         assertThat(rows.get(0).type()).isEqualTo("byte[]");
     }
 
+    record Marker(int n) {}
+
+    static final java.util.List<Marker> KEPT = new java.util.ArrayList<>();
+
+    @Test
+    void parsesTheRunningJvmsOwnHistogram() throws Exception {
+        // The JDK that runs the tests (17 and 25 in CI): its real gcClassHistogram output, not a fixture.
+        for (int i = 0; i < 64; i++) {
+            KEPT.add(new Marker(i));
+        }
+        List<ClassHistogram.Row> rows = ClassHistogram.parse(
+                        ClassHistograms.fromPlatformMBean(), 0, ClassHistogram.MAX_CLASSES)
+                .rows();
+        assertThat(rows).hasSizeGreaterThan(100).hasSizeLessThanOrEqualTo(ClassHistogram.MAX_CLASSES);
+        assertThat(rows).anySatisfy(r -> {
+            assertThat(r.type()).isEqualTo(Marker.class.getName());
+            assertThat(r.instances()).isGreaterThanOrEqualTo(64);
+            assertThat(r.bytes()).isGreaterThanOrEqualTo(64L * 16);
+        });
+        assertThat(rows).anySatisfy(r -> assertThat(r.type()).isEqualTo("java.lang.String"));
+        assertThat(rows).anySatisfy(r -> assertThat(r.type()).isEqualTo("byte[]"));
+        assertThat(rows).noneMatch(r -> r.type().startsWith("[") || r.type().contains(" "));
+    }
+
     @Test
     void keepsOnlyTheLargestClasses() throws IOException {
         List<ClassHistogram.Row> rows =
