@@ -43,6 +43,12 @@ import org.junit.jupiter.api.Test;
  * and {@code UNDRAINED_LOG} were held out, but their scores were seen before the last change to the ranking (one
  * entry per type and application frame), so only {@code SEEN_IDS} is strictly held out. The test asserts only that
  * the demo's leak is named in every run; the other scores are published against the issue's targets, met or not.
+ *
+ * <p>{@code -Dheapwatch.diagnosis.histogram=true} turns the class histogram on and writes
+ * {@code target/diagnosis-evaluation-histogram.txt} with the histograms' pauses. Its ranking was designed after all six
+ * scenarios above had been seen; {@code BOXED_IDS}, added after it and run only with
+ * {@code -Dheapwatch.diagnosis.extraScenarios=true}, is strictly held out for it. CI runs neither (2 runs, six
+ * scenarios, histogram off).
  */
 class DiagnosisEvaluationTest {
 
