@@ -111,7 +111,8 @@ final class Ranking {
      * sampler favours large objects (it samples at allocation slow paths): a sample of size {@code m} is taken as
      * standing for a number of objects proportional to {@code m^-a}, with the one exponent {@code a} in [0, 3] that
      * makes the samples' implied mean size equal the histogram's (bytes grown over instances grown), and each
-     * entry's part is its implied bytes.
+     * entry's part is its implied bytes. When no exponent reaches a mean that small, unsampled arrays dominate the
+     * growth and the entries split it by their samples.
      */
     static Map<String, Double> attribute(
             Map<String, List<ObjectSample>> groups, Map<String, ClassHistogram.Growth> growth) {
@@ -143,10 +144,13 @@ final class Ranking {
                 mean[i] = sum / of.size();
             }
             double[] weight = count.clone();
-            if (sized && keys.size() > 1) {
-                double target = (double) g.growthBytes() / g.growthInstances();
+            double target = sized ? (double) g.growthBytes() / g.growthInstances() : 0;
+            // When even the strongest correction cannot bring the samples' mean size down to the histogram's, arrays
+            // that no sample stands for make up most of the instances grown, and the mean says nothing about the
+            // sampled entries: they keep the samples' split.
+            if (sized && keys.size() > 1 && target >= impliedMean(count, mean, MAX_EXPONENT)) {
                 double lo = 0;
-                double hi = 3;
+                double hi = MAX_EXPONENT;
                 for (int it = 0; it < 50; it++) {
                     double a = (lo + hi) / 2;
                     if (impliedMean(count, mean, a) > target) {
@@ -170,6 +174,9 @@ final class Ranking {
         }
         return attributed;
     }
+
+    /** The strongest size correction: a sample of size m stands for at most m^-3 objects. */
+    static final double MAX_EXPONENT = 3;
 
     /** The mean size of the objects the samples stand for when a sample of size m stands for m^-a objects. */
     private static double impliedMean(double[] count, double[] mean, double a) {

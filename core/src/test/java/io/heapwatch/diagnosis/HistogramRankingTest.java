@@ -1,6 +1,7 @@
 package io.heapwatch.diagnosis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +73,25 @@ class HistogramRankingTest {
                 .sum();
         assertThat(attributedTotal)
                 .isCloseTo(cacheArrays * 4112 + smallArrays * 40, org.assertj.core.data.Offset.offset(2L));
+    }
+
+    @Test
+    void unsampledSmallArraysDoNotHandTheGrowthToTheSmallestSampledEntry() {
+        // A leak of 16 KiB buffers (120 samples) beside a cache of 4 KiB arrays (15 samples), while 50,000 small
+        // arrays that no sample stands for grew too: no correction can explain that mean, so the samples split it.
+        List<ObjectSample> samples = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            samples.add(sample("byte[]", 16 * 1024, "com.example.Listeners", "register"));
+        }
+        for (int i = 0; i < 15; i++) {
+            samples.add(sample("byte[]", 4096, "com.example.Busy", "cache"));
+        }
+        long grown = 1500L * 16400 + 200L * 4112 + 50_000L * 40;
+        List<ClassHistogram.Growth> growth =
+                List.of(new ClassHistogram.Growth("byte[]", 60_000, grown, 1500 + 200 + 50_000, grown));
+        List<LeakingType> types = Ranking.rank(samples, SETTINGS, Double.NaN, growth);
+        assertThat(types.get(0).applicationFrame()).startsWith("com.example.Listeners.register");
+        assertThat((double) types.get(0).attributedGrowthBytes()).isCloseTo(grown * 120.0 / 135, within(2.0));
     }
 
     @Test
