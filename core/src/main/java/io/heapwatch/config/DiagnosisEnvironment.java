@@ -35,6 +35,10 @@ final class DiagnosisEnvironment {
             settings = settings.withApplicationPackages(
                     parsePackages(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES, v));
         }
+        if ((v = value(env, HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM)) != null) {
+            settings = settings.withHistogram(
+                    HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, v));
+        }
         b.diagnosis(settings);
         if ((v = value(env, HeapwatchConfig.HEAPWATCH_REPORT)) != null) {
             b.reportEnabled(HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_REPORT, v));

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param routeJoin how types and routes are joined
  * @param heap the live heap after each recent collection, oldest first
  * @param floors the lowest live heap of each sub-window, oldest first
+ * @param histogram the class histogram's status, pause and growth ({@code off} unless
+ *     {@code HEAPWATCH_DIAGNOSIS_HISTOGRAM} is on)
  */
 public record Diagnosis(
         long id,
@@ -41,7 +43,8 @@ public record Diagnosis(
         double explainedGrowthBytesPerSecond,
         String routeJoin,
         List<HeapPoint> heap,
-        List<HeapPoint> floors) {
+        List<HeapPoint> floors,
+        HistogramReport histogram) {
 
     /** The schema identifier written as {@code schema}. */
     public static final String SCHEMA = "heapwatch.diagnosis/1";
@@ -54,6 +57,7 @@ public record Diagnosis(
         Objects.requireNonNull(evidence, "evidence");
         Objects.requireNonNull(evidenceDetail, "evidenceDetail");
         Objects.requireNonNull(routeJoin, "routeJoin");
+        Objects.requireNonNull(histogram, "histogram");
         types = List.copyOf(types);
         heap = List.copyOf(heap);
         floors = List.copyOf(floors);
@@ -104,6 +108,8 @@ public record Diagnosis(
             j.name("sampledBytes").value(t.sampledBytes());
             j.name("estimatedGrowthBytesPerSecond").value(t.estimatedGrowthBytesPerSecond());
             j.name("applicationFrame").value(t.applicationFrame());
+            j.name("histogramGrowthBytes").value(t.histogramGrowthBytes());
+            j.name("attributedGrowthBytes").value(t.attributedGrowthBytes());
             j.name("stacks").beginArray();
             for (AllocationStack s : t.stacks()) {
                 j.begin();
@@ -123,6 +129,7 @@ public record Diagnosis(
         j.name("explainedFraction").value(explainedFraction);
         j.name("explainedBytesPerSecond").value(explainedGrowthBytesPerSecond);
         j.end();
+        histogram(j, histogram);
         j.name("routeJoin").value(routeJoin);
         j.name("heap").beginArray();
         points(j, heap);
@@ -131,6 +138,36 @@ public record Diagnosis(
         points(j, floors);
         j.endArray();
         return j.end().toString();
+    }
+
+    private static void histogram(Json j, HistogramReport h) {
+        j.name("histogram").begin();
+        j.name("status").value(h.status());
+        j.name("detail").value(h.detail());
+        j.name("pauseMillis").value(h.pauseMillis());
+        j.name("gcMillis").value(h.gcMillis());
+        j.name("takenAt").value(instant(h.takenAtMillis()));
+        j.name("baselineAt").value(instant(h.baselineAtMillis()));
+        j.name("classes").beginArray();
+        for (HistogramReport.HistogramClass c : h.classes()) {
+            j.begin();
+            j.name("type").value(c.type());
+            j.name("instances").value(c.instances());
+            j.name("bytes").value(c.bytes());
+            j.name("growthInstances").value(c.growthInstances());
+            j.name("growthBytes").value(c.growthBytes());
+            j.name("samples").value(c.samples());
+            j.name("applicationFrame").value(c.applicationFrame());
+            j.end();
+        }
+        j.endArray().end();
+    }
+
+    /** An ISO-8601 instant, empty for -1. */
+    private static String instant(long epochMillis) {
+        return epochMillis < 0
+                ? ""
+                : java.time.Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private static void points(Json j, List<HeapPoint> points) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param topStacks how many allocation stacks each type lists
  * @param applicationPackages class-name prefixes of application code; when empty, the application frame is the first
  *     frame outside {@link #FRAMEWORK_PACKAGES}
+ * @param histogram whether a diagnosis also takes a class histogram ({@code gcClassHistogram} of the
+ *     {@code DiagnosticCommand} MBean, a full collection) and ranks types by their retained growth since a baseline
+ *     histogram; at most one histogram per {@code minInterval}
  */
 public record DiagnosisSettings(
         boolean evidence,
@@ -27,7 +30,8 @@ public record DiagnosisSettings(
         long maxRecordingBytes,
         int topTypes,
         int topStacks,
-        List<String> applicationPackages) {
+        List<String> applicationPackages,
+        boolean histogram) {
 
     /** Frames of these packages are never the application frame unless listed in the application packages. */
     public static final List<String> FRAMEWORK_PACKAGES = List.of(
@@ -69,7 +73,7 @@ public record DiagnosisSettings(
         }
     }
 
-    /** Evidence off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
+    /** Evidence and histogram off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
     public static DiagnosisSettings defaults() {
         return new DiagnosisSettings(
                 false,
@@ -79,25 +83,33 @@ public record DiagnosisSettings(
                 16L * 1024 * 1024,
                 10,
                 3,
-                List.of());
+                List.of(),
+                false);
     }
 
     /** A copy with the evidence recording on or off. */
     public DiagnosisSettings withEvidence(boolean on) {
-        return new DiagnosisSettings(
-                on, minInterval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, applicationPackages);
+        return copy(on, minInterval, applicationPackages, histogram);
     }
 
     /** A copy with another rate limit. */
     public DiagnosisSettings withMinInterval(Duration interval) {
-        return new DiagnosisSettings(
-                evidence, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, applicationPackages);
+        return copy(evidence, interval, applicationPackages, histogram);
     }
 
     /** A copy with other application packages. */
     public DiagnosisSettings withApplicationPackages(List<String> packages) {
+        return copy(evidence, minInterval, packages, histogram);
+    }
+
+    /** A copy with the class histogram on or off. */
+    public DiagnosisSettings withHistogram(boolean on) {
+        return copy(evidence, minInterval, applicationPackages, on);
+    }
+
+    private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist) {
         return new DiagnosisSettings(
-                evidence, minInterval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages);
+                ev, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages, hist);
     }
 
     /** Whether a frame of this class is application code. */

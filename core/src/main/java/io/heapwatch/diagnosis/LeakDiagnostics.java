@@ -63,6 +63,7 @@ public final class LeakDiagnostics implements AutoCloseable {
     private String evidenceDetail;
     private @Nullable ScheduledExecutorService executor;
     private boolean closed;
+    private final @Nullable ClassHistograms histograms;
 
     /**
      * @param settings the settings
@@ -79,7 +80,15 @@ public final class LeakDiagnostics implements AutoCloseable {
             String container,
             Duration window,
             Duration subWindow) {
-        this(settings, tracker, detector, container, window, subWindow, Clock.systemUTC());
+        this(
+                settings,
+                tracker,
+                detector,
+                container,
+                window,
+                subWindow,
+                Clock.systemUTC(),
+                ClassHistograms::fromPlatformMBean);
     }
 
     LeakDiagnostics(
@@ -89,7 +98,8 @@ public final class LeakDiagnostics implements AutoCloseable {
             String container,
             Duration window,
             Duration subWindow,
-            Clock clock) {
+            Clock clock,
+            ClassHistograms.Source histogramSource) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.tracker = Objects.requireNonNull(tracker, "tracker");
         this.detector = new DetectorView(detector);
@@ -99,6 +109,13 @@ public final class LeakDiagnostics implements AutoCloseable {
         this.clock = clock;
         this.evidenceStatus = "off";
         this.evidenceDetail = "HEAPWATCH_DIAGNOSIS=false: no allocation samples are recorded";
+        this.histograms = settings.histogram()
+                ? new ClassHistograms(
+                        histogramSource,
+                        settings.minInterval().toMillis(),
+                        window.toMillis(),
+                        ClassHistogram.MAX_CLASSES)
+                : null;
     }
 
     /** Starts the recording (when the evidence is on) and the verdict-watching thread. Idempotent. */
@@ -124,6 +141,10 @@ public final class LeakDiagnostics implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (histograms != null) {
+            // The baseline histogram, at once and off the caller's thread: growth is measured from it.
+            service.execute(this::baselineSafely);
+        }
         long poll = settings.pollInterval().toMillis();
         service.scheduleWithFixedDelay(this::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
         executor = service;
@@ -210,7 +231,10 @@ public final class LeakDiagnostics implements AutoCloseable {
             }
         }
         double slope = verdict.growthBytesPerSecond();
-        List<LeakingType> types = used.isEmpty() ? List.of() : Ranking.rank(used, settings, slope);
+        ClassHistograms.Result histogram = histograms == null ? null : histograms.take(now);
+        List<ClassHistogram.Growth> growth =
+                histogram == null || histogram.growth().isEmpty() ? null : histogram.growth();
+        List<LeakingType> types = used.isEmpty() ? List.of() : Ranking.rank(used, settings, slope, growth);
         double explained = Double.NaN;
         if (!used.isEmpty()) {
             explained = 0;
@@ -239,7 +263,55 @@ public final class LeakDiagnostics implements AutoCloseable {
                 explainedRate,
                 ROUTE_JOIN,
                 heap,
-                floors);
+                floors,
+                histogram == null ? HistogramReport.off() : report(histogram, used));
+    }
+
+    /** The histogram's part of the document: the classes that grew most, each with its samples' frame. */
+    private HistogramReport report(ClassHistograms.Result h, List<ObjectSample> used) {
+        List<HistogramReport.HistogramClass> classes = new ArrayList<>();
+        for (ClassHistogram.Growth g : h.growth()) {
+            if (classes.size() >= settings.topTypes() || g.growthBytes() <= 0) {
+                break;
+            }
+            List<ObjectSample> of = new ArrayList<>();
+            for (ObjectSample s : used) {
+                if (s.type().equals(g.type())) {
+                    of.add(s);
+                }
+            }
+            classes.add(new HistogramReport.HistogramClass(
+                    g.type(),
+                    g.instances(),
+                    g.bytes(),
+                    g.growthInstances(),
+                    g.growthBytes(),
+                    of.size(),
+                    Ranking.applicationFrame(of, settings)));
+        }
+        ClassHistogram latestHistogram = h.latest();
+        ClassHistogram baseline = h.baseline();
+        return new HistogramReport(
+                h.status(),
+                h.detail(),
+                h.pauseMillis(),
+                h.gcMillis(),
+                latestHistogram == null ? -1 : latestHistogram.takenAtMillis(),
+                baseline == null ? -1 : baseline.takenAtMillis(),
+                classes);
+    }
+
+    private void baselineSafely() {
+        ClassHistograms h = histograms;
+        if (h == null) {
+            return;
+        }
+        try {
+            ClassHistograms.Result r = h.take(clock.millis());
+            log.info("heapwatch: baseline class histogram status={} pauseMillis={}", r.status(), r.pauseMillis());
+        } catch (RuntimeException e) {
+            log.debug("heapwatch: the baseline class histogram failed", e);
+        }
     }
 
     private void logLine(Diagnosis d) {
@@ -248,7 +320,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         log.info(
                 "heapwatch diagnosis id={} trigger={} container={} suspected={} growthBytesPerSecond={}"
                         + " secondsToExhaustion={} topRoute={} evidence={} samples={} topType={} topShare={}"
-                        + " topFrame={} explainedFraction={} tookMillis={}",
+                        + " topFrame={} explainedFraction={} histogram={} histogramPauseMillis={} tookMillis={}",
                 d.id(),
                 d.trigger(),
                 clean(d.container()),
@@ -265,6 +337,8 @@ public final class LeakDiagnostics implements AutoCloseable {
                 top == null ? "-" : number(top.share()),
                 top == null || top.applicationFrame().isEmpty() ? "-" : clean(top.applicationFrame()),
                 number(d.explainedFraction()),
+                d.histogram().status(),
+                d.histogram().pauseMillis(),
                 d.durationMillis());
     }
 

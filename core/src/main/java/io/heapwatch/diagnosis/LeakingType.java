@@ -19,6 +19,10 @@ import java.util.Objects;
  * @param applicationFrame the application frame nearest the top of its stacks, empty when every frame is library
  *     code
  * @param stacks its top allocation stacks, most samples first
+ * @param histogramGrowthBytes the growth of the whole type's retained bytes between the baseline and the latest class
+ *     histogram, -1 without a histogram growth
+ * @param attributedGrowthBytes the part of that growth attributed to this entry's application frame (in proportion
+ *     to its samples, corrected for the sampler's size bias for arrays), -1 without a histogram growth
  */
 public record LeakingType(
         String type,
@@ -27,7 +31,9 @@ public record LeakingType(
         long sampledBytes,
         double estimatedGrowthBytesPerSecond,
         String applicationFrame,
-        List<AllocationStack> stacks) {
+        List<AllocationStack> stacks,
+        long histogramGrowthBytes,
+        long attributedGrowthBytes) {
 
     /** Copies the stacks. */
     public LeakingType {

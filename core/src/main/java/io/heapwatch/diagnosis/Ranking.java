@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** Ranks surviving samples by type, with each type's top allocation stacks and application frame. */
 final class Ranking {
@@ -18,18 +19,48 @@ final class Ranking {
      * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
      */
     static List<LeakingType> rank(List<ObjectSample> samples, DiagnosisSettings settings, double slope) {
+        return rank(samples, settings, slope, null);
+    }
+
+    /**
+     * @param samples the surviving samples that count (already filtered to the window)
+     * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
+     * @param growth each type's retained growth between two class histograms, {@code null} without one; with it,
+     *     entries rank by the growth their application frame explains instead of by their number of samples
+     */
+    static List<LeakingType> rank(
+            List<ObjectSample> samples,
+            DiagnosisSettings settings,
+            double slope,
+            @Nullable List<ClassHistogram.Growth> growth) {
         // One entry per type and application frame: a byte[] allocated by the leaking method and one allocated by
         // a busy route are different findings, and a person acts on the pair.
         Map<String, List<ObjectSample>> byType = new HashMap<>();
         for (ObjectSample s : samples) {
-            byType.computeIfAbsent(s.type() + '\u0000' + applicationFrame(s, settings), t -> new ArrayList<>())
+            byType.computeIfAbsent(key(s.type(), applicationFrame(s, settings)), t -> new ArrayList<>())
                     .add(s);
         }
+        Map<String, ClassHistogram.Growth> growthByType = new HashMap<>();
+        if (growth != null) {
+            for (ClassHistogram.Growth g : growth) {
+                growthByType.put(g.type(), g);
+            }
+        }
+        Map<String, Double> attributed = growth == null ? Map.of() : attribute(byType, growthByType);
+        Map<String, Double> byFrame = new HashMap<>();
+        for (Map.Entry<String, Double> e : attributed.entrySet()) {
+            byFrame.merge(frameOf(e.getKey()), e.getValue(), Double::sum);
+        }
         // Samples allocated from application code rank first: library-internal survivors (the container's parser
-        // caches, the HTTP client's buffers) are listed after every type the application allocates.
+        // caches, the HTTP client's buffers) are listed after every type the application allocates. With a
+        // histogram, an application frame ranks by the retained growth attributed to all of its types (a leak
+        // grows its element, its holder and its table together), then each entry by its own part.
         List<Map.Entry<String, List<ObjectSample>>> entries = new ArrayList<>(byType.entrySet());
         entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(
                         e -> e.getKey().endsWith("\u0000") ? 0 : 1)
+                .thenComparingDouble(
+                        e -> e.getKey().endsWith("\u0000") ? 0 : byFrame.getOrDefault(frameOf(e.getKey()), 0.0))
+                .thenComparingDouble(e -> attributed.getOrDefault(e.getKey(), 0.0))
                 .thenComparingInt(e -> e.getValue().size())
                 .reversed()
                 .thenComparing(Map.Entry::getKey));
@@ -51,6 +82,7 @@ final class Ranking {
                 bytes += b;
             }
             List<AllocationStack> stacks = stacks(of, settings);
+            ClassHistogram.Growth g = growthByType.get(of.get(0).type());
             types.add(new LeakingType(
                     of.get(0).type(),
                     of.size(),
@@ -58,9 +90,103 @@ final class Ranking {
                     bytes,
                     Double.isNaN(slope) ? Double.NaN : share * Math.max(0, slope),
                     applicationFrame(of, settings),
-                    stacks));
+                    stacks,
+                    growth == null ? -1 : g == null ? 0 : g.growthBytes(),
+                    growth == null ? -1 : Math.round(attributed.getOrDefault(e.getKey(), 0.0))));
         }
         return types;
+    }
+
+    private static String key(String type, String frame) {
+        return type + '\u0000' + frame;
+    }
+
+    private static String frameOf(String key) {
+        return key.substring(key.indexOf('\u0000') + 1);
+    }
+
+    /**
+     * Splits each type's retained growth between its entries (type and application frame). A class's instances all
+     * have one size, so its growth splits by the entries' samples. An array type's entries differ in size and the
+     * sampler favours large objects (it samples at allocation slow paths): a sample of size {@code m} is taken as
+     * standing for a number of objects proportional to {@code m^-a}, with the one exponent {@code a} in [0, 3] that
+     * makes the samples' implied mean size equal the histogram's (bytes grown over instances grown), and each
+     * entry's part is its implied bytes. When no exponent reaches a mean that small, unsampled arrays dominate the
+     * growth and the entries split it by their samples.
+     */
+    static Map<String, Double> attribute(
+            Map<String, List<ObjectSample>> groups, Map<String, ClassHistogram.Growth> growth) {
+        Map<String, List<String>> keysByType = new HashMap<>();
+        for (Map.Entry<String, List<ObjectSample>> e : groups.entrySet()) {
+            keysByType
+                    .computeIfAbsent(e.getValue().get(0).type(), t -> new ArrayList<>())
+                    .add(e.getKey());
+        }
+        Map<String, Double> attributed = new HashMap<>();
+        for (Map.Entry<String, List<String>> t : keysByType.entrySet()) {
+            ClassHistogram.Growth g = growth.get(t.getKey());
+            if (g == null || g.growthBytes() <= 0) {
+                continue;
+            }
+            List<String> keys = t.getValue();
+            double[] count = new double[keys.size()];
+            double[] mean = new double[keys.size()];
+            boolean sized = g.growthInstances() > 0;
+            for (int i = 0; i < keys.size(); i++) {
+                List<ObjectSample> of = Objects.requireNonNull(groups.get(keys.get(i)));
+                count[i] = of.size();
+                double sum = 0;
+                for (ObjectSample s : of) {
+                    long b = s.estimatedBytes();
+                    sized &= b > 0;
+                    sum += Math.max(1, b);
+                }
+                mean[i] = sum / of.size();
+            }
+            double[] weight = count.clone();
+            double target = sized ? (double) g.growthBytes() / g.growthInstances() : 0;
+            // When even the strongest correction cannot bring the samples' mean size down to the histogram's, arrays
+            // that no sample stands for make up most of the instances grown, and the mean says nothing about the
+            // sampled entries: they keep the samples' split.
+            if (sized && keys.size() > 1 && target >= impliedMean(count, mean, MAX_EXPONENT)) {
+                double lo = 0;
+                double hi = MAX_EXPONENT;
+                for (int it = 0; it < 50; it++) {
+                    double a = (lo + hi) / 2;
+                    if (impliedMean(count, mean, a) > target) {
+                        lo = a;
+                    } else {
+                        hi = a;
+                    }
+                }
+                double a = (lo + hi) / 2;
+                for (int i = 0; i < weight.length; i++) {
+                    weight[i] = count[i] * Math.pow(mean[i], 1 - a);
+                }
+            }
+            double sum = 0;
+            for (double w : weight) {
+                sum += w;
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                attributed.put(keys.get(i), g.growthBytes() * weight[i] / sum);
+            }
+        }
+        return attributed;
+    }
+
+    /** The strongest size correction: a sample of size m stands for at most m^-3 objects. */
+    static final double MAX_EXPONENT = 3;
+
+    /** The mean size of the objects the samples stand for when a sample of size m stands for m^-a objects. */
+    private static double impliedMean(double[] count, double[] mean, double a) {
+        double bytes = 0;
+        double objects = 0;
+        for (int i = 0; i < count.length; i++) {
+            bytes += count[i] * Math.pow(mean[i], 1 - a);
+            objects += count[i] * Math.pow(mean[i], -a);
+        }
+        return bytes / objects;
     }
 
     private static List<AllocationStack> stacks(List<ObjectSample> of, DiagnosisSettings settings) {

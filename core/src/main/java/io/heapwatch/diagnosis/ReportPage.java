@@ -51,9 +51,11 @@ final class ReportPage {
         chart(h, d);
         routes(h, v);
         types(h, d);
+        histogram(h, d.histogram());
 
         h.append("<h2>When this page is not enough</h2><p class=\"note\">Fallback by hand on the host: "
-                + "<code>jcmd &lt;pid&gt; GC.class_histogram</code> (forces a full collection) and "
+                + "<code>jcmd &lt;pid&gt; GC.class_histogram</code> (forces a full collection; what"
+                + " <code>HEAPWATCH_DIAGNOSIS_HISTOGRAM</code> takes for you) and "
                 + "<code>jcmd &lt;pid&gt; JFR.dump name=heapwatch-old-object-samples filename=leak.jfr</code> then "
                 + "<code>jfr print --events jdk.OldObjectSample leak.jfr</code>. This page shows class names, counts,"
                 + " sizes and stack frames only: never object contents.</p>\n");
@@ -221,7 +223,7 @@ final class ReportPage {
                     .append(" floor slope");
         }
         h.append(".</p><table><tr><th>#</th><th>type</th><th>share</th><th>samples</th><th>est. growth</th>"
-                + "<th>application frame</th></tr>");
+                + "<th>retained growth (histogram)</th><th>application frame</th></tr>");
         int rank = 1;
         for (LeakingType t : d.types()) {
             h.append("<tr><td class=\"n\">")
@@ -234,6 +236,8 @@ final class ReportPage {
                     .append(t.samples())
                     .append("</td><td class=\"n\">")
                     .append(esc(rate(t.estimatedGrowthBytesPerSecond())))
+                    .append("</td><td class=\"n\">")
+                    .append(esc(t.attributedGrowthBytes() < 0 ? "n/a" : bytes(t.attributedGrowthBytes())))
                     .append("</td><td><code>")
                     .append(esc(t.applicationFrame().isEmpty() ? "(library code only)" : t.applicationFrame()))
                     .append("</code></td></tr>");
@@ -257,6 +261,49 @@ final class ReportPage {
             h.append("</details>");
         }
         h.append("<p class=\"note\">Routes: ").append(esc(d.routeJoin())).append("</p>\n");
+    }
+
+    private static void histogram(StringBuilder h, HistogramReport r) {
+        h.append("<h2>Class histogram</h2><p class=\"note\">Histogram ")
+                .append(esc(r.status()))
+                .append(": ")
+                .append(esc(r.detail()));
+        if (r.pauseMillis() >= 0) {
+            h.append(". Its full collection paused the application for about <b>")
+                    .append(r.pauseMillis())
+                    .append(" ms</b>");
+            if (r.gcMillis() >= 0) {
+                h.append(" (collectors report ").append(r.gcMillis()).append(" ms)");
+            }
+        }
+        h.append(".</p>");
+        if (r.classes().isEmpty()) {
+            if (r.baselineAtMillis() >= 0 && r.takenAtMillis() > r.baselineAtMillis()) {
+                h.append("<p>No class grew since the baseline histogram.</p>\n");
+            }
+            return;
+        }
+        h.append("<table><tr><th>type</th><th>growth</th><th>instances gained</th><th>retained now</th>"
+                + "<th>samples</th><th>application frame</th></tr>");
+        for (HistogramReport.HistogramClass c : r.classes()) {
+            h.append("<tr><td><code>")
+                    .append(esc(c.type()))
+                    .append("</code></td><td class=\"n\">")
+                    .append(esc(bytes(c.growthBytes())))
+                    .append("</td><td class=\"n\">")
+                    .append(c.growthInstances())
+                    .append("</td><td class=\"n\">")
+                    .append(esc(bytes(c.bytes())))
+                    .append("</td><td class=\"n\">")
+                    .append(c.samples())
+                    .append("</td><td><code>")
+                    .append(esc(
+                            c.samples() == 0
+                                    ? "(no allocation sample of this type)"
+                                    : c.applicationFrame().isEmpty() ? "(library code only)" : c.applicationFrame()))
+                    .append("</code></td></tr>");
+        }
+        h.append("</table>\n");
     }
 
     private static void dt(StringBuilder h, String term, String value) {

@@ -21,6 +21,7 @@ class DiagnosisConfigTest {
         assertThat(c.diagnosis().evidence()).isFalse();
         assertThat(c.diagnosis().minInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.diagnosis().applicationPackages()).isEmpty();
+        assertThat(c.diagnosis().histogram()).isFalse();
     }
 
     @Test
@@ -29,12 +30,14 @@ class DiagnosisConfigTest {
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS, "true",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_MIN_INTERVAL, "2m",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES, "com.example., org.acme.shop",
+                HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "TRUE",
                 HeapwatchConfig.HEAPWATCH_REPORT, "false",
                 HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/ops/heap",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_PATH, "/ops/heap.json"));
         assertThat(c.diagnosis().evidence()).isTrue();
         assertThat(c.diagnosis().minInterval()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.diagnosis().applicationPackages()).containsExactly("com.example.", "org.acme.shop");
+        assertThat(c.diagnosis().histogram()).isTrue();
         assertThat(c.reportEnabled()).isFalse();
         assertThat(c.reportPath()).isEqualTo("/ops/heap");
         assertThat(c.diagnosisPath()).isEqualTo("/ops/heap.json");
@@ -46,6 +49,8 @@ class DiagnosisConfigTest {
             value = {
                 "HEAPWATCH_DIAGNOSIS|yes|true or false",
                 "HEAPWATCH_REPORT|1|true or false",
+                "HEAPWATCH_DIAGNOSIS_HISTOGRAM|on|true or false",
+                "HEAPWATCH_DIAGNOSIS_HISTOGRAM|1|true or false",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|0s|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|2h|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|soon|a duration from 1s to 1h",
@@ -72,6 +77,8 @@ class DiagnosisConfigTest {
     @Test
     void equalityCoversTheNewSettings() {
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS, "true")))
+                .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
+        assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "true")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/x")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));

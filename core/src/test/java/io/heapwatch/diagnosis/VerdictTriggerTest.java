@@ -58,7 +58,8 @@ class VerdictTriggerTest {
                         "shop",
                         leak.window(),
                         leak.subWindow(),
-                        clock)) {
+                        clock,
+                        ClassHistograms::fromPlatformMBean)) {
             diagnostics.poll();
             assertThat(diagnostics.latest()).as("no verdict, no diagnosis").isNull();
             assertThat(diagnostics.take("request")).isNotNull();

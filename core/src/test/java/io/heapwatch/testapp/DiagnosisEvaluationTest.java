@@ -43,12 +43,28 @@ import org.junit.jupiter.api.Test;
  * and {@code UNDRAINED_LOG} were held out, but their scores were seen before the last change to the ranking (one
  * entry per type and application frame), so only {@code SEEN_IDS} is strictly held out. The test asserts only that
  * the demo's leak is named in every run; the other scores are published against the issue's targets, met or not.
+ *
+ * <p>{@code -Dheapwatch.diagnosis.histogram=true} turns the class histogram on and writes
+ * {@code target/diagnosis-evaluation-histogram.txt} with the histograms' pauses. Its ranking was designed after all six
+ * scenarios above had been seen; {@code BOXED_IDS}, added after its first version and run only with
+ * {@code -Dheapwatch.diagnosis.extraScenarios=true}, was strictly held out for that version only (the shipped rule for
+ * unsampled arrays came after its scores). CI runs neither (2 runs, six scenarios, histogram off).
  */
 class DiagnosisEvaluationTest {
 
     static final int RUNS = Integer.getInteger("heapwatch.diagnosis.runs", 2);
     static final int LEAK_REQUESTS = Integer.getInteger("heapwatch.diagnosis.leakRequests", 1500);
     static final int BUSY_REQUESTS = Integer.getInteger("heapwatch.diagnosis.busyRequests", 1500);
+    /** {@code -Dheapwatch.diagnosis.histogram=true}: the class histogram on ({@code HEAPWATCH_DIAGNOSIS_HISTOGRAM}). */
+    static final boolean HISTOGRAM = Boolean.getBoolean("heapwatch.diagnosis.histogram");
+    /** {@code -Dheapwatch.diagnosis.extraScenarios=true}: also the scenarios added after the histogram ranking. */
+    static final boolean EXTRA = Boolean.getBoolean("heapwatch.diagnosis.extraScenarios");
+
+    static List<LeakScenario> scenarios() {
+        return java.util.Arrays.stream(LeakScenario.values())
+                .filter(s -> EXTRA || !s.extra)
+                .toList();
+    }
 
     record Score(
             LeakScenario scenario,
@@ -57,37 +73,54 @@ class DiagnosisEvaluationTest {
             boolean typeInTopThree,
             boolean frameRight,
             String top,
-            String frame) {}
+            String frame,
+            long histogramPauseMillis) {}
 
     @Test
     void theLeakingTypeIsRankedFirstAndItsFrameIsTheLeakingMethod() throws Exception {
         List<Score> scores = new ArrayList<>();
         for (int run = 0; run < RUNS; run++) {
-            for (LeakScenario scenario : LeakScenario.values()) {
+            for (LeakScenario scenario : scenarios()) {
                 scores.add(runOnce(scenario, run));
             }
         }
         StringBuilder report = new StringBuilder();
         report.append(String.format(
                 Locale.ROOT,
-                "diagnosis evaluation: %d runs per scenario, %d leak + %d busy requests per run%n",
+                "diagnosis evaluation: %d runs per scenario, %d leak + %d busy requests per run, histogram %s,"
+                        + " max heap %d MiB%n",
                 RUNS,
                 LEAK_REQUESTS,
-                BUSY_REQUESTS));
-        for (LeakScenario s : LeakScenario.values()) {
+                BUSY_REQUESTS,
+                HISTOGRAM ? "on" : "off",
+                Runtime.getRuntime().maxMemory() >> 20));
+        for (LeakScenario s : scenarios()) {
             List<Score> of = scores.stream().filter(x -> x.scenario() == s).toList();
-            report.append(line(s.name() + (s.tuning ? " (tuning)" : " (held out)"), of));
+            report.append(line(s.name() + (s.extra ? " (new)" : s.tuning ? " (tuning)" : " (held out)"), of));
         }
         report.append(line(
                 "all held out",
                 scores.stream().filter(x -> !x.scenario().tuning).toList()));
         report.append(line("all", scores));
+        if (HISTOGRAM) {
+            long[] pauses = scores.stream()
+                    .mapToLong(Score::histogramPauseMillis)
+                    .sorted()
+                    .toArray();
+            report.append(String.format(
+                    Locale.ROOT,
+                    "histogram pause (the diagnosis's gcClassHistogram, a full collection): p50 %d ms, max %d ms over %d"
+                            + " diagnoses%n",
+                    pauses[pauses.length / 2],
+                    pauses[pauses.length - 1],
+                    pauses.length));
+        }
         for (Score x : scores) {
             report.append(String.format(
                     Locale.ROOT, "  %s run %d: top %s frame %s%n", x.scenario(), x.run(), x.top(), x.frame()));
         }
         System.out.print(report);
-        Path out = Path.of("target", "diagnosis-evaluation.txt");
+        Path out = Path.of("target", HISTOGRAM ? "diagnosis-evaluation-histogram.txt" : "diagnosis-evaluation.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
 
@@ -152,7 +185,10 @@ class DiagnosisEvaluationTest {
         HeapwatchConfig config = HeapwatchConfig.builder()
                 .containerName("eval")
                 .metricsCredentials("prom", "eval-password")
-                .diagnosis(DiagnosisSettings.defaults().withEvidence(true).withMinInterval(Duration.ZERO))
+                .diagnosis(DiagnosisSettings.defaults()
+                        .withEvidence(true)
+                        .withMinInterval(Duration.ZERO)
+                        .withHistogram(HISTOGRAM))
                 .build();
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -194,6 +230,7 @@ class DiagnosisEvaluationTest {
             Diagnosis d = diagnostics.take("request");
             assertThat(d).isNotNull();
             assertThat(d.evidence()).isEqualTo("on");
+            assertThat(d.histogram().status()).isEqualTo(HISTOGRAM ? "on" : "off");
             String top = d.types().isEmpty() ? "(none)" : d.types().get(0).type();
             LeakingType first = d.types().isEmpty() ? null : d.types().get(0);
             String frame = first == null ? "" : first.applicationFrame();
@@ -207,7 +244,8 @@ class DiagnosisEvaluationTest {
                     inTopThree,
                     frameRight,
                     top + " (" + d.samplesUsed() + "/" + d.samplesRead() + " samples)",
-                    frame);
+                    frame,
+                    d.histogram().pauseMillis());
         } finally {
             pool.shutdownNow();
             server.stop();

@@ -122,6 +122,26 @@ public enum LeakScenario {
         void reset() {
             RequestLog.clear();
         }
+    },
+    /**
+     * A list that keeps 32 boxed ids per request. Added after the histogram ranking was built, so never looked at
+     * while designing anything; run only with {@code -Dheapwatch.diagnosis.extraScenarios=true}.
+     */
+    BOXED_IDS(
+            "/leak/ids",
+            Set.of("java.lang.Long", "java.lang.Object[]"),
+            Ids.class.getName() + ".remember",
+            false,
+            true) {
+        @Override
+        void handle(long request) {
+            Ids.remember(request);
+        }
+
+        @Override
+        void reset() {
+            Ids.clear();
+        }
     };
 
     final String path;
@@ -129,12 +149,19 @@ public enum LeakScenario {
     final String leakingMethod;
     /** Whether the scenario was used while building the ranking (the others are for evaluation only). */
     final boolean tuning;
+    /** Whether it was added after the histogram ranking was built (and runs only when asked for). */
+    final boolean extra;
 
     LeakScenario(String path, Set<String> expectedTypes, String leakingMethod, boolean tuning) {
+        this(path, expectedTypes, leakingMethod, tuning, false);
+    }
+
+    LeakScenario(String path, Set<String> expectedTypes, String leakingMethod, boolean tuning, boolean extra) {
         this.path = path;
         this.expectedTypes = expectedTypes;
         this.leakingMethod = leakingMethod;
         this.tuning = tuning;
+        this.extra = extra;
     }
 
     abstract void handle(long request);
@@ -296,6 +323,25 @@ public enum LeakScenario {
 
         static void clear() {
             LINES.clear();
+        }
+    }
+
+    static final class Ids {
+        static final List<Long> IDS = new ArrayList<>();
+
+        static void remember(long request) {
+            for (int i = 0; i < 32; i++) {
+                Long id = 1_000_000L + request * 32 + i;
+                synchronized (IDS) {
+                    IDS.add(id);
+                }
+            }
+        }
+
+        static void clear() {
+            synchronized (IDS) {
+                IDS.clear();
+            }
         }
     }
 

@@ -341,6 +341,22 @@ public class HeapwatchProperties {
          */
         private @Nullable String applicationPackages;
 
+        /**
+         * Whether each diagnosis also takes a class histogram (gcClassHistogram of the DiagnosticCommand MBean) and
+         * ranks types by their retained growth since a baseline histogram. Each histogram forces a full collection
+         * (a pause, measured in the diagnosis), at most one per min-interval; off by default, see docs/performance.md.
+         * Environment variable: HEAPWATCH_DIAGNOSIS_HISTOGRAM.
+         */
+        private boolean histogram = false;
+
+        public boolean isHistogram() {
+            return histogram;
+        }
+
+        public void setHistogram(boolean histogram) {
+            this.histogram = histogram;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

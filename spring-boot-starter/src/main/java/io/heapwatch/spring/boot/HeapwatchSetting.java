@@ -78,6 +78,10 @@ public enum HeapwatchSetting {
             HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES,
             "heapwatch.diagnosis.application-packages",
             p -> p.getDiagnosis().getApplicationPackages()),
+    DIAGNOSIS_HISTOGRAM(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM,
+            "heapwatch.diagnosis.histogram",
+            p -> Boolean.toString(p.getDiagnosis().isHistogram())),
     REPORT_ENABLED(
             HeapwatchConfig.HEAPWATCH_REPORT,
             "heapwatch.report.enabled",

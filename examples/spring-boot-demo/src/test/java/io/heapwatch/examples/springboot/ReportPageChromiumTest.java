@@ -30,6 +30,9 @@ import org.springframework.boot.test.context.SpringBootTest;
             "METRICS_AUTH_PASSWORD=" + PASSWORD,
             "CONTAINER_NAME=demo-report",
             "HEAPWATCH_DIAGNOSIS=true",
+            "HEAPWATCH_DIAGNOSIS_HISTOGRAM=true",
+            // the first diagnosis follows the baseline histogram by seconds: let it take its own
+            "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL=1s",
             "management.endpoints.web.exposure.include=health,heapwatchdiagnosis"
         })
 class ReportPageChromiumTest {
@@ -74,7 +77,10 @@ class ReportPageChromiumTest {
         }
         System.out.println("ReportPageChromiumTest: extra leak rounds before the diagnosis named the leak: " + rounds);
         assertThat(json.statusCode()).isEqualTo(200);
-        assertThat(json.body()).contains("\"schema\":\"heapwatch.diagnosis/1\"").contains("\"type\":\"byte[]\"");
+        assertThat(json.body())
+                .contains("\"schema\":\"heapwatch.diagnosis/1\"")
+                .contains("\"type\":\"byte[]\"")
+                .contains("\"histogram\":{\"status\":\"on\"");
         assertThat(client.get("/actuator/heapwatchdiagnosis").statusCode())
                 .as("the Actuator endpoint needs the same credentials")
                 .isEqualTo(401);
@@ -99,6 +105,9 @@ class ReportPageChromiumTest {
                 .contains("Leaking types")
                 .contains("<code>byte[]</code>")
                 .contains("io.heapwatch.examples.springboot.DemoController.leak")
+                .contains("Class histogram")
+                .contains("Histogram on")
+                .contains("instances gained")
                 .doesNotContain("<script");
         chromium(target, "--screenshot=" + screenshot, "--window-size=1100,1600", url);
         assertThat(screenshot).exists();
