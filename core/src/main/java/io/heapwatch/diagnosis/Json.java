@@ -63,11 +63,33 @@ final class Json {
     Json value(double d) {
         comma();
         if (Double.isFinite(d)) {
-            out.append(String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1"));
+            out.append(number(d));
         } else {
             out.append("null");
         }
         return this;
+    }
+
+    /**
+     * Six significant digits, with the zeros that follow a decimal point dropped: 409070.0 is {@code 409070} and
+     * 1.5E7 is {@code 1.50000e+07} shortened to {@code 1.5e+07}. Zeros before the point or the exponent are digits.
+     */
+    static String number(double d) {
+        String s = String.format(Locale.ROOT, "%.6g", d);
+        int e = s.indexOf('e');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        String exponent = e < 0 ? "" : s.substring(e);
+        if (mantissa.indexOf('.') >= 0) {
+            int end = mantissa.length();
+            while (mantissa.charAt(end - 1) == '0') {
+                end--;
+            }
+            if (mantissa.charAt(end - 1) == '.') {
+                end--;
+            }
+            mantissa = mantissa.substring(0, end);
+        }
+        return mantissa + exponent;
     }
 
     private void comma() {
