@@ -14,9 +14,9 @@ import java.util.function.Predicate;
  * 95% Wilson intervals. Tuning seeds are {@value #TUNING_SEED_BASE} + i; held-out seeds, on which the table is
  * reported, are {@value #HELD_OUT_SEED_BASE} + i.
  *
- * <p>Run: {@code mvn -B -ntp -q -pl core test-compile exec:java} is not set up; instead
- * {@code mvn -B -ntp -pl core test -Dtest=LeakEvaluationTest -Dheapwatch.evaluation.runs=200
- * -Dheapwatch.evaluation.seeds=held-out}, which prints the table.
+ * <p>Run its {@code main} with the test classpath, as docs/leak-detection.md shows:
+ * {@code java -cp core/target/test-classes:core/target/classes:CLASSPATH io.heapwatch.leak.LeakEvaluation 100
+ * held-out} (runs per leak scenario, then {@code tuning} or {@code held-out}).
  */
 final class LeakEvaluation {
 
