@@ -80,7 +80,7 @@ def main():
     port = free_port()
     env = dict(os.environ, SERVER_PORT=str(port), SERVER_ADDRESS="127.0.0.1", METRICS_AUTH_USERNAME=USER,
                METRICS_AUTH_PASSWORD=PASSWORD, CONTAINER_NAME="probe", ENABLE_MEMORY_PROFILING="true",
-               MEMORY_PROFILING_SAMPLE_RATE="1.0")
+               MEMORY_PROFILING_SAMPLE_RATE="1.0", HEAPWATCH_DIAGNOSIS="false", HEAPWATCH_DIAGNOSIS_HISTOGRAM="false")
     cmd = ["java", f"-Xmx{a.xmx}", *a.java_opts.split(), "-XX:+ExitOnOutOfMemoryError", "-jar", a.demo_jar]
     log = open(f"/tmp/realtime-probe-{port}.log", "w")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)

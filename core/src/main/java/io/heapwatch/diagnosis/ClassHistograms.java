@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Takes class histograms for the diagnoses, at most one per {@code minIntervalMillis}, and keeps two: the baseline
  * and the latest. Growth is the latest minus the baseline; both follow a full collection, so the difference is the
- * retained growth per class. The baseline is the first histogram (taken when diagnoses start) and moves to the
- * previous histogram once it is older than the leak window, so the growth spans between one and two windows.
+ * retained growth per class. The baseline is the first histogram (taken when diagnoses start). The first histogram
+ * taken at least one leak window after the baseline is kept as the next baseline, and replaces it once the baseline
+ * is older than two windows and the candidate at least one: from the first window on, the growth spans at least one
+ * window, and two when histograms are taken often.
  *
  * <p>A fault (no {@code DiagnosticCommand} MBean, an output that does not parse) never propagates: the result says
  * {@code failed} with the reason, and the attempt counts for the rate limit.
@@ -41,6 +43,7 @@ final class ClassHistograms {
     private final int maxClasses;
     private @Nullable ClassHistogram baseline;
     private @Nullable ClassHistogram latest;
+    private @Nullable ClassHistogram candidate;
     private long lastAttemptMillis;
     private boolean attempted;
     private long lastPauseMillis = -1;
@@ -95,19 +98,28 @@ final class ClassHistograms {
             long gc1 = collectionMillis();
             lastGcMillis = gc0 < 0 || gc1 < 0 ? -1 : gc1 - gc0;
             h = ClassHistogram.parse(text, nowMillis, maxClasses);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
+            lastPauseMillis = (System.nanoTime() - t0) / 1_000_000;
+            lastGcMillis = -1;
             return result("failed", "the class histogram failed: " + e);
         }
-        ClassHistogram previous = latest;
         ClassHistogram base = baseline;
-        if (base != null && previous != null && nowMillis - base.takenAtMillis() > windowMillis) {
-            base = previous;
-        }
         latest = h;
         if (base == null) {
             baseline = h;
             return result("on", "baseline taken now: growth is shown from the next histogram");
         }
+        ClassHistogram next = candidate;
+        if (next != null
+                && nowMillis - base.takenAtMillis() > 2 * windowMillis
+                && nowMillis - next.takenAtMillis() >= windowMillis) {
+            base = next;
+            next = null;
+        }
+        if (next == null && h != base && h.takenAtMillis() - base.takenAtMillis() >= windowMillis) {
+            next = h;
+        }
+        candidate = next;
         baseline = base;
         return result("on", "gcClassHistogram after a full collection, growth since the baseline");
     }

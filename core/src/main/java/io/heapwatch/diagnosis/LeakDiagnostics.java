@@ -309,7 +309,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         try {
             ClassHistograms.Result r = h.take(clock.millis());
             log.info("heapwatch: baseline class histogram status={} pauseMillis={}", r.status(), r.pauseMillis());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
             log.debug("heapwatch: the baseline class histogram failed", e);
         }
     }
@@ -359,7 +359,8 @@ public final class LeakDiagnostics implements AutoCloseable {
     private void pollSafely() {
         try {
             poll();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+            // an error escaping here would cancel every later poll of the scheduled task
             log.debug("heapwatch: diagnosis poll failed", e);
         }
     }

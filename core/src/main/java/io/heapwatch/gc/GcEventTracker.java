@@ -179,7 +179,12 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         try {
             GarbageCollectionNotificationInfo info =
                     GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            onCollection(info.getGcName(), info.getGcAction(), info.getGcInfo(), System.currentTimeMillis());
+            onCollection(
+                    info.getGcName(),
+                    info.getGcAction(),
+                    info.getGcCause(),
+                    info.getGcInfo(),
+                    System.currentTimeMillis());
         } catch (RuntimeException e) {
             notificationFaults.incrementAndGet();
             if (faultLogged.compareAndSet(false, true)) {
@@ -189,10 +194,28 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
     }
 
     void onCollection(GcInfo gcInfo, long epochMillis) {
-        onCollection("", "", gcInfo, epochMillis);
+        onCollection("", "", "", gcInfo, epochMillis);
     }
 
     void onCollection(String gcName, String gcAction, GcInfo gcInfo, long epochMillis) {
+        onCollection(gcName, gcAction, "", gcInfo, epochMillis);
+    }
+
+    /**
+     * Whether a collection's cause says that somebody asked for it: {@code System.gc()} (also through {@code
+     * GC.run}), a diagnostic command, a heap inspection (a class histogram), a heap dump, a JVMTI agent or the
+     * test-only WhiteBox API, as HotSpot names those causes.
+     */
+    static boolean requested(String gcCause) {
+        return gcCause.equals("System.gc()")
+                || gcCause.equals("Diagnostic Command")
+                || gcCause.startsWith("Heap Inspection")
+                || gcCause.startsWith("Heap Dump")
+                || gcCause.startsWith("JvmtiEnv")
+                || gcCause.startsWith("WhiteBox");
+    }
+
+    void onCollection(String gcName, String gcAction, String gcCause, GcInfo gcInfo, long epochMillis) {
         Map<String, MemoryUsage> after = gcInfo.getMemoryUsageAfterGc();
         if (carriesNoUsage(after)) {
             return;
@@ -221,6 +244,7 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         }
         long oldAfter = used;
         boolean confirmed = reclaimedLongLived(gcName, gcAction, usedBefore, oldAfter, max, longLivedPools.isEmpty());
+        boolean requested = requested(gcCause);
         for (String pool : survivorPools) {
             MemoryUsage usage = after.get(pool);
             if (usage != null) {
@@ -234,7 +258,7 @@ public final class GcEventTracker implements MeterBinder, AutoCloseable {
         }
         for (LiveHeapListener l : listeners) {
             try {
-                l.onLiveHeap(epochMillis, used, max, confirmed);
+                l.onLiveHeap(epochMillis, used, max, confirmed, requested);
             } catch (RuntimeException e) {
                 notificationFaults.incrementAndGet();
                 if (faultLogged.compareAndSet(false, true)) {

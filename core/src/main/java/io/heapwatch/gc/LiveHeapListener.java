@@ -28,4 +28,21 @@ public interface LiveHeapListener {
     default void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
         onLiveHeap(epochMillis, liveBytes, maxBytes);
     }
+
+    /**
+     * Called after each collection with whether it reclaimed long-lived space and whether somebody asked for it
+     * ({@code System.gc()}, a diagnostic command such as a class histogram or {@code GC.run}, a heap dump or a JVMTI
+     * agent) rather than the collector choosing it. By default calls
+     * {@link #onLiveHeap(long, long, long, boolean)}.
+     *
+     * @param epochMillis when the notification was handled
+     * @param liveBytes used bytes of the long-lived pools plus the survivor spaces after the collection
+     * @param maxBytes the maximum the long-lived pools can grow to, or the heap maximum when theirs is undefined
+     * @param reclaimedLongLived whether the collection reclaimed long-lived space
+     * @param requested whether the collection was requested rather than chosen by the collector
+     */
+    default void onLiveHeap(
+            long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived, boolean requested) {
+        onLiveHeap(epochMillis, liveBytes, maxBytes, reclaimedLongLived);
+    }
 }

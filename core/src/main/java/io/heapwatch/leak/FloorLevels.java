@@ -40,6 +40,12 @@ final class FloorLevels {
     /** One minus the confidence of the upper bound of a tooth's rise rate. */
     static final double TOOTH_ALPHA = 0.05;
 
+    /**
+     * The fewest collections a tooth must span to show a rate: a shorter one (the young collections between the end of
+     * a concurrent cycle and its mixed collections) gives an upper bound too wide to mean anything.
+     */
+    static final int MIN_TOOTH_POINTS = 10;
+
     private final Level[] levels;
     private long firstMillis = Long.MIN_VALUE;
 
@@ -52,6 +58,7 @@ final class FloorLevels {
     private double pendingTop;
     private double pendingBottom;
     private double pendingSpan;
+    private int pendingPoints;
     // the largest reclaimed rise rate of the teeth ended in each bucket of the coarsest level, and their number
     private final long[] toothBucket;
     private final double[] toothRate;
@@ -83,12 +90,23 @@ final class FloorLevels {
         return levels[level].bucketMillis * levels[level].buckets;
     }
 
-    synchronized void record(long epochMillis, long liveBytes, long maxBytes, boolean confirmed) {
+    void record(long epochMillis, long liveBytes, long maxBytes, boolean confirmed) {
+        record(epochMillis, liveBytes, maxBytes, confirmed, false);
+    }
+
+    synchronized void record(long epochMillis, long liveBytes, long maxBytes, boolean confirmed, boolean requested) {
         if (firstMillis == Long.MIN_VALUE) {
             firstMillis = epochMillis;
         }
         for (Level level : levels) {
             level.record(epochMillis, liveBytes, maxBytes, confirmed);
+        }
+        if (requested) {
+            // a collection somebody asked for (System.gc(), a class histogram, a heap dump) is a point of the live
+            // set, but it cuts the collector's tooth short wherever it happens: the tooth it interrupts shows no rate
+            inCycle = false;
+            rise.clear();
+            return;
         }
         recordTooth(epochMillis, liveBytes, maxBytes, confirmed);
     }
@@ -106,6 +124,7 @@ final class FloorLevels {
             if (!inCycle) {
                 inCycle = true;
                 cycleLowest = bytes;
+                pendingPoints = rise.points();
                 Statistics.Trend t = rise.trend();
                 pendingUpper = t.upperBound(TOOTH_ALPHA);
                 pendingTop = t.fittedLast();
@@ -120,7 +139,7 @@ final class FloorLevels {
             inCycle = false;
             double left = Math.max(0, cycleLowest - WASTE_FRACTION * Math.max(0, maxBytes) - pendingBottom);
             double rate = pendingUpper - left / pendingSpan;
-            if (cycleLowest < pendingTop && rate > 0) {
+            if (pendingPoints >= MIN_TOOTH_POINTS && cycleLowest < pendingTop && rate > 0) {
                 long bucket = Math.floorDiv(epochMillis, coarsest().bucketMillis);
                 int slot = (int) Math.floorMod(bucket, (long) toothBucket.length);
                 if (toothBucket[slot] != bucket) {

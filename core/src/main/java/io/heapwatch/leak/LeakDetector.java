@@ -139,8 +139,18 @@ public final class LeakDetector implements MeterBinder, AutoCloseable {
      * sample is a point of the live set).
      */
     public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
+        onLiveHeap(epochMillis, liveBytes, maxBytes, reclaimedLongLived, false);
+    }
+
+    /**
+     * Records the retained heap after a GC, saying whether the collection reclaimed long-lived space and whether it
+     * was requested (a requested collection is a point of the live set, but says nothing of the collector's own
+     * sawtooth).
+     */
+    public void onLiveHeap(
+            long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived, boolean requested) {
         if (!closed && liveBytes >= 0) {
-            levels.record(epochMillis, liveBytes, maxBytes, reclaimedLongLived);
+            levels.record(epochMillis, liveBytes, maxBytes, reclaimedLongLived, requested);
         }
     }
 

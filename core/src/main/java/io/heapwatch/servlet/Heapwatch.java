@@ -294,6 +294,12 @@ public final class Heapwatch implements AutoCloseable {
             public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived) {
                 detector.onLiveHeap(epochMillis, liveBytes, maxBytes, reclaimedLongLived);
             }
+
+            @Override
+            public void onLiveHeap(
+                    long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived, boolean requested) {
+                detector.onLiveHeap(epochMillis, liveBytes, maxBytes, reclaimedLongLived, requested);
+            }
         });
         return detector;
     }

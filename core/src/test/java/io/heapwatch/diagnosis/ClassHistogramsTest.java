@@ -83,17 +83,52 @@ class ClassHistogramsTest {
     }
 
     @Test
-    void theBaselineMovesToThePreviousHistogramOnceOlderThanTheWindow() {
+    void theGrowthSpansAtLeastOneWindowOnceTheBaselineIsAWindowOld() {
+        Texts source = new Texts();
+        for (int i = 1; i <= 40; i++) {
+            source.texts.add(sessions(100 * i));
+        }
+        // a 10 s window and a histogram every second, as with a report page reloaded all the time
+        ClassHistograms h = new ClassHistograms(source, 0, 10_000, 100);
+        ClassHistogram first = h.take(0).latest();
+        ClassHistogram atTen = null;
+        for (long now = 1_000; now <= 39_000; now += 1_000) {
+            ClassHistograms.Result r = h.take(now);
+            ClassHistogram baseline = r.baseline();
+            assertThat(baseline).isNotNull();
+            long span = now - baseline.takenAtMillis();
+            if (now >= 10_000) {
+                assertThat(span).as("growth span at %d ms", now).isBetween(10_000L, 20_000L);
+            }
+            if (now == 10_000) {
+                atTen = r.latest();
+            }
+            if (now <= 20_000) {
+                assertThat(baseline).isSameAs(first);
+            }
+        }
+        // the baseline moved to the histogram taken one window after the first, when the first was two windows old
+        assertThat(h.take(40_000).baseline()).isNotSameAs(first);
+        assertThat(atTen).isNotNull();
+    }
+
+    @Test
+    void theBaselineMovesOnlyToAHistogramAtLeastAWindowOld() {
         Texts source = new Texts();
         source.texts.add(sessions(100));
         source.texts.add(sessions(200));
         source.texts.add(sessions(300));
+        source.texts.add(sessions(400));
         ClassHistograms h = new ClassHistograms(source, 0, 10_000, 100);
         ClassHistogram first = h.take(0).latest();
-        ClassHistograms.Result second = h.take(5_000);
+        ClassHistograms.Result second = h.take(12_000);
         assertThat(second.baseline()).isSameAs(first);
-        ClassHistograms.Result third = h.take(12_000);
-        assertThat(third.baseline()).isSameAs(second.latest());
-        assertThat(third.growth().get(0).growthInstances()).isEqualTo(100);
+        // two windows after the first, but the candidate taken at 12 s is only 9 s old: the baseline stays
+        ClassHistograms.Result third = h.take(21_000);
+        assertThat(third.baseline()).isSameAs(first);
+        assertThat(third.growth().get(0).growthInstances()).isEqualTo(200);
+        ClassHistograms.Result fourth = h.take(22_000);
+        assertThat(fourth.baseline()).isSameAs(second.latest());
+        assertThat(fourth.growth().get(0).growthInstances()).isEqualTo(200);
     }
 }

@@ -31,6 +31,20 @@ class GcEventTrackerTest {
     }
 
     @Test
+    void collectionsSomebodyAskedForAreTheRequestedOnes() {
+        assertThat(GcEventTracker.requested("System.gc()")).isTrue();
+        assertThat(GcEventTracker.requested("Diagnostic Command")).isTrue();
+        assertThat(GcEventTracker.requested("Heap Inspection Initiated GC")).isTrue();
+        assertThat(GcEventTracker.requested("Heap Dump Initiated GC")).isTrue();
+        assertThat(GcEventTracker.requested("JvmtiEnv ForceGarbageCollection")).isTrue();
+        assertThat(GcEventTracker.requested("G1 Evacuation Pause")).isFalse();
+        assertThat(GcEventTracker.requested("G1 Humongous Allocation")).isFalse();
+        assertThat(GcEventTracker.requested("Allocation Failure")).isFalse();
+        assertThat(GcEventTracker.requested("Metadata GC Threshold")).isFalse();
+        assertThat(GcEventTracker.requested("")).isFalse();
+    }
+
+    @Test
     void countsRealCollectionsAndReportsTheLongLivedHeapAfterEach() throws Exception {
         List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
         try (GcEventTracker tracker = new GcEventTracker(Tags.of("container", "t"))) {

@@ -101,6 +101,38 @@ class FloorLevelsTest {
     }
 
     @Test
+    void aCollectionSomebodyRequestedEndsNoTooth() {
+        FloorLevels requested = new FloorLevels(120_000, 15);
+        FloorLevels chosen = new FloorLevels(120_000, 15);
+        long t = START;
+        for (int s = 0; s < 3600; s += 10) {
+            long bytes = 300 * MIB + (long) (s / 60.0 * 2 * MIB);
+            requested.record(t, bytes, MAX, false);
+            chosen.record(t, bytes, MAX, false);
+            t += 10_000;
+        }
+        requested.record(t, 300 * MIB, MAX, true, true);
+        chosen.record(t, 300 * MIB, MAX, true, false);
+        t += 10_000;
+        requested.record(t, 300 * MIB, MAX, false);
+        chosen.record(t, 300 * MIB, MAX, false);
+        assertThat(requested.sawtooth(t).teeth()).isZero();
+        assertThat(chosen.sawtooth(t).teeth()).isEqualTo(1);
+    }
+
+    @Test
+    void aToothOfFewerThanTenCollectionsShowsNoRate() {
+        // one minute at a collection every 10 s: 6 collections
+        FloorLevels shortTooth = new FloorLevels(120_000, 15);
+        long end = teeth(shortTooth, START, 1, 1, 2, 300 * MIB, tooth -> 300 * MIB);
+        assertThat(shortTooth.sawtooth(end).teeth()).isZero();
+        // two minutes: 12 collections
+        FloorLevels longer = new FloorLevels(120_000, 15);
+        long longerEnd = teeth(longer, START, 1, 2, 2, 300 * MIB, tooth -> 300 * MIB);
+        assertThat(longer.sawtooth(longerEnd).teeth()).isEqualTo(1);
+    }
+
+    @Test
     void aToothBroughtDownCountsAtTheRateItRose() {
         FloorLevels levels = new FloorLevels(2 * MINUTE, 15);
         assertThat(levels.sawtooth(START).teeth()).isZero();
