@@ -7,8 +7,8 @@ import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Takes class histograms for the diagnoses, at most one per {@code minIntervalMillis}, and keeps two: the baseline
- * and the latest. Growth is the latest minus the baseline; both follow a full collection, so the difference is the
+ * Takes class histograms for the diagnoses, at most one per {@code minIntervalMillis}, and keeps three: the
+ * baseline, the next baseline and the latest. Growth is the latest minus the baseline; both follow a full collection, so the difference is the
  * retained growth per class. The baseline is the first histogram (taken when diagnoses start). The first histogram
  * taken at least one leak window after the baseline is kept as the next baseline, and replaces it once the baseline
  * is older than two windows and the candidate at least one: from the first window on, the growth spans at least one
@@ -116,7 +116,7 @@ final class ClassHistograms {
             base = next;
             next = null;
         }
-        if (next == null && h != base && h.takenAtMillis() - base.takenAtMillis() >= windowMillis) {
+        if (next == null && h.takenAtMillis() - base.takenAtMillis() >= windowMillis) {
             next = h;
         }
         candidate = next;
