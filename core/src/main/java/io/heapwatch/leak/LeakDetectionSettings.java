@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param horizonFactor how far ahead a horizon may project, in multiples of its span: a horizon reports a leak
  *     only when the lower bound of its growth rate fills the heap within {@code horizonFactor} spans (default 8,
  *     range [1, 1000]): 4 hours on the 30-minute horizon, 2 days on the 6-hour one, 24 days on the 3-day one
+ * @param unprovenReach how far ahead a rise of the floors may be projected while no collection of the last 3 days has
+ *     reclaimed long-lived space, so that nothing shows how much of the rise is dead objects waiting for one (after
+ *     a start, before the first concurrent cycle of G1 or full collection of Parallel): such a rise is reported only
+ *     when the lower bound of its rate fills the heap within this time (default 6 hours, at least 1 second)
  * @param minGrowthFraction the minimum growth over a horizon's span at the lower bound of the rate, as a fraction
  *     of the maximum heap, for a verdict (default 0.02, range [0, 1])
  * @param topRoutes the number of route suspects reported (default 5, range 1&ndash;100)
@@ -32,6 +36,7 @@ public record LeakDetectionSettings(
         int subWindows,
         double alpha,
         double horizonFactor,
+        Duration unprovenReach,
         double minGrowthFraction,
         int topRoutes,
         int maxTrackedRoutes,
@@ -49,6 +54,7 @@ public record LeakDetectionSettings(
     public LeakDetectionSettings {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
+        Objects.requireNonNull(unprovenReach, "unprovenReach");
         requireRange("subWindows", subWindows, 3, 240);
         if (window.dividedBy(subWindows).compareTo(MIN_SUB_WINDOW) < 0) {
             throw new IllegalArgumentException("leak detection setting 'window' must be at least " + subWindows
@@ -56,6 +62,10 @@ public record LeakDetectionSettings(
         }
         requireOpenClosed("alpha", alpha, 0.0, 0.5);
         requireClosed("horizonFactor", horizonFactor, 1.0, 1000.0);
+        if (unprovenReach.compareTo(MIN_SUB_WINDOW) < 0) {
+            throw new IllegalArgumentException(
+                    "leak detection setting 'unprovenReach' must be at least 1 second, was " + unprovenReach);
+        }
         requireClosed("minGrowthFraction", minGrowthFraction, 0.0, 1.0);
         requireRange("topRoutes", topRoutes, 1, 100);
         requireRange("maxTrackedRoutes", maxTrackedRoutes, 1, 10_000);
@@ -83,6 +93,7 @@ public record LeakDetectionSettings(
         builder.subWindows = subWindows;
         builder.alpha = alpha;
         builder.horizonFactor = horizonFactor;
+        builder.unprovenReach = unprovenReach;
         builder.minGrowthFraction = minGrowthFraction;
         builder.topRoutes = topRoutes;
         builder.maxTrackedRoutes = maxTrackedRoutes;
@@ -135,6 +146,7 @@ public record LeakDetectionSettings(
         private int subWindows = DEFAULT_SUB_WINDOWS;
         private double alpha = 0.001;
         private double horizonFactor = 8.0;
+        private Duration unprovenReach = Duration.ofHours(6);
         private double minGrowthFraction = 0.02;
         private int topRoutes = 5;
         private int maxTrackedRoutes = 200;
@@ -164,6 +176,12 @@ public record LeakDetectionSettings(
         /** Sets {@link LeakDetectionSettings#horizonFactor()}. */
         public Builder horizonFactor(double horizonFactor) {
             this.horizonFactor = horizonFactor;
+            return this;
+        }
+
+        /** Sets {@link LeakDetectionSettings#unprovenReach()}. */
+        public Builder unprovenReach(Duration unprovenReach) {
+            this.unprovenReach = Objects.requireNonNull(unprovenReach, "unprovenReach");
             return this;
         }
 
@@ -209,6 +227,7 @@ public record LeakDetectionSettings(
                     subWindows,
                     alpha,
                     horizonFactor,
+                    unprovenReach,
                     minGrowthFraction,
                     topRoutes,
                     maxTrackedRoutes,

@@ -16,6 +16,7 @@ class LeakDetectionSettingsTest {
         assertThat(s.alpha()).isEqualTo(0.001);
         assertThat(s.horizonFactor()).isEqualTo(8.0);
         assertThat(s.evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.unprovenReach()).isEqualTo(Duration.ofHours(6));
         assertThat(s.horizons())
                 .containsExactly(
                         Duration.ofSeconds(450), Duration.ofMinutes(30), Duration.ofHours(6), Duration.ofHours(72));
@@ -31,5 +32,14 @@ class LeakDetectionSettingsTest {
                 .hasMessageContaining("'alpha' must be in (0.0, 0.5]");
         assertThatThrownBy(() -> LeakDetectionSettings.builder().subWindows(2).build())
                 .hasMessageContaining("'subWindows' must be in [3, 240]");
+        assertThatThrownBy(() -> LeakDetectionSettings.builder()
+                        .unprovenReach(Duration.ofMillis(999))
+                        .build())
+                .hasMessageContaining("'unprovenReach' must be at least 1 second, was PT0.999S");
+        assertThat(LeakDetectionSettings.builder()
+                        .unprovenReach(Duration.ofSeconds(1))
+                        .build()
+                        .unprovenReach())
+                .isEqualTo(Duration.ofSeconds(1));
     }
 }

@@ -6,6 +6,7 @@ import io.heapwatch.leak.LeakAssessment.State;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongPredicate;
@@ -74,6 +75,24 @@ class LeakDetectorTest {
         assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
         assertThat(a.reason()).contains("not confirmed");
         assertThat(a.liveSetBytes()).isEqualTo(-1);
+    }
+
+    @Test
+    void aSlowRiseBeforeAnyCollectionReclaimedLongLivedSpaceWaitsForOne() {
+        // 1 MB/min from 300 MB for 3 hours: full in about 12 h, within the 6-hour horizon's reach of 24 h
+        LongUnaryOperator rise = t -> 300 * MIB + t * MIB / 60;
+        LeakAssessment a = feed(3 * 3600, rise, t -> false).assessment();
+        assertThat(a.state()).as(a.reason()).isEqualTo(State.NO_EVIDENCE);
+        // reported when the reach before such a collection is longer than the time to fill
+        LeakDetectionSettings longer = LeakDetectionSettings.builder()
+                .unprovenReach(Duration.ofHours(24))
+                .build();
+        assertThat(feed(longer, 3 * 3600, rise, t -> false).assessment().state())
+                .isEqualTo(State.RISING_UNCONFIRMED);
+        // and once one collection has reclaimed long-lived space, whatever its reach
+        LeakAssessment afterOne = feed(3 * 3600, rise, t -> t == 3600).assessment();
+        assertThat(afterOne.state()).as(afterOne.reason()).isEqualTo(State.RISING_UNCONFIRMED);
+        assertThat(afterOne.liveSetBytes()).isEqualTo(360 * MIB);
     }
 
     @Test

@@ -49,18 +49,17 @@ class LeakSimulationTest {
     void deadPromotionIsNeverConfirmed() {
         List<Result> results = runs(scenario("dead promotion"), 4);
         assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
-        // target < 1 h/day not met: the first tooth after each start cannot be told from a leak
-        // (docs/leak-detection.md);
-        // 1.83 h/day on these 4 days
-        assertThat(unconfirmedHoursPerDay(results)).isLessThan(2.5);
+        // the first tooth after each start is left to the first concurrent cycle (unprovenReach)
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(1.0);
     }
 
     @Test
     void ttlSessionStoreUnderADailyRampIsNeverConfirmed() {
         List<Result> results = runs(scenario("TTL sessions, daily ramp"), 4);
         assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
-        // 1.67 h/day on these 4 days
-        assertThat(unconfirmedHoursPerDay(results)).isLessThan(2.2);
+        // 1.04 h/day on these 4 days (0.85 h over the 30 held-out days of the evaluation; 1.67 h here before
+        // unprovenReach)
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(1.2);
     }
 
     @Test
@@ -77,9 +76,8 @@ class LeakSimulationTest {
     void steadyUnderParallelIsNeverConfirmed() {
         List<Result> results = runs(scenario("steady under Parallel"), 3);
         assertThat(results).allSatisfy(r -> assertThat(r.confirmedEvaluations()).isZero());
-        // target < 1 h/day not met: the old generation fills for about 14 h before the first full collection;
-        // 11.74 h/day on these 3 days
-        assertThat(unconfirmedHoursPerDay(results)).isLessThan(13.0);
+        // the old generation fills for about 14 h before the first full collection, which settles it
+        assertThat(unconfirmedHoursPerDay(results)).isLessThan(1.0);
     }
 
     @Test
