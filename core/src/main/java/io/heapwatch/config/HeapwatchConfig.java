@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #HEAPWATCH_HEAP_DELTA} ({@code true})
  *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
  *       {@value #HEAPWATCH_LEAK_SUB_WINDOWS} ({@code 15}), {@value #HEAPWATCH_LEAK_MIN_GROWTH_PERCENT} ({@code 2}),
- *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5})
+ *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5}), {@value #HEAPWATCH_LEAK_UNPROVEN_REACH} ({@code 6h})
  *   <li>{@value #HEAPWATCH_DIAGNOSIS} ({@code false}: the allocation-sample recording that names leaking types),
  *       {@value #HEAPWATCH_DIAGNOSIS_MIN_INTERVAL} ({@code 30s}), {@value #HEAPWATCH_DIAGNOSIS_APP_PACKAGES}
  *       (unset: every package outside the JDK, the containers, Spring, Micrometer and heapwatch),
@@ -68,6 +68,12 @@ public final class HeapwatchConfig {
     public static final String HEAPWATCH_LEAK_SUB_WINDOWS = "HEAPWATCH_LEAK_SUB_WINDOWS";
     public static final String HEAPWATCH_LEAK_MIN_GROWTH_PERCENT = "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT";
     public static final String HEAPWATCH_LEAK_TOP_ROUTES = "HEAPWATCH_LEAK_TOP_ROUTES";
+    /**
+     * How soon a rise of the floors must fill the heap to be reported while no collection of the last 3 days has
+     * reclaimed long-lived space.
+     */
+    public static final String HEAPWATCH_LEAK_UNPROVEN_REACH = "HEAPWATCH_LEAK_UNPROVEN_REACH";
+
     public static final String HEAPWATCH_DIAGNOSIS = "HEAPWATCH_DIAGNOSIS";
     public static final String HEAPWATCH_DIAGNOSIS_MIN_INTERVAL = "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL";
     public static final String HEAPWATCH_DIAGNOSIS_APP_PACKAGES = "HEAPWATCH_DIAGNOSIS_APP_PACKAGES";
@@ -80,6 +86,9 @@ public final class HeapwatchConfig {
     static final Duration MAX_LEAK_WINDOW = Duration.ofDays(7);
     private static final String WINDOW_RANGE =
             "a duration from 15s to 7d, such as 30m, 90s, 2h or PT30M, of at least one second per sub-window";
+    static final Duration MIN_UNPROVEN_REACH = Duration.ofMinutes(1);
+    static final Duration MAX_UNPROVEN_REACH = Duration.ofDays(30);
+    private static final String UNPROVEN_REACH_RANGE = "a duration from 1m to 30d, such as 6h, 90m, 2d or PT6H";
 
     static final int MAX_THRESHOLD_MB = 1_048_576;
     static final int MAX_ROUTES_LIMIT = 10_000;
@@ -434,6 +443,10 @@ public final class HeapwatchConfig {
         if ((v = value(env, HEAPWATCH_LEAK_TOP_ROUTES)) != null) {
             leak.topRoutes(parseInt(HEAPWATCH_LEAK_TOP_ROUTES, v, 1, 100, ""));
         }
+        if ((v = value(env, HEAPWATCH_LEAK_UNPROVEN_REACH)) != null) {
+            leak.unprovenReach(parseDuration(
+                    HEAPWATCH_LEAK_UNPROVEN_REACH, v, MIN_UNPROVEN_REACH, MAX_UNPROVEN_REACH, UNPROVEN_REACH_RANGE));
+        }
         String window = value(env, HEAPWATCH_LEAK_WINDOW);
         if (window != null) {
             leak.window(parseWindow(window));
@@ -448,6 +461,10 @@ public final class HeapwatchConfig {
 
     /** Parses {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d} or an ISO-8601 duration such as {@code PT30M}. */
     static Duration parseWindow(String value) {
+        return parseDuration(HEAPWATCH_LEAK_WINDOW, value, MIN_LEAK_WINDOW, MAX_LEAK_WINDOW, WINDOW_RANGE);
+    }
+
+    private static Duration parseDuration(String name, String value, Duration min, Duration max, String range) {
         Duration d = null;
         try {
             if (value.length() > 1 && (value.startsWith("P") || value.startsWith("p"))) {
@@ -474,8 +491,8 @@ public final class HeapwatchConfig {
         } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
             d = null;
         }
-        if (d == null || d.compareTo(MIN_LEAK_WINDOW) < 0 || d.compareTo(MAX_LEAK_WINDOW) > 0) {
-            throw new ConfigException(HEAPWATCH_LEAK_WINDOW, value, WINDOW_RANGE);
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(name, value, range);
         }
         return d;
     }

@@ -113,8 +113,12 @@ class HeapwatchConfigTest {
                 "HEAPWATCH_LEAK_DETECTION", "false",
                 "HEAPWATCH_LEAK_SUB_WINDOWS", "10",
                 "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT", "5",
-                "HEAPWATCH_LEAK_TOP_ROUTES", "3"));
+                "HEAPWATCH_LEAK_TOP_ROUTES", "3",
+                "HEAPWATCH_LEAK_UNPROVEN_REACH", "2d"));
         assertThat(c.leakDetectionEnabled()).isFalse();
+        assertThat(c.leakDetection().unprovenReach()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(HeapwatchConfig.fromMap(Map.of()).leakDetection().unprovenReach())
+                .isEqualTo(java.time.Duration.ofHours(6));
         assertThat(c.leakDetection().subWindows()).isEqualTo(10);
         assertThat(c.leakDetection().minGrowthFraction()).isEqualTo(0.05);
         assertThat(c.leakDetection().topRoutes()).isEqualTo(3);
@@ -129,6 +133,9 @@ class HeapwatchConfigTest {
         "HEAPWATCH_LEAK_WINDOW, 30x, from 15s to 7d",
         "HEAPWATCH_LEAK_WINDOW, m, from 15s to 7d",
         "HEAPWATCH_LEAK_WINDOW, PT, from 15s to 7d",
+        "HEAPWATCH_LEAK_UNPROVEN_REACH, 59s, from 1m to 30d",
+        "HEAPWATCH_LEAK_UNPROVEN_REACH, 31d, from 1m to 30d",
+        "HEAPWATCH_LEAK_UNPROVEN_REACH, 6x, from 1m to 30d",
         "HEAPWATCH_LEAK_SUB_WINDOWS, 2, from 3 to 240",
         "HEAPWATCH_LEAK_MIN_GROWTH_PERCENT, 101, from 0 to 100",
         "HEAPWATCH_LEAK_TOP_ROUTES, 0, from 1 to 100",

@@ -168,6 +168,14 @@ public class HeapwatchProperties {
          */
         private int topRoutes = 5;
 
+        /**
+         * How soon a rise of the retained heap must fill the heap to be reported while no collection of the last 3
+         * days has reclaimed long-lived space (after a start, before the first concurrent cycle or full
+         * collection): 1m to 30d. Environment variable: HEAPWATCH_LEAK_UNPROVEN_REACH.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration unprovenReach = Duration.ofHours(6);
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -206,6 +214,14 @@ public class HeapwatchProperties {
 
         public void setTopRoutes(int topRoutes) {
             this.topRoutes = topRoutes;
+        }
+
+        public Duration getUnprovenReach() {
+            return unprovenReach;
+        }
+
+        public void setUnprovenReach(Duration unprovenReach) {
+            this.unprovenReach = unprovenReach;
         }
     }
 

@@ -67,6 +67,9 @@ public enum HeapwatchSetting {
             HeapwatchConfig.HEAPWATCH_LEAK_TOP_ROUTES,
             "heapwatch.leak.top-routes",
             p -> Integer.toString(p.getLeak().getTopRoutes())),
+    LEAK_UNPROVEN_REACH(HeapwatchConfig.HEAPWATCH_LEAK_UNPROVEN_REACH, "heapwatch.leak.unproven-reach", p -> p.getLeak()
+            .getUnprovenReach()
+            .toString()),
     DIAGNOSIS_ENABLED(
             HeapwatchConfig.HEAPWATCH_DIAGNOSIS,
             "heapwatch.diagnosis.enabled",

@@ -152,13 +152,15 @@ class HeapwatchAutoConfigurationTest {
                         "heapwatch.leak.window=90s",
                         "heapwatch.leak.sub-windows=10",
                         "heapwatch.leak.min-growth-percent=5",
-                        "heapwatch.leak.top-routes=3")
+                        "heapwatch.leak.top-routes=3",
+                        "heapwatch.leak.unproven-reach=12h")
                 .run(context -> {
                     HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
                     assertThat(config.leakDetection().window()).hasSeconds(90);
                     assertThat(config.leakDetection().subWindows()).isEqualTo(10);
                     assertThat(config.leakDetection().minGrowthFraction()).isEqualTo(0.05);
                     assertThat(config.leakDetection().topRoutes()).isEqualTo(3);
+                    assertThat(config.leakDetection().unprovenReach()).hasHours(12);
                 });
     }
 
