@@ -110,6 +110,7 @@ public record Diagnosis(
             j.name("applicationFrame").value(t.applicationFrame());
             j.name("histogramGrowthBytes").value(t.histogramGrowthBytes());
             j.name("attributedGrowthBytes").value(t.attributedGrowthBytes());
+            j.name("stacksFrom").value(t.stacksFrom());
             j.name("stacks").beginArray();
             for (AllocationStack s : t.stacks()) {
                 j.begin();

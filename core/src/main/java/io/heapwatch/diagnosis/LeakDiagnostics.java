@@ -126,10 +126,15 @@ public final class LeakDiagnostics implements AutoCloseable {
         tracker.addListener(history);
         if (settings.evidence()) {
             try {
-                evidence = OldObjectEvidence.start(settings.maxRecordingBytes(), window.plus(subWindow));
+                evidence = OldObjectEvidence.start(
+                        settings.maxRecordingBytes(), window.plus(subWindow), settings.histogram());
                 evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
-                evidenceDetail = "jdk.OldObjectSample with stack traces, no paths to GC roots";
+                evidenceDetail = "jdk.OldObjectSample with stack traces, no paths to GC roots"
+                        + (settings.histogram()
+                                ? "; jdk.ObjectAllocationSample at " + OldObjectEvidence.ALLOCATION_THROTTLE
+                                        + " for the allocation sites of types the histogram sees grow"
+                                : "");
             } catch (RuntimeException e) {
                 evidenceStatus = "failed";
                 evidenceDetail = "the recording did not start: " + e;
@@ -207,9 +212,12 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         List<ObjectSample> read = List.of();
         List<ObjectSample> used = new ArrayList<>();
+        List<AllocationSite> sites = List.of();
         if (ev != null) {
             try {
-                read = ev.samples();
+                OldObjectEvidence.Read dump = ev.dump();
+                read = dump.samples();
+                sites = dump.sites();
                 long survivedBefore = history.collectionTime(2);
                 if (survivedBefore == Long.MIN_VALUE) {
                     survivedBefore = history.collectionTime(1);
@@ -234,7 +242,9 @@ public final class LeakDiagnostics implements AutoCloseable {
         ClassHistograms.Result histogram = histograms == null ? null : histograms.take(now);
         List<ClassHistogram.Growth> growth =
                 histogram == null || histogram.growth().isEmpty() ? null : histogram.growth();
-        List<LeakingType> types = used.isEmpty() ? List.of() : Ranking.rank(used, settings, slope, growth);
+        List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
+                ? List.of()
+                : Ranking.rank(used, settings, slope, growth, sites);
         double explained = Double.NaN;
         if (!used.isEmpty()) {
             explained = 0;

@@ -22,7 +22,11 @@ import java.util.Objects;
  * @param histogramGrowthBytes the growth of the whole type's retained bytes between the baseline and the latest class
  *     histogram, -1 without a histogram growth
  * @param attributedGrowthBytes the part of that growth attributed to this entry's application frame (in proportion
- *     to its samples, corrected for the sampler's size bias for arrays), -1 without a histogram growth
+ *     to its samples, corrected for the sampler's size bias for arrays, or to the bytes its frame allocated when the
+ *     entry comes from allocation samples), -1 without a histogram growth
+ * @param stacksFrom {@value #FROM_SURVIVORS} when the entry and its stacks come from surviving samples,
+ *     {@value #FROM_ALLOCATIONS} when they come from allocation samples (a type the histogram saw grow and no
+ *     surviving sample placed in application code): who allocates it, not proof that those objects are kept
  */
 public record LeakingType(
         String type,
@@ -33,12 +37,19 @@ public record LeakingType(
         String applicationFrame,
         List<AllocationStack> stacks,
         long histogramGrowthBytes,
-        long attributedGrowthBytes) {
+        long attributedGrowthBytes,
+        String stacksFrom) {
+
+    /** The entry comes from surviving samples. */
+    public static final String FROM_SURVIVORS = "survivors";
+    /** The entry comes from allocation samples. */
+    public static final String FROM_ALLOCATIONS = "allocations";
 
     /** Copies the stacks. */
     public LeakingType {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(applicationFrame, "applicationFrame");
+        Objects.requireNonNull(stacksFrom, "stacksFrom");
         stacks = List.copyOf(stacks);
     }
 }

@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
  * {@code target/diagnosis-evaluation-histogram.txt} with the histograms' pauses. Its ranking was designed after all six
  * scenarios above had been seen; {@code BOXED_IDS}, added after its first version and run only with
  * {@code -Dheapwatch.diagnosis.extraScenarios=true}, was strictly held out for that version only (the shipped rule for
- * unsampled arrays came after its scores). CI runs neither (2 runs, six scenarios, histogram off).
+ * unsampled arrays came after its scores). {@code ORDER_LINES} and {@code UNIQUE_TAGS} were written before the
+ * allocation sites (the histogram's {@code jdk.ObjectAllocationSample}) were first run and are strictly held out for
+ * them. CI runs none of these (2 runs, six scenarios, histogram off).
  */
 class DiagnosisEvaluationTest {
 
