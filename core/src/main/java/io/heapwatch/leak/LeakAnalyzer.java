@@ -107,7 +107,7 @@ final class LeakAnalyzer {
                 if (contradiction == null) {
                     contradiction = sawtoothExplains(sawtooth, upper, longest);
                 }
-                if (contradiction == null && liveSet.size == 0) {
+                if (contradiction == null && sawtooth.teeth() == 0) {
                     contradiction = beyondUnprovenReach(upper, Math.max(0.0, max - (double) s.bytes()[s.size() - 1]));
                 }
                 if (contradiction != null) {
@@ -268,10 +268,10 @@ final class LeakAnalyzer {
     }
 
     /**
-     * Why a rise with no live-set point in the last 3 days is not reported: nothing shows yet how much of it is dead
-     * objects waiting for the first collection that reclaims long-lived space, and at its lower bound it does not
-     * fill the heap within {@code unprovenReach}. Null when it does, and waiting for that collection could cost the
-     * heap.
+     * Why a rise is not reported while no collection of the last 3 days brought down a tooth of the sawtooth: nothing
+     * shows yet how much of it is dead objects waiting for the collector to reclaim long-lived space, and at its lower
+     * bound it does not fill the heap within {@code unprovenReach}. Null when it does, and waiting for that collection
+     * could cost the heap.
      */
     private @Nullable String beyondUnprovenReach(Check rise, double headroom) {
         double fillAtBound = headroom / rise.lowerBound();
@@ -280,8 +280,9 @@ final class LeakAnalyzer {
             return null;
         }
         return format(
-                "no collection of the last 3 days reclaimed long-lived space to show what part of it is dead objects,"
-                        + " and at its lower bound it fills the heap in %.0f s, beyond the %.0f s reported unproven",
+                "no collection of the last 3 days brought down a tooth of the sawtooth to show what part of it is dead"
+                        + " objects, and at its lower bound it fills the heap in %.0f s, beyond the %.0f s reported"
+                        + " unproven",
                 fillAtBound, reach);
     }
 

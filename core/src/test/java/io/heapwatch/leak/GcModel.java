@@ -16,7 +16,8 @@ import java.util.Random;
  *       down to a residue of 0&ndash;5% of the heap ({@code G1HeapWastePercent}). A full collection runs when the
  *       heap fills.
  *   <li><b>Parallel</b>: young collections promote dead objects until the old generation (two thirds of the heap)
- *       fills; then a full collection leaves only the live set.
+ *       fills; then a full collection leaves only the live set. The heap is exhausted when the live set fills the
+ *       old generation.
  * </ul>
  * A collection counts as reclaiming long-lived space exactly as the tracker decides: a full collection, or the old
  * generation shrinking by at least 1% of the maximum.
@@ -50,6 +51,24 @@ final class GcModel {
         this.collector = collector;
         this.maxBytes = maxBytes;
         this.random = random;
+    }
+
+    /**
+     * The most the live set can hold: under Parallel the old generation's maximum (two thirds of the heap, fixed as
+     * with {@code -Xms} equal to {@code -Xmx}): a live set that fills it leaves every full collection with nothing to
+     * reclaim; under G1 the heap.
+     */
+    double liveCapacity() {
+        return collector == Collector.PARALLEL ? maxBytes * 2.0 / 3.0 : maxBytes;
+    }
+
+    /**
+     * The maximum {@code GcEventTracker} reports: the sum of the long-lived pools' maxima (survivors count in the
+     * retained bytes, not in the maximum), the old generation's under Parallel and the heap's under G1, whose old
+     * generation may take the whole heap.
+     */
+    long reportedMaxBytes() {
+        return (long) liveCapacity();
     }
 
     /**
@@ -95,7 +114,7 @@ final class GcModel {
             garbage = 0;
             marking = false;
             mixedLeft = 0;
-            return new Report((long) live, true, live >= maxBytes);
+            return new Report((long) live, true, live >= liveCapacity());
         }
         double oldAfter = live + garbage;
         boolean confirmed = oldBefore - oldAfter >= maxBytes * CONFIRMING_DROP;

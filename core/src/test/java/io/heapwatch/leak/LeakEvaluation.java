@@ -26,13 +26,17 @@ final class LeakEvaluation {
     private LeakEvaluation() {}
 
     static Map<String, List<Result>> run(int runs, long seedBase) {
+        return run(runs, seedBase, LeakDetectionSettings.defaults());
+    }
+
+    static Map<String, List<Result>> run(int runs, long seedBase, LeakDetectionSettings settings) {
         Map<String, List<Result>> results = new LinkedHashMap<>();
         for (Scenario scenario : LeakSimulation.scenarios()) {
             List<Result> list = new ArrayList<>(runs);
             // a day-long scenario gets fewer runs so that each one has 30 simulated days at least
             int n = scenario.leaks() ? runs : Math.max(30, runs / 4);
             for (int i = 0; i < n; i++) {
-                list.add(LeakSimulation.run(scenario, seedBase + i));
+                list.add(LeakSimulation.run(scenario, seedBase + i, settings));
             }
             results.put(scenario.name(), list);
         }
@@ -90,7 +94,7 @@ final class LeakEvaluation {
                         "all runs",
                         name,
                         flagged,
-                        flagged.low() >= 0.95,
+                        (flagged.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 60,
                         "min median");
                 row(
@@ -99,7 +103,7 @@ final class LeakEvaluation {
                         "all runs",
                         name,
                         named,
-                        named.low() >= 0.95,
+                        (named.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstNamedSeconds) / 60,
                         "min median");
             } else if (name.equals("leak 1 MB/min")) {
@@ -110,9 +114,20 @@ final class LeakEvaluation {
                         "all runs",
                         name,
                         p,
-                        p.low() >= 0.95,
+                        (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 60,
                         "min median");
+            } else if (name.equals("leak under Parallel")) {
+                Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
+                row(
+                        out,
+                        "flagged before 1/3 of its time to exhaustion (runs; not a target)",
+                        "—",
+                        name,
+                        p,
+                        "—",
+                        median(results, Result::firstFlagSeconds) / 3600,
+                        "h median");
             } else if (name.equals("slow leak 0.5 MB/min")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= 6 * 3600);
                 row(
@@ -121,7 +136,7 @@ final class LeakEvaluation {
                         "all runs",
                         name,
                         p,
-                        p.low() >= 0.95,
+                        (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 3600,
                         "h median");
             } else if (name.equals("slow leak 0.1 MB/min")) {
@@ -132,7 +147,7 @@ final class LeakEvaluation {
                         "all runs",
                         name,
                         p,
-                        p.low() >= 0.95,
+                        (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 3600,
                         "h median");
             }
@@ -217,7 +232,7 @@ final class LeakEvaluation {
             String target,
             String scenario,
             Proportion p,
-            boolean met,
+            String met,
             double median,
             String unit) {
         out.append(String.format(
@@ -230,7 +245,7 @@ final class LeakEvaluation {
                 p.total(),
                 median,
                 unit,
-                met ? "yes" : "no"));
+                met));
     }
 
     static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
@@ -248,7 +263,15 @@ final class LeakEvaluation {
         boolean heldOut = args.length < 2 || args[1].equals("held-out");
         long base = heldOut ? HELD_OUT_SEED_BASE : TUNING_SEED_BASE;
         long start = System.nanoTime();
-        Map<String, List<Result>> results = run(runs, base);
+        // -Dheapwatch.leak.unprovenReach=PT2H: the setting under evaluation, for choosing it on tuning seeds
+        LeakDetectionSettings settings = LeakDetectionSettings.defaults();
+        String reach = System.getProperty("heapwatch.leak.unprovenReach");
+        if (reach != null) {
+            settings = settings.toBuilder()
+                    .unprovenReach(java.time.Duration.parse(reach))
+                    .build();
+        }
+        Map<String, List<Result>> results = run(runs, base, settings);
         System.out.print(table(results, (heldOut ? "held-out " : "tuning ") + base + " + [0, n)"));
         System.out.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - start) / 1e9);
     }

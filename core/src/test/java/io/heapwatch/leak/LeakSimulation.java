@@ -161,7 +161,7 @@ final class LeakSimulation {
         double leaked = 0;
         double baseLive = scenario.maxBytes() * BASE_LIVE_FRACTION * (0.9 + 0.2 * random.nextDouble());
         double leakPerSecond = scenario.leakMibPerMinute() * MIB / 60;
-        double exhaustionAtStart = leakPerSecond > 0 ? (scenario.maxBytes() - baseLive) / leakPerSecond : Double.NaN;
+        double exhaustionAtStart = leakPerSecond > 0 ? (gc.liveCapacity() - baseLive) / leakPerSecond : Double.NaN;
         double t = 0;
         int evaluations = 0;
         int unconfirmed = 0;
@@ -197,7 +197,7 @@ final class LeakSimulation {
                         }
                         if (scenario.leaks()) {
                             double live = baseLive + leaked + cache(scenario, cacheTau, t) + sessionBytes;
-                            double trueTte = (scenario.maxBytes() - live) / (leakPerSecond * day);
+                            double trueTte = (gc.liveCapacity() - live) / (leakPerSecond * day);
                             tteScored++;
                             if (Math.abs(a.secondsToExhaustion() - trueTte) <= 0.25 * trueTte) {
                                 tteWithin++;
@@ -264,7 +264,7 @@ final class LeakSimulation {
             double live = baseLive + leaked + cache(scenario, cacheTau, t) + sessionBytes;
             double survivors = scenario.survivorMib() * MIB * random.nextDouble() * Math.min(1.5, day);
             GcModel.Report report = gc.youngCollection(t, live, dead, survivors);
-            detector.onLiveHeap(clock.millis(), report.retainedBytes(), scenario.maxBytes(), report.confirmed());
+            detector.onLiveHeap(clock.millis(), report.retainedBytes(), gc.reportedMaxBytes(), report.confirmed());
             liveSetSeen |= report.confirmed();
             observer.collected(t, report);
             if (report.outOfMemory()) {

@@ -170,11 +170,11 @@ public class HeapwatchProperties {
 
         /**
          * How soon a rise of the retained heap must fill the heap to be reported while no collection of the last 3
-         * days has reclaimed long-lived space (after a start, before the first concurrent cycle or full
-         * collection): 1m to 30d. Environment variable: HEAPWATCH_LEAK_UNPROVEN_REACH.
+         * days has brought down a tooth of the sawtooth (for example after a start, before the first concurrent cycle
+         * or full collection): 1m to 30d. Environment variable: HEAPWATCH_LEAK_UNPROVEN_REACH.
          */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration unprovenReach = Duration.ofHours(6);
+        private Duration unprovenReach = Duration.ofHours(4);
 
         public boolean isEnabled() {
             return enabled;
