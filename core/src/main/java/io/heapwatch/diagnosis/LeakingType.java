@@ -2,6 +2,7 @@ package io.heapwatch.diagnosis;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A type, with the application frame that allocated it, whose sampled allocations survive; ranked by its share of
@@ -23,6 +24,8 @@ import java.util.Objects;
  *     histogram, -1 without a histogram growth
  * @param attributedGrowthBytes the part of that growth attributed to this entry's application frame (in proportion
  *     to its samples, corrected for the sampler's size bias for arrays), -1 without a histogram growth
+ * @param pathToRoot the path to a GC root most of its samples share ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}),
+ *     {@code null} when none of its samples has one
  */
 public record LeakingType(
         String type,
@@ -33,7 +36,8 @@ public record LeakingType(
         String applicationFrame,
         List<AllocationStack> stacks,
         long histogramGrowthBytes,
-        long attributedGrowthBytes) {
+        long attributedGrowthBytes,
+        @Nullable GcRootPath pathToRoot) {
 
     /** Copies the stacks. */
     public LeakingType {

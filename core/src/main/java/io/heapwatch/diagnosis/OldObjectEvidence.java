@@ -26,29 +26,46 @@ import org.jspecify.annotations.Nullable;
  * {@code old-object-queue-size} (256 by default) of the samples whose objects are still alive, and forgets a sample
  * when its object is collected. On JDK 17 the events are written only when a recording is dumped or stopped, never
  * while it runs (a {@code RecordingStream} sees none); every dump writes all current samples again, so only the events
- * of the latest write are read. {@code cutoff} is 0: no path to GC roots is searched (that search walks the heap at a
- * safepoint).
+ * of the latest write are read. {@code cutoff} is 0 unless paths to GC roots are asked for
+ * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}): then each dump runs the JVM's search for paths (a breadth-first walk from the
+ * roots at a safepoint, for at most the cutoff) and the events carry the chain that holds each object.
+ *
+ * <p>On a dump the JVM takes the largest cutoff of all running recordings with the event enabled: another recording
+ * of the process with a larger cutoff (a profile with {@code path-to-gc-roots}) makes heapwatch's dumps search
+ * longer, and heapwatch's cutoff applies to the dumps of such recordings too.
  */
 final class OldObjectEvidence implements AutoCloseable {
 
     static final String EVENT = "jdk.OldObjectSample";
     private static final long LATEST_WRITE_SLACK_MILLIS = 1000;
 
+    /** What one dump held. */
+    record Dump(
+            List<ObjectSample> samples,
+            long dumpMillis,
+            long searchMillis,
+            int samplesWithPath,
+            int pathFailures,
+            String firstPathFailure) {}
+
     private final Recording recording;
     private final Path directory;
+    private final boolean paths;
     private boolean closed;
 
-    private OldObjectEvidence(Recording recording, Path directory) {
+    private OldObjectEvidence(Recording recording, Path directory, boolean paths) {
         this.recording = recording;
         this.directory = directory;
+        this.paths = paths;
     }
 
     /**
      * Starts the recording, bounded by {@code maxBytes} on disk and {@code maxAge}.
      *
+     * @param cutoff the longest search for paths to GC roots per dump, zero for none
      * @throws IllegalStateException when the Flight Recorder is not available or cannot start
      */
-    static OldObjectEvidence start(long maxBytes, Duration maxAge) {
+    static OldObjectEvidence start(long maxBytes, Duration maxAge, Duration cutoff) {
         if (!FlightRecorder.isAvailable()) {
             throw new IllegalStateException("the JDK Flight Recorder is not available in this JVM");
         }
@@ -61,7 +78,7 @@ final class OldObjectEvidence implements AutoCloseable {
         Recording recording = new Recording();
         try {
             recording.setName("heapwatch-old-object-samples");
-            recording.enable(EVENT).withStackTrace().with("cutoff", "0 ns");
+            recording.enable(EVENT).withStackTrace().with("cutoff", cutoff.toMillis() + " ms");
             recording.setToDisk(true);
             recording.setMaxSize(maxBytes);
             recording.setMaxAge(maxAge);
@@ -71,24 +88,37 @@ final class OldObjectEvidence implements AutoCloseable {
             deleteQuietly(dir);
             throw e;
         }
-        return new OldObjectEvidence(recording, dir);
+        return new OldObjectEvidence(recording, dir, !cutoff.isZero());
     }
 
-    /** Dumps the recording, reads the latest samples and deletes the dump. */
-    synchronized List<ObjectSample> samples() throws IOException {
+    /** Dumps the recording, reads the latest samples (with their paths when searched) and deletes the dump. */
+    synchronized Dump samples() throws IOException {
         if (closed) {
-            return List.of();
+            return new Dump(List.of(), -1, -1, 0, 0, "");
         }
         Path file = Files.createTempFile(directory, "dump-", ".jfr");
         try {
+            long t0 = System.nanoTime();
             recording.dump(file);
-            return read(file);
+            long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+            Dump d = read(file, paths);
+            return new Dump(
+                    d.samples(),
+                    dumpMillis,
+                    d.searchMillis(),
+                    d.samplesWithPath(),
+                    d.pathFailures(),
+                    d.firstPathFailure());
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
-    static List<ObjectSample> read(Path file) throws IOException {
+    /**
+     * Reads the events of the latest write; with {@code paths}, each one's path to a GC root too. A path that cannot
+     * be read is counted and left out: the sample stays.
+     */
+    static Dump read(Path file, boolean paths) throws IOException {
         List<RecordedEvent> events = new ArrayList<>();
         long latest = Long.MIN_VALUE;
         try (RecordingFile in = new RecordingFile(file)) {
@@ -101,17 +131,36 @@ final class OldObjectEvidence implements AutoCloseable {
             }
         }
         List<ObjectSample> samples = new ArrayList<>();
+        long searchMillis = -1;
+        int withPath = 0;
+        int failures = 0;
+        String firstFailure = "";
         for (RecordedEvent e : events) {
             long written = e.getStartTime().toEpochMilli();
             if (written < latest - LATEST_WRITE_SLACK_MILLIS) {
                 continue; // written by an earlier dump: its object may have died since
             }
-            samples.add(toSample(e, written));
+            // The JVM stamps the events of one write with the search's start and end.
+            searchMillis = Math.max(searchMillis, e.getDuration().toMillis());
+            GcRootPath path = null;
+            if (paths) {
+                try {
+                    path = GcRootPath.read(e);
+                } catch (RuntimeException | StackOverflowError ex) {
+                    if (failures++ == 0) {
+                        firstFailure = ex.toString();
+                    }
+                }
+            }
+            if (path != null) {
+                withPath++;
+            }
+            samples.add(toSample(e, written, path));
         }
-        return samples;
+        return new Dump(samples, -1, searchMillis, withPath, failures, firstFailure);
     }
 
-    private static ObjectSample toSample(RecordedEvent e, long written) {
+    private static ObjectSample toSample(RecordedEvent e, long written, @Nullable GcRootPath path) {
         String type = "unknown";
         RecordedObject object = e.hasField("object") ? e.getValue("object") : null;
         if (object != null && object.hasField("type")) {
@@ -152,7 +201,8 @@ final class OldObjectEvidence implements AutoCloseable {
                 heap,
                 threadName,
                 frames,
-                classes);
+                classes,
+                path);
     }
 
     /** {@code [B} to {@code byte[]}, {@code [Ljava.lang.String;} to {@code java.lang.String[]}. */
@@ -210,6 +260,14 @@ final class OldObjectEvidence implements AutoCloseable {
         }
         closed = true;
         try {
+            if (paths) {
+                // Closing a running recording writes its samples once more, with its cutoff: no search at shutdown.
+                try {
+                    recording.disable(EVENT);
+                } catch (RuntimeException e) {
+                    // closing goes on
+                }
+            }
             recording.close();
         } finally {
             deleteQuietly(directory);

@@ -92,7 +92,8 @@ final class Ranking {
                     applicationFrame(of, settings),
                     stacks,
                     growth == null ? -1 : g == null ? 0 : g.growthBytes(),
-                    growth == null ? -1 : Math.round(attributed.getOrDefault(e.getKey(), 0.0))));
+                    growth == null ? -1 : Math.round(attributed.getOrDefault(e.getKey(), 0.0)),
+                    GcRootPath.commonest(of)));
         }
         return types;
     }

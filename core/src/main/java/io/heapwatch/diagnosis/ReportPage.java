@@ -208,6 +208,11 @@ final class ReportPage {
                 .append(": ")
                 .append(esc(d.evidenceDetail()))
                 .append("</p>");
+        h.append("<p class=\"note\">Paths to GC roots ")
+                .append(esc(d.gcRoots().status()))
+                .append(": ")
+                .append(esc(d.gcRoots().detail()))
+                .append(". Class and field names only, never object contents.</p>");
         if (d.types().isEmpty()) {
             h.append("<p>No type named.</p>\n");
             return;
@@ -241,6 +246,16 @@ final class ReportPage {
                     .append("</td><td><code>")
                     .append(esc(t.applicationFrame().isEmpty() ? "(library code only)" : t.applicationFrame()))
                     .append("</code></td></tr>");
+            GcRootPath p = t.pathToRoot();
+            if (p != null) {
+                h.append(
+                                "<tr class=\"path\"><td></td><td colspan=\"6\"><span class=\"note\">held by (path to a GC root of ")
+                        .append(p.samples())
+                        .append(p.samples() == 1 ? " sample" : " samples")
+                        .append(")</span><br><code>")
+                        .append(esc(p.text()))
+                        .append("</code></td></tr>");
+            }
         }
         h.append("</table>");
         for (LeakingType t : d.types()) {
