@@ -31,7 +31,8 @@ final class ReportPage {
                         + "td.n{text-align:right;font-variant-numeric:tabular-nums}code,pre{font:12px/1.4 ui-monospace,"
                         + "Menlo,Consolas,monospace}pre{background:#f4f6f8;padding:8px;overflow-x:auto;margin:4px 0}"
                         + "dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{color:#5b6776}"
-                        + "dd{margin:0}.note{color:#5b6776;font-size:13px}svg text{font:11px sans-serif;fill:#5b6776}")
+                        + "dd{margin:0}.note{color:#5b6776;font-size:13px}svg text{font:11px sans-serif;fill:#5b6776}"
+                        + "tr.path code{overflow-wrap:anywhere}")
                 .append("</style></head><body>\n");
         h.append("<h1>heapwatch report</h1><div class=\"meta\">container <b>")
                 .append(esc(d.container()))

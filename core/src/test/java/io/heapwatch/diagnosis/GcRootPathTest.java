@@ -2,6 +2,9 @@ package io.heapwatch.diagnosis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapwatch.gc.GcEventTracker;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,6 +174,63 @@ class GcRootPathTest {
         } finally {
             done.countDown();
             holder.join();
+        }
+    }
+
+    static LeakDiagnostics diagnostics(GcEventTracker tracker, DiagnosisSettings settings) {
+        return new LeakDiagnostics(
+                settings.withMinInterval(Duration.ZERO),
+                tracker,
+                null,
+                "shop",
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(2),
+                Clock.systemUTC(),
+                () -> {
+                    throw new IllegalStateException("no histogram in this test");
+                });
+    }
+
+    @Test
+    void aWholeDiagnosisReportsTheSearchItsCostAndItsStatus() throws Exception {
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics on = diagnostics(tracker, settings())) {
+            on.start();
+            Store.keep(100);
+            System.gc();
+            Diagnosis d = on.take("request");
+            assertThat(d).isNotNull();
+            GcRootsReport r = d.gcRoots();
+            assertThat(r.status()).isEqualTo("on");
+            assertThat(r.cutoffMillis()).isEqualTo(1000);
+            assertThat(r.dumpMillis()).isNotNegative();
+            assertThat(r.searchMillis()).isNotNegative().isLessThanOrEqualTo(r.dumpMillis() + 1000);
+            assertThat(r.samplesWithPath()).isPositive().isLessThanOrEqualTo(d.samplesRead());
+            assertThat(r.detail()).contains(r.samplesWithPath() + " of " + d.samplesRead() + " surviving samples");
+            assertThat(d.evidenceDetail()).isNotEmpty();
+            assertThat(d.toJson()).contains("\"gcRoots\":{\"status\":\"on\",");
+            assertThat(ReportPage.render(d, "/heapwatch/diagnosis")).contains("Paths to GC roots on: ");
+        }
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics off = diagnostics(tracker, settings().withGcRoots(false))) {
+            off.start();
+            Diagnosis d = off.take("request");
+            assertThat(d).isNotNull();
+            assertThat(d.gcRoots().status()).isEqualTo("off");
+            assertThat(d.gcRoots().cutoffMillis()).isZero();
+            assertThat(d.gcRoots().dumpMillis())
+                    .as("the dump is timed with the search off too")
+                    .isNotNegative();
+            assertThat(d.types()).allMatch(t -> t.pathToRoot() == null);
+        }
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics noEvidence = diagnostics(tracker, settings().withEvidence(false))) {
+            noEvidence.start();
+            Diagnosis d = noEvidence.take("request");
+            assertThat(d).isNotNull();
+            assertThat(d.gcRoots().status()).isEqualTo("off");
+            assertThat(d.gcRoots().detail()).startsWith("HEAPWATCH_DIAGNOSIS=false");
+            assertThat(d.gcRoots().dumpMillis()).isEqualTo(-1);
         }
     }
 

@@ -53,8 +53,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code -Dheapwatch.diagnosis.gcRoots=true} turns the search for paths to GC roots on
  * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}), writes {@code target/diagnosis-evaluation-gcroots.txt} and scores two more
- * columns: whether the first-ranked entry has a path, and whether that path names the leaking holder (the class of the
- * leaking method, which in every scenario also declares the static field that keeps the leak). Every report also
+ * columns: whether the first-ranked entry has a path, whether that path names the leaking holder (the class of the
+ * leaking method, which in every scenario also declares the static field that keeps the leak), and whether the path of
+ * the leak's own entry names it when the ranking lists that entry among the first three. Every report also
  * gives the recording's dump time, the diagnosis's duration and the longest stall a thread parking for 0.1 ms saw
  * while the diagnosis ran (the safepoint of the search shows there).
  */
@@ -87,6 +88,7 @@ class DiagnosisEvaluationTest {
             long histogramPauseMillis,
             boolean hasPath,
             boolean holderInPath,
+            boolean holderInLeakPath,
             String path,
             long dumpMillis,
             long searchMillis,
@@ -175,11 +177,14 @@ class DiagnosisEvaluationTest {
         if (GC_ROOTS) {
             int withPath = (int) of.stream().filter(Score::hasPath).count();
             int holder = (int) of.stream().filter(Score::holderInPath).count();
+            int leakHolder = (int) of.stream().filter(Score::holderInLeakPath).count();
             double[] p = wilson(withPath, n);
             double[] hp = wilson(holder, n);
+            double[] lp = wilson(leakHolder, n);
             paths = String.format(
                     Locale.ROOT,
-                    "  path %d/%d [%.2f, %.2f]  holder in path %d/%d [%.2f, %.2f]",
+                    "  path %d/%d [%.2f, %.2f]  holder in path %d/%d [%.2f, %.2f]  holder in leak's path (top 3)"
+                            + " %d/%d [%.2f, %.2f]",
                     withPath,
                     n,
                     p[0],
@@ -187,7 +192,11 @@ class DiagnosisEvaluationTest {
                     holder,
                     n,
                     hp[0],
-                    hp[1]);
+                    hp[1],
+                    leakHolder,
+                    n,
+                    lp[0],
+                    lp[1]);
         }
         return String.format(
                 Locale.ROOT,
@@ -346,10 +355,14 @@ class DiagnosisEvaluationTest {
             boolean frameRight = frame.startsWith(scenario.leakingMethod + ":");
             GcRootPath path = first == null ? null : first.pathToRoot();
             String holder = scenario.leakingMethod.substring(0, scenario.leakingMethod.lastIndexOf('.'));
-            boolean holderInPath = path != null
-                    && path.links().stream()
-                            .anyMatch(l ->
-                                    l.holder().equals(holder) || l.declaredBy().equals(holder));
+            boolean holderInPath = namesHolder(path, holder);
+            // the path of the leak's own entry when the ranking lists it among the first three
+            LeakingType leak = d.types().stream()
+                    .limit(3)
+                    .filter(scenario::names)
+                    .findFirst()
+                    .orElse(null);
+            boolean holderInLeakPath = leak != null && namesHolder(leak.pathToRoot(), holder);
             return new Score(
                     scenario,
                     run,
@@ -361,6 +374,7 @@ class DiagnosisEvaluationTest {
                     d.histogram().pauseMillis(),
                     path != null,
                     holderInPath,
+                    holderInLeakPath,
                     path == null ? "(none)" : path.text(),
                     d.gcRoots().dumpMillis(),
                     d.gcRoots().searchMillis(),
@@ -373,6 +387,14 @@ class DiagnosisEvaluationTest {
             scenario.reset();
             LeakScenario.BusyServlet.clear();
         }
+    }
+
+    /** Whether a path names the holder class: as a holding object's class or as a static field's class. */
+    static boolean namesHolder(@org.jspecify.annotations.Nullable GcRootPath path, String holder) {
+        return path != null
+                && path.links().stream()
+                        .anyMatch(
+                                l -> l.holder().equals(holder) || l.declaredBy().equals(holder));
     }
 
     static void send(HttpClient client, String uri) throws IOException, InterruptedException {
