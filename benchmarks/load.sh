@@ -21,6 +21,10 @@
 # one shared CPU keeps compiling for more than a minute of load, and without this its throughput climbed about
 # fivefold from round 1 to round 4, far more than the 1% under test.
 #
+# PROFILE=sites measures what the class histogram adds to the evidence (HEAPWATCH_DIAGNOSIS_HISTOGRAM=true also
+# records jdk.ObjectAllocationSample, throttled, for the allocation sites of the types that grow): the evidence on with
+# the histogram off, on, and off again in a third JVM (the A/A control), on the same allocation-heavy request.
+#
 # PROFILE=evidence measures the leak diagnosis evidence instead (HEAPWATCH_DIAGNOSIS, the jdk.OldObjectSample
 # recording): heapwatch enabled at rate 1.0 with the recording off, on, and off again in a third JVM (the A/A control),
 # on an allocation-heavy request (URL_PATH defaults to /api/garbage?mb=1 there: 1 MiB in 8 KiB arrays per request).
@@ -54,8 +58,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 PROFILE=${PROFILE:-filter}
 case "$PROFILE" in
   filter) URL_PATH=${URL_PATH:-/api/items/42} ;;
-  evidence) URL_PATH=${URL_PATH:-/api/garbage?mb=1} ;;
-  *) echo "load.sh: PROFILE must be filter or evidence, not $PROFILE" >&2; exit 2 ;;
+  evidence|sites) URL_PATH=${URL_PATH:-/api/garbage?mb=1} ;;
+  *) echo "load.sh: PROFILE must be filter, evidence or sites, not $PROFILE" >&2; exit 2 ;;
 esac
 JAVA=${JAVA:-java}
 DEMO_JAVA_OPTS=${DEMO_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseG1GC}
@@ -81,12 +85,21 @@ if [[ "$PROFILE" == evidence ]]; then
   declare -A RATE=([evidence_off]=1.0 [evidence_on]=1.0 [evidence_off_control]=1.0)
   declare -A HEAP_DELTA=([evidence_off]=true [evidence_on]=true [evidence_off_control]=true)
   declare -A DIAGNOSIS=([evidence_off]=false [evidence_on]=true [evidence_off_control]=false)
+  declare -A HISTOGRAM=([evidence_off]=false [evidence_on]=false [evidence_off_control]=false)
+elif [[ "$PROFILE" == sites ]]; then
+  NAMES=(sites_off sites_on sites_off_control)
+  declare -A ENABLE=([sites_off]=true [sites_on]=true [sites_off_control]=true)
+  declare -A RATE=([sites_off]=1.0 [sites_on]=1.0 [sites_off_control]=1.0)
+  declare -A HEAP_DELTA=([sites_off]=true [sites_on]=true [sites_off_control]=true)
+  declare -A DIAGNOSIS=([sites_off]=true [sites_on]=true [sites_off_control]=true)
+  declare -A HISTOGRAM=([sites_off]=false [sites_on]=true [sites_off_control]=false)
 else
   NAMES=(enabled disabled rate_0.1 allocation_only disabled_control)
   declare -A ENABLE=([enabled]=true [disabled]=false [rate_0.1]=true [allocation_only]=true [disabled_control]=false)
   declare -A RATE=([enabled]=1.0 [disabled]=1.0 [rate_0.1]=0.1 [allocation_only]=1.0 [disabled_control]=1.0)
   declare -A HEAP_DELTA=([enabled]=true [disabled]=true [rate_0.1]=true [allocation_only]=false [disabled_control]=true)
   declare -A DIAGNOSIS=([enabled]=false [disabled]=false [rate_0.1]=false [allocation_only]=false [disabled_control]=false)
+  declare -A HISTOGRAM=([enabled]=false [disabled]=false [rate_0.1]=false [allocation_only]=false [disabled_control]=false)
 fi
 declare -A PORT PID
 
@@ -121,6 +134,7 @@ for n in "${NAMES[@]}"; do
   env SERVER_PORT="${PORT[$n]}" SERVER_ADDRESS=127.0.0.1 \
       ENABLE_MEMORY_PROFILING="${ENABLE[$n]}" MEMORY_PROFILING_SAMPLE_RATE="${RATE[$n]}" \
       HEAPWATCH_HEAP_DELTA="${HEAP_DELTA[$n]}" HEAPWATCH_DIAGNOSIS="${DIAGNOSIS[$n]}" \
+      HEAPWATCH_DIAGNOSIS_HISTOGRAM="${HISTOGRAM[$n]}" \
       METRICS_AUTH_USERNAME=prometheus METRICS_AUTH_PASSWORD=load-test CONTAINER_NAME="load-$n" \
       "${SERVER_PIN[@]}" "$JAVA" $DEMO_JAVA_OPTS "-Xlog:gc:file=$RAW/gc-$n.log" -jar "$DEMO_JAR" \
       > "$RAW/server-$n.log" 2>&1 &
@@ -154,7 +168,7 @@ cpu_ticks() {
 CLK_TCK=$(getconf CLK_TCK)
 
 TSV="$OUT/load-results.tsv"
-[[ "$PROFILE" == evidence ]] && TSV="$OUT/load-results-evidence.tsv"
+[[ "$PROFILE" != filter ]] && TSV="$OUT/load-results-$PROFILE.tsv"
 {
   echo "# profile=$PROFILE demo_jar=$(basename "$DEMO_JAR") rounds=$ROUNDS order=rotating initial_warmup=$INITIAL_WARMUP warmup=$WARMUP duration=$DURATION wrk=-t$WRK_THREADS/-c$CONNECTIONS path=$URL_PATH pinning=$PINNING java_opts=$DEMO_JAVA_OPTS"
   printf 'round\tconfig\trequests_per_second\tp50_ms\tp99_ms\ttimeouts\tserver_cpu_us_per_request\n'

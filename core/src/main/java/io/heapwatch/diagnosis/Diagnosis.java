@@ -115,6 +115,7 @@ public record Diagnosis(
             j.name("applicationFrame").value(t.applicationFrame());
             j.name("histogramGrowthBytes").value(t.histogramGrowthBytes());
             j.name("attributedGrowthBytes").value(t.attributedGrowthBytes());
+            j.name("stacksFrom").value(t.stacksFrom());
             path(j, t.pathToRoot());
             j.name("stacks").beginArray();
             for (AllocationStack s : t.stacks()) {

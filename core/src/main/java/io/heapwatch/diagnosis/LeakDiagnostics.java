@@ -129,13 +129,18 @@ public final class LeakDiagnostics implements AutoCloseable {
                 evidence = OldObjectEvidence.start(
                         settings.maxRecordingBytes(),
                         window.plus(subWindow),
+                        settings.histogram(),
                         settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO);
                 evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
-                evidenceDetail = settings.gcRoots()
-                        ? "jdk.OldObjectSample with stack traces and paths to GC roots (cutoff "
-                                + DiagnosisSettings.GC_ROOTS_CUTOFF.toMillis() + " ms)"
-                        : "jdk.OldObjectSample with stack traces, no paths to GC roots";
+                evidenceDetail = (settings.gcRoots()
+                                ? "jdk.OldObjectSample with stack traces and paths to GC roots (cutoff "
+                                        + DiagnosisSettings.GC_ROOTS_CUTOFF.toMillis() + " ms)"
+                                : "jdk.OldObjectSample with stack traces, no paths to GC roots")
+                        + (settings.histogram()
+                                ? "; jdk.ObjectAllocationSample at " + OldObjectEvidence.ALLOCATION_THROTTLE
+                                        + " for the allocation sites of types the histogram sees grow"
+                                : "");
             } catch (RuntimeException e) {
                 evidenceStatus = "failed";
                 evidenceDetail = "the recording did not start: " + e;
@@ -213,12 +218,14 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         List<ObjectSample> read = List.of();
         List<ObjectSample> used = new ArrayList<>();
-        OldObjectEvidence.Dump dump = null;
+        List<AllocationSite> sites = List.of();
+        OldObjectEvidence.Read dump = null;
         String dumpFailure = "";
         if (ev != null) {
             try {
-                dump = ev.samples();
+                dump = ev.dump();
                 read = dump.samples();
+                sites = dump.sites();
                 long survivedBefore = history.collectionTime(2);
                 if (survivedBefore == Long.MIN_VALUE) {
                     survivedBefore = history.collectionTime(1);
@@ -244,7 +251,9 @@ public final class LeakDiagnostics implements AutoCloseable {
         ClassHistograms.Result histogram = histograms == null ? null : histograms.take(now);
         List<ClassHistogram.Growth> growth =
                 histogram == null || histogram.growth().isEmpty() ? null : histogram.growth();
-        List<LeakingType> types = used.isEmpty() ? List.of() : Ranking.rank(used, settings, slope, growth);
+        List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
+                ? List.of()
+                : Ranking.rank(used, settings, slope, growth, sites);
         double explained = Double.NaN;
         if (!used.isEmpty()) {
             explained = 0;
@@ -279,7 +288,7 @@ public final class LeakDiagnostics implements AutoCloseable {
     }
 
     /** The status of the search for paths to GC roots, and what the dump cost. */
-    private GcRootsReport gcRoots(boolean recording, OldObjectEvidence.@Nullable Dump dump, String failure) {
+    private GcRootsReport gcRoots(boolean recording, OldObjectEvidence.@Nullable Read dump, String failure) {
         long dumpMillis = dump == null ? -1 : dump.dumpMillis();
         long searchMillis = dump == null ? -1 : dump.searchMillis();
         if (!settings.gcRoots()) {

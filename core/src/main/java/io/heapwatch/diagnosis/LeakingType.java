@@ -23,7 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param histogramGrowthBytes the growth of the whole type's retained bytes between the baseline and the latest class
  *     histogram, -1 without a histogram growth
  * @param attributedGrowthBytes the part of that growth attributed to this entry's application frame (in proportion
- *     to its samples, corrected for the sampler's size bias for arrays), -1 without a histogram growth
+ *     to its samples, corrected for the sampler's size bias for arrays, or to the bytes its frame allocated when the
+ *     entry comes from allocation samples), -1 without a histogram growth
+ * @param stacksFrom {@value #FROM_SURVIVORS} when the entry and its stacks come from surviving samples,
+ *     {@value #FROM_ALLOCATIONS} when they come from allocation samples (a type the histogram saw grow and no
+ *     surviving sample placed in application code): who allocates it, not proof that those objects are kept
  * @param pathToRoot the path to a GC root most of its samples share ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}),
  *     {@code null} when none of its samples has one
  */
@@ -37,12 +41,19 @@ public record LeakingType(
         List<AllocationStack> stacks,
         long histogramGrowthBytes,
         long attributedGrowthBytes,
+        String stacksFrom,
         @Nullable GcRootPath pathToRoot) {
+
+    /** The entry comes from surviving samples. */
+    public static final String FROM_SURVIVORS = "survivors";
+    /** The entry comes from allocation samples. */
+    public static final String FROM_ALLOCATIONS = "allocations";
 
     /** Copies the stacks. */
     public LeakingType {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(applicationFrame, "applicationFrame");
+        Objects.requireNonNull(stacksFrom, "stacksFrom");
         stacks = List.copyOf(stacks);
     }
 }

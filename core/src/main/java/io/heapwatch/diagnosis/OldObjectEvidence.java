@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedClass;
@@ -37,16 +39,13 @@ import org.jspecify.annotations.Nullable;
 final class OldObjectEvidence implements AutoCloseable {
 
     static final String EVENT = "jdk.OldObjectSample";
-    private static final long LATEST_WRITE_SLACK_MILLIS = 1000;
+    static final String ALLOCATION_EVENT = "jdk.ObjectAllocationSample";
+    /** The JDK's own rate for continuous profiling ({@code default.jfc}). */
+    static final String ALLOCATION_THROTTLE = "150/s";
+    /** The most distinct (type, stack) pairs of allocation samples kept while reading one dump. */
+    static final int MAX_SITES = 20_000;
 
-    /** What one dump held. */
-    record Dump(
-            List<ObjectSample> samples,
-            long dumpMillis,
-            long searchMillis,
-            int samplesWithPath,
-            int pathFailures,
-            String firstPathFailure) {}
+    private static final long LATEST_WRITE_SLACK_MILLIS = 1000;
 
     private final Recording recording;
     private final Path directory;
@@ -60,12 +59,48 @@ final class OldObjectEvidence implements AutoCloseable {
     }
 
     /**
+     * What one dump holds: the surviving samples of its latest write and the allocation sites, with what the dump
+     * cost and how many samples carry a path to a GC root.
+     */
+    record Read(
+            List<ObjectSample> samples,
+            List<AllocationSite> sites,
+            long dumpMillis,
+            long searchMillis,
+            int samplesWithPath,
+            int pathFailures,
+            String firstPathFailure) {
+
+        Read(List<ObjectSample> samples, List<AllocationSite> sites) {
+            this(samples, sites, -1, -1, 0, 0, "");
+        }
+    }
+
+    /**
      * Starts the recording, bounded by {@code maxBytes} on disk and {@code maxAge}.
      *
-     * @param cutoff the longest search for paths to GC roots per dump, zero for none
      * @throws IllegalStateException when the Flight Recorder is not available or cannot start
      */
-    static OldObjectEvidence start(long maxBytes, Duration maxAge, Duration cutoff) {
+    static OldObjectEvidence start(long maxBytes, Duration maxAge) {
+        return start(maxBytes, maxAge, false);
+    }
+
+    /**
+     * Starts the recording, bounded by {@code maxBytes} on disk and {@code maxAge}, with the throttled allocation
+     * samples too when {@code allocationSites}.
+     *
+     * @throws IllegalStateException when the Flight Recorder is not available or cannot start
+     */
+    static OldObjectEvidence start(long maxBytes, Duration maxAge, boolean allocationSites) {
+        return start(maxBytes, maxAge, allocationSites, Duration.ZERO);
+    }
+
+    /**
+     * Starts the recording as above, searching paths to GC roots for at most {@code cutoff} per dump (zero for none).
+     *
+     * @throws IllegalStateException when the Flight Recorder is not available or cannot start
+     */
+    static OldObjectEvidence start(long maxBytes, Duration maxAge, boolean allocationSites, Duration cutoff) {
         if (!FlightRecorder.isAvailable()) {
             throw new IllegalStateException("the JDK Flight Recorder is not available in this JVM");
         }
@@ -79,6 +114,9 @@ final class OldObjectEvidence implements AutoCloseable {
         try {
             recording.setName("heapwatch-old-object-samples");
             recording.enable(EVENT).withStackTrace().with("cutoff", cutoff.toMillis() + " ms");
+            if (allocationSites) {
+                recording.enable(ALLOCATION_EVENT).withStackTrace().with("throttle", ALLOCATION_THROTTLE);
+            }
             recording.setToDisk(true);
             recording.setMaxSize(maxBytes);
             recording.setMaxAge(maxAge);
@@ -91,42 +129,61 @@ final class OldObjectEvidence implements AutoCloseable {
         return new OldObjectEvidence(recording, dir, !cutoff.isZero());
     }
 
-    /** Dumps the recording, reads the latest samples (with their paths when searched) and deletes the dump. */
-    synchronized Dump samples() throws IOException {
+    /** Dumps the recording, reads the latest samples and deletes the dump. */
+    synchronized List<ObjectSample> samples() throws IOException {
+        return dump().samples();
+    }
+
+    /** Dumps the recording, reads the latest samples and the allocation sites, and deletes the dump. */
+    synchronized Read dump() throws IOException {
         if (closed) {
-            return new Dump(List.of(), -1, -1, 0, 0, "");
+            return new Read(List.of(), List.of());
         }
         Path file = Files.createTempFile(directory, "dump-", ".jfr");
         try {
             long t0 = System.nanoTime();
             recording.dump(file);
             long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
-            Dump d = read(file, paths);
-            return new Dump(
-                    d.samples(),
+            Read r = readAll(file, paths);
+            return new Read(
+                    r.samples(),
+                    r.sites(),
                     dumpMillis,
-                    d.searchMillis(),
-                    d.samplesWithPath(),
-                    d.pathFailures(),
-                    d.firstPathFailure());
+                    r.searchMillis(),
+                    r.samplesWithPath(),
+                    r.pathFailures(),
+                    r.firstPathFailure());
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
+    static List<ObjectSample> read(Path file) throws IOException {
+        return readAll(file).samples();
+    }
+
+    static Read readAll(Path file) throws IOException {
+        return readAll(file, false);
+    }
+
     /**
-     * Reads the events of the latest write; with {@code paths}, each one's path to a GC root too. A path that cannot
-     * be read is counted and left out: the sample stays.
+     * Reads the events of the latest write and the allocation sites; with {@code paths}, each sample's path to a GC
+     * root too. A path that cannot be read is counted and left out: the sample stays.
      */
-    static Dump read(Path file, boolean paths) throws IOException {
+    static Read readAll(Path file, boolean paths) throws IOException {
         List<RecordedEvent> events = new ArrayList<>();
+        Map<List<String>, long[]> sites = new HashMap<>();
+        Map<List<String>, List<String>> siteClasses = new HashMap<>();
         long latest = Long.MIN_VALUE;
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
                 RecordedEvent e = in.readEvent();
-                if (EVENT.equals(e.getEventType().getName())) {
+                String name = e.getEventType().getName();
+                if (EVENT.equals(name)) {
                     events.add(e);
                     latest = Math.max(latest, e.getStartTime().toEpochMilli());
+                } else if (ALLOCATION_EVENT.equals(name)) {
+                    addSite(e, sites, siteClasses);
                 }
             }
         }
@@ -157,7 +214,60 @@ final class OldObjectEvidence implements AutoCloseable {
             }
             samples.add(toSample(e, written, path));
         }
-        return new Dump(samples, -1, searchMillis, withPath, failures, firstFailure);
+        List<AllocationSite> allocationSites = new ArrayList<>(sites.size());
+        for (Map.Entry<List<String>, long[]> e : sites.entrySet()) {
+            List<String> key = e.getKey();
+            allocationSites.add(new AllocationSite(
+                    key.get(0),
+                    e.getValue()[0],
+                    (int) e.getValue()[1],
+                    key.subList(1, key.size()),
+                    siteClasses.getOrDefault(key, List.of())));
+        }
+        return new Read(samples, allocationSites, -1, searchMillis, withPath, failures, firstFailure);
+    }
+
+    /** Adds one allocation sample to its (type, stack) site; new sites beyond {@link #MAX_SITES} are dropped. */
+    private static void addSite(
+            RecordedEvent e, Map<List<String>, long[]> sites, Map<List<String>, List<String>> siteClasses) {
+        RecordedClass c = e.hasField("objectClass") ? e.getValue("objectClass") : null;
+        if (c == null) {
+            return;
+        }
+        long weight = e.hasField("weight") ? e.getLong("weight") : 0;
+        List<String> key = new ArrayList<>();
+        key.add(typeName(c.getName()));
+        List<String> classes = new ArrayList<>();
+        frames(e.getStackTrace(), key, classes);
+        long[] sum = sites.get(key);
+        if (sum == null) {
+            if (sites.size() >= MAX_SITES) {
+                return;
+            }
+            sum = new long[2];
+            sites.put(key, sum);
+            siteClasses.put(key, classes);
+        }
+        sum[0] += Math.max(0, weight);
+        sum[1]++;
+    }
+
+    /** Appends the Java frames of a stack, innermost first, as {@code class.method:line}, and their classes. */
+    private static void frames(@Nullable RecordedStackTrace stack, List<String> frames, List<String> classes) {
+        if (stack == null) {
+            return;
+        }
+        for (RecordedFrame f : stack.getFrames()) {
+            if (!f.isJavaFrame() || f.getMethod() == null) {
+                continue;
+            }
+            String cls = f.getMethod().getType() == null
+                    ? "?"
+                    : f.getMethod().getType().getName();
+            int line = f.getLineNumber();
+            frames.add(cls + "." + f.getMethod().getName() + (line > 0 ? ":" + line : ""));
+            classes.add(cls);
+        }
     }
 
     private static ObjectSample toSample(RecordedEvent e, long written, @Nullable GcRootPath path) {
@@ -179,20 +289,7 @@ final class OldObjectEvidence implements AutoCloseable {
         String threadName = thread == null || thread.getJavaName() == null ? "" : thread.getJavaName();
         List<String> frames = new ArrayList<>();
         List<String> classes = new ArrayList<>();
-        RecordedStackTrace stack = e.getStackTrace();
-        if (stack != null) {
-            for (RecordedFrame f : stack.getFrames()) {
-                if (!f.isJavaFrame() || f.getMethod() == null) {
-                    continue;
-                }
-                String cls = f.getMethod().getType() == null
-                        ? "?"
-                        : f.getMethod().getType().getName();
-                int line = f.getLineNumber();
-                frames.add(cls + "." + f.getMethod().getName() + (line > 0 ? ":" + line : ""));
-                classes.add(cls);
-            }
-        }
+        frames(e.getStackTrace(), frames, classes);
         return new ObjectSample(
                 type,
                 elements,

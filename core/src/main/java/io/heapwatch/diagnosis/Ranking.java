@@ -3,10 +3,12 @@ package io.heapwatch.diagnosis;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Ranks surviving samples by type, with each type's top allocation stacks and application frame. */
@@ -33,6 +35,24 @@ final class Ranking {
             DiagnosisSettings settings,
             double slope,
             @Nullable List<ClassHistogram.Growth> growth) {
+        return rank(samples, settings, slope, growth, List.of());
+    }
+
+    /**
+     * @param samples the surviving samples that count (already filtered to the window)
+     * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
+     * @param growth each type's retained growth between two class histograms, {@code null} without one; with it,
+     *     entries rank by the growth their application frame explains instead of by their number of samples
+     * @param sites the allocation sites of the window; with a growth, a type that grew while none of its surviving
+     *     samples names an application frame has its growth split between the application frames that allocate
+     *     it, in proportion to the bytes they allocated
+     */
+    static List<LeakingType> rank(
+            List<ObjectSample> samples,
+            DiagnosisSettings settings,
+            double slope,
+            @Nullable List<ClassHistogram.Growth> growth,
+            List<AllocationSite> sites) {
         // One entry per type and application frame: a byte[] allocated by the leaking method and one allocated by
         // a busy route are different findings, and a person acts on the pair.
         Map<String, List<ObjectSample>> byType = new HashMap<>();
@@ -46,33 +66,36 @@ final class Ranking {
                 growthByType.put(g.type(), g);
             }
         }
-        Map<String, Double> attributed = growth == null ? Map.of() : attribute(byType, growthByType);
+        Map<String, Double> attributed = growth == null ? new HashMap<>() : attribute(byType, growthByType);
+        Map<String, List<AllocationSite>> allocated =
+                growth == null ? Map.of() : allocationEntries(byType, growthByType, sites, settings, attributed);
         Map<String, Double> byFrame = new HashMap<>();
         for (Map.Entry<String, Double> e : attributed.entrySet()) {
             byFrame.merge(frameOf(e.getKey()), e.getValue(), Double::sum);
         }
+        Set<String> keys = new HashSet<>(byType.keySet());
+        keys.addAll(allocated.keySet());
         // Samples allocated from application code rank first: library-internal survivors (the container's parser
         // caches, the HTTP client's buffers) are listed after every type the application allocates. With a
         // histogram, an application frame ranks by the retained growth attributed to all of its types (a leak
         // grows its element, its holder and its table together), then each entry by its own part.
-        List<Map.Entry<String, List<ObjectSample>>> entries = new ArrayList<>(byType.entrySet());
-        entries.sort(Comparator.<Map.Entry<String, List<ObjectSample>>>comparingInt(
-                        e -> e.getKey().endsWith("\u0000") ? 0 : 1)
-                .thenComparingDouble(
-                        e -> e.getKey().endsWith("\u0000") ? 0 : byFrame.getOrDefault(frameOf(e.getKey()), 0.0))
-                .thenComparingDouble(e -> attributed.getOrDefault(e.getKey(), 0.0))
-                .thenComparingInt(e -> e.getValue().size())
+        List<String> entries = new ArrayList<>(keys);
+        entries.sort(Comparator.<String>comparingInt(k -> k.endsWith("\u0000") ? 0 : 1)
+                .thenComparingDouble(k -> k.endsWith("\u0000") ? 0 : byFrame.getOrDefault(frameOf(k), 0.0))
+                .thenComparingDouble(k -> attributed.getOrDefault(k, 0.0))
+                .thenComparingInt(k -> byType.getOrDefault(k, List.of()).size())
                 .reversed()
-                .thenComparing(Map.Entry::getKey));
+                .thenComparing(Comparator.naturalOrder()));
         List<LeakingType> types = new ArrayList<>();
         int total = samples.size();
-        for (Map.Entry<String, List<ObjectSample>> e : entries) {
+        for (String k : entries) {
             if (types.size() >= settings.topTypes()) {
                 break;
             }
-            List<ObjectSample> of = e.getValue();
-            double share = (double) of.size() / total;
-            long bytes = 0;
+            List<ObjectSample> of = byType.getOrDefault(k, List.of());
+            String type = typeOf(k);
+            double share = total == 0 ? 0 : (double) of.size() / total;
+            long bytes = of.isEmpty() ? -1 : 0;
             for (ObjectSample s : of) {
                 long b = s.estimatedBytes();
                 if (b < 0) {
@@ -81,21 +104,97 @@ final class Ranking {
                 }
                 bytes += b;
             }
-            List<AllocationStack> stacks = stacks(of, settings);
-            ClassHistogram.Growth g = growthByType.get(of.get(0).type());
+            List<AllocationSite> from = allocated.get(k);
+            boolean fromSites = from != null;
+            List<AllocationStack> stacks = from != null ? siteStacks(from, settings) : stacks(of, settings);
+            ClassHistogram.Growth g = growthByType.get(type);
             types.add(new LeakingType(
-                    of.get(0).type(),
+                    type,
                     of.size(),
                     share,
                     bytes,
                     Double.isNaN(slope) ? Double.NaN : share * Math.max(0, slope),
-                    applicationFrame(of, settings),
+                    frameOf(k),
                     stacks,
                     growth == null ? -1 : g == null ? 0 : g.growthBytes(),
-                    growth == null ? -1 : Math.round(attributed.getOrDefault(e.getKey(), 0.0)),
+                    growth == null ? -1 : Math.round(attributed.getOrDefault(k, 0.0)),
+                    fromSites ? LeakingType.FROM_ALLOCATIONS : LeakingType.FROM_SURVIVORS,
                     GcRootPath.commonest(of)));
         }
         return types;
+    }
+
+    /**
+     * The entries that allocation sites stand in for: each type that grew while none of its surviving samples names
+     * an application frame (so the survivors cannot say whose code keeps it) has its growth split between the
+     * application frames of its allocation sites, in proportion to the bytes each allocated, the library-only part
+     * staying with the library-only entry. Replaces those types' attributions in {@code attributed}.
+     */
+    static Map<String, List<AllocationSite>> allocationEntries(
+            Map<String, List<ObjectSample>> byType,
+            Map<String, ClassHistogram.Growth> growth,
+            List<AllocationSite> sites,
+            DiagnosisSettings settings,
+            Map<String, Double> attributed) {
+        Set<String> framed = new HashSet<>();
+        for (String k : byType.keySet()) {
+            if (!k.endsWith("\u0000")) {
+                framed.add(typeOf(k));
+            }
+        }
+        Map<String, List<AllocationSite>> byEntry = new HashMap<>();
+        Map<String, Long> weightByType = new HashMap<>();
+        for (AllocationSite site : sites) {
+            ClassHistogram.Growth g = growth.get(site.type());
+            if (g == null || g.growthBytes() <= 0 || framed.contains(site.type())) {
+                continue;
+            }
+            byEntry.computeIfAbsent(key(site.type(), site.applicationFrame(settings)), k -> new ArrayList<>())
+                    .add(site);
+            weightByType.merge(site.type(), site.weightBytes(), Long::sum);
+        }
+        Set<String> replaced = new HashSet<>();
+        for (Map.Entry<String, Long> t : weightByType.entrySet()) {
+            if (t.getValue() > 0) {
+                replaced.add(t.getKey());
+            }
+        }
+        attributed.keySet().removeIf(k -> replaced.contains(typeOf(k)));
+        Map<String, List<AllocationSite>> entries = new HashMap<>();
+        for (Map.Entry<String, List<AllocationSite>> e : byEntry.entrySet()) {
+            String type = typeOf(e.getKey());
+            if (!replaced.contains(type)) {
+                continue;
+            }
+            long weight = 0;
+            for (AllocationSite site : e.getValue()) {
+                weight += site.weightBytes();
+            }
+            entries.put(e.getKey(), e.getValue());
+            attributed.put(
+                    e.getKey(),
+                    Objects.requireNonNull(growth.get(type)).growthBytes()
+                            * (double) weight
+                            / weightByType.getOrDefault(type, 1L));
+        }
+        return entries;
+    }
+
+    private static List<AllocationStack> siteStacks(List<AllocationSite> of, DiagnosisSettings settings) {
+        List<AllocationSite> sorted = new ArrayList<>(of);
+        sorted.sort(Comparator.comparingLong(AllocationSite::weightBytes).reversed());
+        List<AllocationStack> stacks = new ArrayList<>();
+        for (AllocationSite site : sorted) {
+            if (stacks.size() >= settings.topStacks()) {
+                break;
+            }
+            stacks.add(new AllocationStack(site.events(), site.applicationFrame(settings), site.frames()));
+        }
+        return stacks;
+    }
+
+    private static String typeOf(String key) {
+        return key.substring(0, key.indexOf('\u0000'));
     }
 
     private static String key(String type, String frame) {

@@ -246,7 +246,12 @@ final class ReportPage {
                     .append(esc(t.attributedGrowthBytes() < 0 ? "n/a" : bytes(t.attributedGrowthBytes())))
                     .append("</td><td><code>")
                     .append(esc(t.applicationFrame().isEmpty() ? "(library code only)" : t.applicationFrame()))
-                    .append("</code></td></tr>");
+                    .append("</code>")
+                    .append(
+                            LeakingType.FROM_ALLOCATIONS.equals(t.stacksFrom())
+                                    ? " <span class=\"note\">(where it is allocated: no surviving sample)</span>"
+                                    : "")
+                    .append("</td></tr>");
             GcRootPath p = t.pathToRoot();
             if (p != null) {
                 h.append(
@@ -266,7 +271,11 @@ final class ReportPage {
             for (AllocationStack s : t.stacks()) {
                 h.append("<p class=\"note\">")
                         .append(s.samples())
-                        .append(" samples; application frame <code>")
+                        .append(
+                                LeakingType.FROM_ALLOCATIONS.equals(t.stacksFrom())
+                                        ? " allocation samples (not survivors)"
+                                        : " samples")
+                        .append("; application frame <code>")
                         .append(esc(s.applicationFrame().isEmpty() ? "none" : s.applicationFrame()))
                         .append("</code></p><pre>");
                 for (String f : s.frames()) {

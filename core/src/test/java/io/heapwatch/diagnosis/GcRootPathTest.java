@@ -66,10 +66,11 @@ class GcRootPathTest {
 
     @Test
     void aStaticFieldHeldStructureIsNamedWithItsClassesAndFields() throws Exception {
-        try (OldObjectEvidence ev = OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), Duration.ofSeconds(1))) {
+        try (OldObjectEvidence ev =
+                OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), false, Duration.ofSeconds(1))) {
             Store.keep(300);
             System.gc(); // the JVM writes only samples allocated before the last collection
-            OldObjectEvidence.Dump dump = ev.samples();
+            OldObjectEvidence.Read dump = ev.dump();
             assertThat(dump.dumpMillis()).isNotNegative();
             assertThat(dump.searchMillis()).isNotNegative();
             assertThat(dump.pathFailures()).isZero();
@@ -118,10 +119,10 @@ class GcRootPathTest {
 
     @Test
     void withoutACutoffNoSampleHasAPath() throws Exception {
-        try (OldObjectEvidence ev = OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), Duration.ZERO)) {
+        try (OldObjectEvidence ev = OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), false, Duration.ZERO)) {
             Store.keep(100);
             System.gc();
-            OldObjectEvidence.Dump dump = ev.samples();
+            OldObjectEvidence.Read dump = ev.dump();
             assertThat(dump.samples()).isNotEmpty();
             assertThat(dump.samplesWithPath()).isZero();
             assertThat(dump.samples()).allMatch(s -> s.path() == null);
@@ -148,12 +149,13 @@ class GcRootPathTest {
                     assertThat(local).hasSize(50);
                 },
                 "heapwatch-SECRET-thread-name");
-        try (OldObjectEvidence ev = OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), Duration.ofSeconds(1))) {
+        try (OldObjectEvidence ev =
+                OldObjectEvidence.start(16L << 20, Duration.ofMinutes(10), false, Duration.ofSeconds(1))) {
             holder.start();
             Vault.keep(200);
             kept.await();
             System.gc();
-            OldObjectEvidence.Dump dump = ev.samples();
+            OldObjectEvidence.Read dump = ev.dump();
             List<ObjectSample> withPath =
                     dump.samples().stream().filter(s -> s.path() != null).toList();
             assertThat(withPath).isNotEmpty();
@@ -264,8 +266,8 @@ class GcRootPathTest {
                 "Class Loader Data",
                 "",
                 3);
-        LeakingType t =
-                new LeakingType("com.example.<b>Leak", 3, 1, -1, Double.NaN, "com.example.A.b:1", List.of(), -1, -1, p);
+        LeakingType t = new LeakingType(
+                "com.example.<b>Leak", 3, 1, -1, Double.NaN, "com.example.A.b:1", List.of(), -1, -1, "survivors", p);
         Diagnosis d = diagnosis(List.of(t));
         assertThat(p.text())
                 .isEqualTo("com.example.<b>Leak <- java.lang.Object[] (element) <- (class not named).x\"</code> (static"
@@ -279,7 +281,8 @@ class GcRootPathTest {
                 .contains("com.example.&lt;b&gt;Leak &lt;- java.lang.Object[] (element)")
                 .contains("x&quot;&lt;/code&gt; (static field)")
                 .doesNotContain("<b>Leak");
-        LeakingType without = new LeakingType("byte[]", 1, 1, -1, Double.NaN, "", List.of(), -1, -1, null);
+        LeakingType without = new LeakingType(
+                "byte[]", 1, 1, -1, Double.NaN, "", List.of(), -1, -1, LeakingType.FROM_SURVIVORS, null);
         assertThat(diagnosis(List.of(without)).toJson()).contains("\"pathToRoot\":null");
     }
 

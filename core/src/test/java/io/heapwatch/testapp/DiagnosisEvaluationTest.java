@@ -49,7 +49,9 @@ import org.junit.jupiter.api.Test;
  * {@code target/diagnosis-evaluation-histogram.txt} with the histograms' pauses. Its ranking was designed after all six
  * scenarios above had been seen; {@code BOXED_IDS}, added after its first version and run only with
  * {@code -Dheapwatch.diagnosis.extraScenarios=true}, was strictly held out for that version only (the shipped rule for
- * unsampled arrays came after its scores). CI runs neither (2 runs, six scenarios, histogram off).
+ * unsampled arrays came after its scores). {@code ORDER_LINES} and {@code UNIQUE_TAGS} were written before the
+ * allocation sites (the histogram's {@code jdk.ObjectAllocationSample}) were first run and are strictly held out for
+ * them. CI runs none of these (2 runs, six scenarios, histogram off).
  *
  * <p>{@code -Dheapwatch.diagnosis.gcRoots=true} turns the search for paths to GC roots on
  * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}), writes {@code target/diagnosis-evaluation-gcroots.txt} and scores two more

@@ -142,6 +142,53 @@ public enum LeakScenario {
         void reset() {
             Ids.clear();
         }
+    },
+    /**
+     * An order history that keeps 24 small line records per request in a list. Written before allocation sites
+     * were added to the ranking and strictly held out for them; run only with extra scenarios.
+     */
+    ORDER_LINES(
+            "/leak/orders",
+            Set.of(Orders.OrderLine.class.getName(), "java.lang.Object[]"),
+            Orders.class.getName() + ".add",
+            false,
+            true) {
+        @Override
+        void handle(long request) {
+            Orders.add(request);
+        }
+
+        @Override
+        void reset() {
+            Orders.clear();
+        }
+    },
+    /**
+     * A meter registry keyed by a request-unique tag: a small tag record of two strings and a counter per request,
+     * the high-cardinality leak of metrics code. Written before allocation sites were added to the ranking and
+     * strictly held out for them; run only with extra scenarios.
+     */
+    UNIQUE_TAGS(
+            "/leak/tags",
+            Set.of(
+                    TagCounters.Tag.class.getName(),
+                    "java.util.concurrent.atomic.AtomicLong",
+                    "java.lang.String",
+                    "byte[]",
+                    "java.util.concurrent.ConcurrentHashMap$Node",
+                    "java.util.concurrent.ConcurrentHashMap$Node[]"),
+            TagCounters.class.getName() + ".increment",
+            false,
+            true) {
+        @Override
+        void handle(long request) {
+            TagCounters.increment(request);
+        }
+
+        @Override
+        void reset() {
+            TagCounters.clear();
+        }
     };
 
     final String path;
@@ -342,6 +389,45 @@ public enum LeakScenario {
             synchronized (IDS) {
                 IDS.clear();
             }
+        }
+    }
+
+    static final class Orders {
+        static final List<OrderLine> LINES = new ArrayList<>();
+
+        /** A small order line: an id, a quantity and a price in cents. */
+        record OrderLine(long order, int line, int quantity, long cents) {}
+
+        static void add(long request) {
+            for (int i = 0; i < 24; i++) {
+                OrderLine l = new OrderLine(request, i, 1 + i % 3, 199L * (i + 1));
+                synchronized (LINES) {
+                    LINES.add(l);
+                }
+            }
+        }
+
+        static void clear() {
+            synchronized (LINES) {
+                LINES.clear();
+            }
+        }
+    }
+
+    static final class TagCounters {
+        static final Map<Tag, java.util.concurrent.atomic.AtomicLong> COUNTERS = new ConcurrentHashMap<>();
+
+        /** A metric tag: a key and a value, here unique per request. */
+        record Tag(String key, String value) {}
+
+        static void increment(long request) {
+            Tag tag = new Tag("client", "c-" + Long.toHexString(request * 2654435761L));
+            COUNTERS.computeIfAbsent(tag, t -> new java.util.concurrent.atomic.AtomicLong())
+                    .incrementAndGet();
+        }
+
+        static void clear() {
+            COUNTERS.clear();
         }
     }
 
