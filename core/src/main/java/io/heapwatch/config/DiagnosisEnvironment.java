@@ -39,6 +39,10 @@ final class DiagnosisEnvironment {
             settings = settings.withHistogram(
                     HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, v));
         }
+        if ((v = value(env, HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS)) != null) {
+            settings =
+                    settings.withGcRoots(HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, v));
+        }
         b.diagnosis(settings);
         if ((v = value(env, HeapwatchConfig.HEAPWATCH_REPORT)) != null) {
             b.reportEnabled(HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_REPORT, v));

@@ -2,6 +2,7 @@ package io.heapwatch.diagnosis;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One diagnosis: the verdict with its evidence, the leaking types with their allocation stacks, how much of the
@@ -26,6 +27,8 @@ import java.util.Objects;
  * @param floors the lowest live heap of each sub-window, oldest first
  * @param histogram the class histogram's status, pause and growth ({@code off} unless
  *     {@code HEAPWATCH_DIAGNOSIS_HISTOGRAM} is on)
+ * @param gcRoots the search for paths to GC roots: its status and what the dump cost ({@code off} unless
+ *     {@code HEAPWATCH_DIAGNOSIS_GC_ROOTS} is on)
  */
 public record Diagnosis(
         long id,
@@ -44,7 +47,8 @@ public record Diagnosis(
         String routeJoin,
         List<HeapPoint> heap,
         List<HeapPoint> floors,
-        HistogramReport histogram) {
+        HistogramReport histogram,
+        GcRootsReport gcRoots) {
 
     /** The schema identifier written as {@code schema}. */
     public static final String SCHEMA = "heapwatch.diagnosis/1";
@@ -58,6 +62,7 @@ public record Diagnosis(
         Objects.requireNonNull(evidenceDetail, "evidenceDetail");
         Objects.requireNonNull(routeJoin, "routeJoin");
         Objects.requireNonNull(histogram, "histogram");
+        Objects.requireNonNull(gcRoots, "gcRoots");
         types = List.copyOf(types);
         heap = List.copyOf(heap);
         floors = List.copyOf(floors);
@@ -111,6 +116,7 @@ public record Diagnosis(
             j.name("histogramGrowthBytes").value(t.histogramGrowthBytes());
             j.name("attributedGrowthBytes").value(t.attributedGrowthBytes());
             j.name("stacksFrom").value(t.stacksFrom());
+            path(j, t.pathToRoot());
             j.name("stacks").beginArray();
             for (AllocationStack s : t.stacks()) {
                 j.begin();
@@ -131,6 +137,14 @@ public record Diagnosis(
         j.name("explainedBytesPerSecond").value(explainedGrowthBytesPerSecond);
         j.end();
         histogram(j, histogram);
+        j.name("gcRoots").begin();
+        j.name("status").value(gcRoots.status());
+        j.name("detail").value(gcRoots.detail());
+        j.name("cutoffMillis").value(gcRoots.cutoffMillis());
+        j.name("dumpMillis").value(gcRoots.dumpMillis());
+        j.name("searchMillis").value(gcRoots.searchMillis());
+        j.name("samplesWithPath").value(gcRoots.samplesWithPath());
+        j.end();
         j.name("routeJoin").value(routeJoin);
         j.name("heap").beginArray();
         points(j, heap);
@@ -139,6 +153,34 @@ public record Diagnosis(
         points(j, floors);
         j.endArray();
         return j.end().toString();
+    }
+
+    private static void path(Json j, @Nullable GcRootPath p) {
+        j.name("pathToRoot");
+        if (p == null) {
+            j.nullValue();
+            return;
+        }
+        j.begin();
+        j.name("samples").value(p.samples());
+        j.name("links").beginArray();
+        for (GcRootPath.Link l : p.links()) {
+            j.begin();
+            j.name("holder").value(l.holder());
+            j.name("kind").value(l.kind());
+            j.name("field").value(l.field());
+            j.name("declaredBy").value(l.declaredBy());
+            j.name("skippedBefore").value(l.skippedBefore());
+            j.end();
+        }
+        j.endArray();
+        j.name("root").begin();
+        j.name("system").value(p.rootSystem());
+        j.name("kind").value(p.rootKind());
+        j.end();
+        j.name("skipped").value(p.skipped());
+        j.name("text").value(p.text());
+        j.end();
     }
 
     private static void histogram(Json j, HistogramReport h) {

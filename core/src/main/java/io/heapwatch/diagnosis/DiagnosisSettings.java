@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param histogram whether a diagnosis also takes a class histogram ({@code gcClassHistogram} of the
  *     {@code DiagnosticCommand} MBean, a full collection) and ranks types by their retained growth since a baseline
  *     histogram; at most one histogram per {@code minInterval}
+ * @param gcRoots whether each dump of the recording also searches paths to GC roots (for at most
+ *     {@link #GC_ROOTS_CUTOFF}, at a safepoint) so that each listed type shows the chain that holds it; needs the
+ *     evidence
  */
 public record DiagnosisSettings(
         boolean evidence,
@@ -31,7 +34,14 @@ public record DiagnosisSettings(
         int topTypes,
         int topStacks,
         List<String> applicationPackages,
-        boolean histogram) {
+        boolean histogram,
+        boolean gcRoots) {
+
+    /**
+     * The longest the JVM searches paths to GC roots per dump (the recording's {@code cutoff}) when {@link #gcRoots}
+     * is on; the application is stopped meanwhile.
+     */
+    public static final Duration GC_ROOTS_CUTOFF = Duration.ofSeconds(1);
 
     /** Frames of these packages are never the application frame unless listed in the application packages. */
     public static final List<String> FRAMEWORK_PACKAGES = List.of(
@@ -73,7 +83,7 @@ public record DiagnosisSettings(
         }
     }
 
-    /** Evidence and histogram off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
+    /** Evidence, histogram and paths to GC roots off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
     public static DiagnosisSettings defaults() {
         return new DiagnosisSettings(
                 false,
@@ -84,32 +94,38 @@ public record DiagnosisSettings(
                 10,
                 3,
                 List.of(),
+                false,
                 false);
     }
 
     /** A copy with the evidence recording on or off. */
     public DiagnosisSettings withEvidence(boolean on) {
-        return copy(on, minInterval, applicationPackages, histogram);
+        return copy(on, minInterval, applicationPackages, histogram, gcRoots);
     }
 
     /** A copy with another rate limit. */
     public DiagnosisSettings withMinInterval(Duration interval) {
-        return copy(evidence, interval, applicationPackages, histogram);
+        return copy(evidence, interval, applicationPackages, histogram, gcRoots);
     }
 
     /** A copy with other application packages. */
     public DiagnosisSettings withApplicationPackages(List<String> packages) {
-        return copy(evidence, minInterval, packages, histogram);
+        return copy(evidence, minInterval, packages, histogram, gcRoots);
     }
 
     /** A copy with the class histogram on or off. */
     public DiagnosisSettings withHistogram(boolean on) {
-        return copy(evidence, minInterval, applicationPackages, on);
+        return copy(evidence, minInterval, applicationPackages, on, gcRoots);
     }
 
-    private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist) {
+    /** A copy with the search for paths to GC roots on or off. */
+    public DiagnosisSettings withGcRoots(boolean on) {
+        return copy(evidence, minInterval, applicationPackages, histogram, on);
+    }
+
+    private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist, boolean roots) {
         return new DiagnosisSettings(
-                ev, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages, hist);
+                ev, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages, hist, roots);
     }
 
     /** Whether a frame of this class is application code. */

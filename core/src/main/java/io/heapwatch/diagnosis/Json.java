@@ -48,6 +48,12 @@ final class Json {
         return this;
     }
 
+    Json nullValue() {
+        comma();
+        out.append("null");
+        return this;
+    }
+
     Json value(long n) {
         comma();
         out.append(n);

@@ -127,10 +127,16 @@ public final class LeakDiagnostics implements AutoCloseable {
         if (settings.evidence()) {
             try {
                 evidence = OldObjectEvidence.start(
-                        settings.maxRecordingBytes(), window.plus(subWindow), settings.histogram());
+                        settings.maxRecordingBytes(),
+                        window.plus(subWindow),
+                        settings.histogram(),
+                        settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO);
                 evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
-                evidenceDetail = "jdk.OldObjectSample with stack traces, no paths to GC roots"
+                evidenceDetail = (settings.gcRoots()
+                                ? "jdk.OldObjectSample with stack traces and paths to GC roots (cutoff "
+                                        + DiagnosisSettings.GC_ROOTS_CUTOFF.toMillis() + " ms)"
+                                : "jdk.OldObjectSample with stack traces, no paths to GC roots")
                         + (settings.histogram()
                                 ? "; jdk.ObjectAllocationSample at " + OldObjectEvidence.ALLOCATION_THROTTLE
                                         + " for the allocation sites of types the histogram sees grow"
@@ -213,9 +219,11 @@ public final class LeakDiagnostics implements AutoCloseable {
         List<ObjectSample> read = List.of();
         List<ObjectSample> used = new ArrayList<>();
         List<AllocationSite> sites = List.of();
+        OldObjectEvidence.Read dump = null;
+        String dumpFailure = "";
         if (ev != null) {
             try {
-                OldObjectEvidence.Read dump = ev.dump();
+                dump = ev.dump();
                 read = dump.samples();
                 sites = dump.sites();
                 long survivedBefore = history.collectionTime(2);
@@ -235,6 +243,7 @@ public final class LeakDiagnostics implements AutoCloseable {
             } catch (Exception | LinkageError e) {
                 status = "failed";
                 detail = "reading the recording failed: " + e;
+                dumpFailure = detail;
                 log.warn("heapwatch: reading the allocation samples failed", e);
             }
         }
@@ -274,7 +283,58 @@ public final class LeakDiagnostics implements AutoCloseable {
                 ROUTE_JOIN,
                 heap,
                 floors,
-                histogram == null ? HistogramReport.off() : report(histogram, used));
+                histogram == null ? HistogramReport.off() : report(histogram, used),
+                gcRoots(ev != null, dump, dumpFailure));
+    }
+
+    /** The status of the search for paths to GC roots, and what the dump cost. */
+    private GcRootsReport gcRoots(boolean recording, OldObjectEvidence.@Nullable Read dump, String failure) {
+        long dumpMillis = dump == null ? -1 : dump.dumpMillis();
+        long searchMillis = dump == null ? -1 : dump.searchMillis();
+        if (!settings.gcRoots()) {
+            return new GcRootsReport(
+                    "off",
+                    "HEAPWATCH_DIAGNOSIS_GC_ROOTS=false: no path to GC roots is searched (the search stops the"
+                            + " application for up to " + DiagnosisSettings.GC_ROOTS_CUTOFF.toMillis()
+                            + " ms per dump)",
+                    0,
+                    dumpMillis,
+                    searchMillis,
+                    0);
+        }
+        long cutoff = DiagnosisSettings.GC_ROOTS_CUTOFF.toMillis();
+        if (!recording) {
+            return new GcRootsReport(
+                    settings.evidence() ? "failed" : "off",
+                    settings.evidence()
+                            ? "the recording did not start: no path to GC roots"
+                            : "HEAPWATCH_DIAGNOSIS=false: no recording whose samples a path could hold",
+                    cutoff,
+                    -1,
+                    -1,
+                    0);
+        }
+        if (dump == null) {
+            return new GcRootsReport("failed", failure, cutoff, -1, -1, 0);
+        }
+        int n = dump.samples().size();
+        if (dump.pathFailures() > 0 && dump.samplesWithPath() == 0) {
+            return new GcRootsReport(
+                    "failed",
+                    "no path could be read (" + dump.pathFailures() + " of " + n + " samples): "
+                            + dump.firstPathFailure(),
+                    cutoff,
+                    dumpMillis,
+                    searchMillis,
+                    0);
+        }
+        String detail = dump.samplesWithPath() + " of " + n + " surviving samples have a path to a GC root; the JVM"
+                + " searched for " + searchMillis + " ms (at most " + cutoff + " ms) at a safepoint, the dump took "
+                + dumpMillis + " ms";
+        if (dump.pathFailures() > 0) {
+            detail += "; " + dump.pathFailures() + " paths could not be read: " + dump.firstPathFailure();
+        }
+        return new GcRootsReport("on", detail, cutoff, dumpMillis, searchMillis, dump.samplesWithPath());
     }
 
     /** The histogram's part of the document: the classes that grew most, each with its samples' frame. */
@@ -330,7 +390,8 @@ public final class LeakDiagnostics implements AutoCloseable {
         log.info(
                 "heapwatch diagnosis id={} trigger={} container={} suspected={} growthBytesPerSecond={}"
                         + " secondsToExhaustion={} topRoute={} evidence={} samples={} topType={} topShare={}"
-                        + " topFrame={} explainedFraction={} histogram={} histogramPauseMillis={} tookMillis={}",
+                        + " topFrame={} explainedFraction={} histogram={} histogramPauseMillis={} gcRoots={}"
+                        + " dumpMillis={} tookMillis={}",
                 d.id(),
                 d.trigger(),
                 clean(d.container()),
@@ -349,6 +410,8 @@ public final class LeakDiagnostics implements AutoCloseable {
                 number(d.explainedFraction()),
                 d.histogram().status(),
                 d.histogram().pauseMillis(),
+                d.gcRoots().status(),
+                d.gcRoots().dumpMillis(),
                 d.durationMillis());
     }
 

@@ -2,6 +2,7 @@ package io.heapwatch.diagnosis;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A type, with the application frame that allocated it, whose sampled allocations survive; ranked by its share of
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param stacksFrom {@value #FROM_SURVIVORS} when the entry and its stacks come from surviving samples,
  *     {@value #FROM_ALLOCATIONS} when they come from allocation samples (a type the histogram saw grow and no
  *     surviving sample placed in application code): who allocates it, not proof that those objects are kept
+ * @param pathToRoot the path to a GC root most of its samples share ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}),
+ *     {@code null} when none of its samples has one
  */
 public record LeakingType(
         String type,
@@ -38,7 +41,8 @@ public record LeakingType(
         List<AllocationStack> stacks,
         long histogramGrowthBytes,
         long attributedGrowthBytes,
-        String stacksFrom) {
+        String stacksFrom,
+        @Nullable GcRootPath pathToRoot) {
 
     /** The entry comes from surviving samples. */
     public static final String FROM_SURVIVORS = "survivors";

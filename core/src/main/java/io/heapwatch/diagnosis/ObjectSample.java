@@ -1,6 +1,7 @@
 package io.heapwatch.diagnosis;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sampled allocation that was still alive when the recording was dumped: its class, array length, times and
@@ -14,6 +15,8 @@ import java.util.List;
  * @param thread the allocating thread's name, empty when unknown
  * @param frames the allocation stack, innermost first, as {@code class.method:line}
  * @param frameClasses the class of each frame
+ * @param path the chain that held it when the recording was dumped, {@code null} without one (the search off, out of
+ *     time, or the object not reached)
  */
 record ObjectSample(
         String type,
@@ -23,11 +26,34 @@ record ObjectSample(
         long heapUsedAtAllocation,
         String thread,
         List<String> frames,
-        List<String> frameClasses) {
+        List<String> frameClasses,
+        @Nullable GcRootPath path) {
 
     ObjectSample {
         frames = List.copyOf(frames);
         frameClasses = List.copyOf(frameClasses);
+    }
+
+    /** A sample without a path to a GC root. */
+    ObjectSample(
+            String type,
+            long arrayElements,
+            long allocationMillis,
+            long ageMillis,
+            long heapUsedAtAllocation,
+            String thread,
+            List<String> frames,
+            List<String> frameClasses) {
+        this(
+                type,
+                arrayElements,
+                allocationMillis,
+                ageMillis,
+                heapUsedAtAllocation,
+                thread,
+                frames,
+                frameClasses,
+                null);
     }
 
     /**

@@ -28,8 +28,13 @@ import org.jspecify.annotations.Nullable;
  * {@code old-object-queue-size} (256 by default) of the samples whose objects are still alive, and forgets a sample
  * when its object is collected. On JDK 17 the events are written only when a recording is dumped or stopped, never
  * while it runs (a {@code RecordingStream} sees none); every dump writes all current samples again, so only the events
- * of the latest write are read. {@code cutoff} is 0: no path to GC roots is searched (that search walks the heap at a
- * safepoint).
+ * of the latest write are read. {@code cutoff} is 0 unless paths to GC roots are asked for
+ * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}): then each dump runs the JVM's search for paths (a breadth-first walk from the
+ * roots at a safepoint, for at most the cutoff) and the events carry the chain that holds each object.
+ *
+ * <p>On a dump the JVM takes the largest cutoff of all running recordings with the event enabled: another recording
+ * of the process with a larger cutoff (a profile with {@code path-to-gc-roots}) makes heapwatch's dumps search
+ * longer, and heapwatch's cutoff applies to the dumps of such recordings too.
  */
 final class OldObjectEvidence implements AutoCloseable {
 
@@ -44,15 +49,32 @@ final class OldObjectEvidence implements AutoCloseable {
 
     private final Recording recording;
     private final Path directory;
+    private final boolean paths;
     private boolean closed;
 
-    private OldObjectEvidence(Recording recording, Path directory) {
+    private OldObjectEvidence(Recording recording, Path directory, boolean paths) {
         this.recording = recording;
         this.directory = directory;
+        this.paths = paths;
     }
 
-    /** What one dump holds: the surviving samples of its latest write and the allocation sites. */
-    record Read(List<ObjectSample> samples, List<AllocationSite> sites) {}
+    /**
+     * What one dump holds: the surviving samples of its latest write and the allocation sites, with what the dump
+     * cost and how many samples carry a path to a GC root.
+     */
+    record Read(
+            List<ObjectSample> samples,
+            List<AllocationSite> sites,
+            long dumpMillis,
+            long searchMillis,
+            int samplesWithPath,
+            int pathFailures,
+            String firstPathFailure) {
+
+        Read(List<ObjectSample> samples, List<AllocationSite> sites) {
+            this(samples, sites, -1, -1, 0, 0, "");
+        }
+    }
 
     /**
      * Starts the recording, bounded by {@code maxBytes} on disk and {@code maxAge}.
@@ -70,6 +92,15 @@ final class OldObjectEvidence implements AutoCloseable {
      * @throws IllegalStateException when the Flight Recorder is not available or cannot start
      */
     static OldObjectEvidence start(long maxBytes, Duration maxAge, boolean allocationSites) {
+        return start(maxBytes, maxAge, allocationSites, Duration.ZERO);
+    }
+
+    /**
+     * Starts the recording as above, searching paths to GC roots for at most {@code cutoff} per dump (zero for none).
+     *
+     * @throws IllegalStateException when the Flight Recorder is not available or cannot start
+     */
+    static OldObjectEvidence start(long maxBytes, Duration maxAge, boolean allocationSites, Duration cutoff) {
         if (!FlightRecorder.isAvailable()) {
             throw new IllegalStateException("the JDK Flight Recorder is not available in this JVM");
         }
@@ -82,7 +113,7 @@ final class OldObjectEvidence implements AutoCloseable {
         Recording recording = new Recording();
         try {
             recording.setName("heapwatch-old-object-samples");
-            recording.enable(EVENT).withStackTrace().with("cutoff", "0 ns");
+            recording.enable(EVENT).withStackTrace().with("cutoff", cutoff.toMillis() + " ms");
             if (allocationSites) {
                 recording.enable(ALLOCATION_EVENT).withStackTrace().with("throttle", ALLOCATION_THROTTLE);
             }
@@ -95,7 +126,7 @@ final class OldObjectEvidence implements AutoCloseable {
             deleteQuietly(dir);
             throw e;
         }
-        return new OldObjectEvidence(recording, dir);
+        return new OldObjectEvidence(recording, dir, !cutoff.isZero());
     }
 
     /** Dumps the recording, reads the latest samples and deletes the dump. */
@@ -110,8 +141,18 @@ final class OldObjectEvidence implements AutoCloseable {
         }
         Path file = Files.createTempFile(directory, "dump-", ".jfr");
         try {
+            long t0 = System.nanoTime();
             recording.dump(file);
-            return readAll(file);
+            long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+            Read r = readAll(file, paths);
+            return new Read(
+                    r.samples(),
+                    r.sites(),
+                    dumpMillis,
+                    r.searchMillis(),
+                    r.samplesWithPath(),
+                    r.pathFailures(),
+                    r.firstPathFailure());
         } finally {
             Files.deleteIfExists(file);
         }
@@ -122,6 +163,14 @@ final class OldObjectEvidence implements AutoCloseable {
     }
 
     static Read readAll(Path file) throws IOException {
+        return readAll(file, false);
+    }
+
+    /**
+     * Reads the events of the latest write and the allocation sites; with {@code paths}, each sample's path to a GC
+     * root too. A path that cannot be read is counted and left out: the sample stays.
+     */
+    static Read readAll(Path file, boolean paths) throws IOException {
         List<RecordedEvent> events = new ArrayList<>();
         Map<List<String>, long[]> sites = new HashMap<>();
         Map<List<String>, List<String>> siteClasses = new HashMap<>();
@@ -139,12 +188,31 @@ final class OldObjectEvidence implements AutoCloseable {
             }
         }
         List<ObjectSample> samples = new ArrayList<>();
+        long searchMillis = -1;
+        int withPath = 0;
+        int failures = 0;
+        String firstFailure = "";
         for (RecordedEvent e : events) {
             long written = e.getStartTime().toEpochMilli();
             if (written < latest - LATEST_WRITE_SLACK_MILLIS) {
                 continue; // written by an earlier dump: its object may have died since
             }
-            samples.add(toSample(e, written));
+            // The JVM stamps the events of one write with the search's start and end.
+            searchMillis = Math.max(searchMillis, e.getDuration().toMillis());
+            GcRootPath path = null;
+            if (paths) {
+                try {
+                    path = GcRootPath.read(e);
+                } catch (RuntimeException | StackOverflowError ex) {
+                    if (failures++ == 0) {
+                        firstFailure = ex.toString();
+                    }
+                }
+            }
+            if (path != null) {
+                withPath++;
+            }
+            samples.add(toSample(e, written, path));
         }
         List<AllocationSite> allocationSites = new ArrayList<>(sites.size());
         for (Map.Entry<List<String>, long[]> e : sites.entrySet()) {
@@ -156,7 +224,7 @@ final class OldObjectEvidence implements AutoCloseable {
                     key.subList(1, key.size()),
                     siteClasses.getOrDefault(key, List.of())));
         }
-        return new Read(samples, allocationSites);
+        return new Read(samples, allocationSites, -1, searchMillis, withPath, failures, firstFailure);
     }
 
     /** Adds one allocation sample to its (type, stack) site; new sites beyond {@link #MAX_SITES} are dropped. */
@@ -202,7 +270,7 @@ final class OldObjectEvidence implements AutoCloseable {
         }
     }
 
-    private static ObjectSample toSample(RecordedEvent e, long written) {
+    private static ObjectSample toSample(RecordedEvent e, long written, @Nullable GcRootPath path) {
         String type = "unknown";
         RecordedObject object = e.hasField("object") ? e.getValue("object") : null;
         if (object != null && object.hasField("type")) {
@@ -230,7 +298,8 @@ final class OldObjectEvidence implements AutoCloseable {
                 heap,
                 threadName,
                 frames,
-                classes);
+                classes,
+                path);
     }
 
     /** {@code [B} to {@code byte[]}, {@code [Ljava.lang.String;} to {@code java.lang.String[]}. */
@@ -288,6 +357,14 @@ final class OldObjectEvidence implements AutoCloseable {
         }
         closed = true;
         try {
+            if (paths) {
+                // Closing a running recording writes its samples once more, with its cutoff: no search at shutdown.
+                try {
+                    recording.disable(EVENT);
+                } catch (RuntimeException e) {
+                    // closing goes on
+                }
+            }
             recording.close();
         } finally {
             deleteQuietly(directory);

@@ -118,7 +118,8 @@ final class Ranking {
                     stacks,
                     growth == null ? -1 : g == null ? 0 : g.growthBytes(),
                     growth == null ? -1 : Math.round(attributed.getOrDefault(k, 0.0)),
-                    fromSites ? LeakingType.FROM_ALLOCATIONS : LeakingType.FROM_SURVIVORS));
+                    fromSites ? LeakingType.FROM_ALLOCATIONS : LeakingType.FROM_SURVIVORS,
+                    GcRootPath.commonest(of)));
         }
         return types;
     }

@@ -31,7 +31,8 @@ final class ReportPage {
                         + "td.n{text-align:right;font-variant-numeric:tabular-nums}code,pre{font:12px/1.4 ui-monospace,"
                         + "Menlo,Consolas,monospace}pre{background:#f4f6f8;padding:8px;overflow-x:auto;margin:4px 0}"
                         + "dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{color:#5b6776}"
-                        + "dd{margin:0}.note{color:#5b6776;font-size:13px}svg text{font:11px sans-serif;fill:#5b6776}")
+                        + "dd{margin:0}.note{color:#5b6776;font-size:13px}svg text{font:11px sans-serif;fill:#5b6776}"
+                        + "tr.path code{overflow-wrap:anywhere}")
                 .append("</style></head><body>\n");
         h.append("<h1>heapwatch report</h1><div class=\"meta\">container <b>")
                 .append(esc(d.container()))
@@ -208,6 +209,11 @@ final class ReportPage {
                 .append(": ")
                 .append(esc(d.evidenceDetail()))
                 .append("</p>");
+        h.append("<p class=\"note\">Paths to GC roots ")
+                .append(esc(d.gcRoots().status()))
+                .append(": ")
+                .append(esc(d.gcRoots().detail()))
+                .append(". Class and field names only, never object contents.</p>");
         if (d.types().isEmpty()) {
             h.append("<p>No type named.</p>\n");
             return;
@@ -246,6 +252,16 @@ final class ReportPage {
                                     ? " <span class=\"note\">(where it is allocated: no surviving sample)</span>"
                                     : "")
                     .append("</td></tr>");
+            GcRootPath p = t.pathToRoot();
+            if (p != null) {
+                h.append(
+                                "<tr class=\"path\"><td></td><td colspan=\"6\"><span class=\"note\">held by (path to a GC root of ")
+                        .append(p.samples())
+                        .append(p.samples() == 1 ? " sample" : " samples")
+                        .append(")</span><br><code>")
+                        .append(esc(p.text()))
+                        .append("</code></td></tr>");
+            }
         }
         h.append("</table>");
         for (LeakingType t : d.types()) {

@@ -22,6 +22,7 @@ class DiagnosisConfigTest {
         assertThat(c.diagnosis().minInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.diagnosis().applicationPackages()).isEmpty();
         assertThat(c.diagnosis().histogram()).isFalse();
+        assertThat(c.diagnosis().gcRoots()).isFalse();
     }
 
     @Test
@@ -31,6 +32,7 @@ class DiagnosisConfigTest {
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_MIN_INTERVAL, "2m",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES, "com.example., org.acme.shop",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "TRUE",
+                HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, "True",
                 HeapwatchConfig.HEAPWATCH_REPORT, "false",
                 HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/ops/heap",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_PATH, "/ops/heap.json"));
@@ -38,6 +40,7 @@ class DiagnosisConfigTest {
         assertThat(c.diagnosis().minInterval()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.diagnosis().applicationPackages()).containsExactly("com.example.", "org.acme.shop");
         assertThat(c.diagnosis().histogram()).isTrue();
+        assertThat(c.diagnosis().gcRoots()).isTrue();
         assertThat(c.reportEnabled()).isFalse();
         assertThat(c.reportPath()).isEqualTo("/ops/heap");
         assertThat(c.diagnosisPath()).isEqualTo("/ops/heap.json");
@@ -51,6 +54,8 @@ class DiagnosisConfigTest {
                 "HEAPWATCH_REPORT|1|true or false",
                 "HEAPWATCH_DIAGNOSIS_HISTOGRAM|on|true or false",
                 "HEAPWATCH_DIAGNOSIS_HISTOGRAM|1|true or false",
+                "HEAPWATCH_DIAGNOSIS_GC_ROOTS|yes|true or false",
+                "HEAPWATCH_DIAGNOSIS_GC_ROOTS|1s|true or false",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|0s|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|2h|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|soon|a duration from 1s to 1h",
@@ -79,6 +84,8 @@ class DiagnosisConfigTest {
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS, "true")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "true")))
+                .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
+        assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, "true")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/x")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.diagnosis.Diagnosis;
 import io.heapwatch.diagnosis.DiagnosisSettings;
+import io.heapwatch.diagnosis.GcRootPath;
 import io.heapwatch.diagnosis.LeakDiagnostics;
 import io.heapwatch.diagnosis.LeakingType;
 import io.heapwatch.servlet.Heapwatch;
@@ -51,6 +52,14 @@ import org.junit.jupiter.api.Test;
  * unsampled arrays came after its scores). {@code ORDER_LINES} and {@code UNIQUE_TAGS} were written before the
  * allocation sites (the histogram's {@code jdk.ObjectAllocationSample}) were first run and are strictly held out for
  * them. CI runs none of these (2 runs, six scenarios, histogram off).
+ *
+ * <p>{@code -Dheapwatch.diagnosis.gcRoots=true} turns the search for paths to GC roots on
+ * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}), writes {@code target/diagnosis-evaluation-gcroots.txt} and scores two more
+ * columns: whether the first-ranked entry has a path, whether that path names the leaking holder (the class of the
+ * leaking method, which in every scenario also declares the static field that keeps the leak), and whether the path of
+ * the leak's own entry names it when the ranking lists that entry among the first three. Every report also
+ * gives the recording's dump time, the diagnosis's duration and the longest stall a thread parking for 0.1 ms saw
+ * while the diagnosis ran (the safepoint of the search shows there).
  */
 class DiagnosisEvaluationTest {
 
@@ -59,6 +68,8 @@ class DiagnosisEvaluationTest {
     static final int BUSY_REQUESTS = Integer.getInteger("heapwatch.diagnosis.busyRequests", 1500);
     /** {@code -Dheapwatch.diagnosis.histogram=true}: the class histogram on ({@code HEAPWATCH_DIAGNOSIS_HISTOGRAM}). */
     static final boolean HISTOGRAM = Boolean.getBoolean("heapwatch.diagnosis.histogram");
+    /** {@code -Dheapwatch.diagnosis.gcRoots=true}: paths to GC roots on ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}). */
+    static final boolean GC_ROOTS = Boolean.getBoolean("heapwatch.diagnosis.gcRoots");
     /** {@code -Dheapwatch.diagnosis.extraScenarios=true}: also the scenarios added after the histogram ranking. */
     static final boolean EXTRA = Boolean.getBoolean("heapwatch.diagnosis.extraScenarios");
 
@@ -76,7 +87,15 @@ class DiagnosisEvaluationTest {
             boolean frameRight,
             String top,
             String frame,
-            long histogramPauseMillis) {}
+            long histogramPauseMillis,
+            boolean hasPath,
+            boolean holderInPath,
+            boolean holderInLeakPath,
+            String path,
+            long dumpMillis,
+            long searchMillis,
+            long durationMillis,
+            long stallMillis) {}
 
     @Test
     void theLeakingTypeIsRankedFirstAndItsFrameIsTheLeakingMethod() throws Exception {
@@ -90,12 +109,15 @@ class DiagnosisEvaluationTest {
         report.append(String.format(
                 Locale.ROOT,
                 "diagnosis evaluation: %d runs per scenario, %d leak + %d busy requests per run, histogram %s,"
-                        + " max heap %d MiB%n",
+                        + " gc roots %s, max heap %d MiB, %s %s%n",
                 RUNS,
                 LEAK_REQUESTS,
                 BUSY_REQUESTS,
                 HISTOGRAM ? "on" : "off",
-                Runtime.getRuntime().maxMemory() >> 20));
+                GC_ROOTS ? "on" : "off",
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version")));
         for (LeakScenario s : scenarios()) {
             List<Score> of = scores.stream().filter(x -> x.scenario() == s).toList();
             report.append(line(s.name() + (s.extra ? " (new)" : s.tuning ? " (tuning)" : " (held out)"), of));
@@ -117,12 +139,21 @@ class DiagnosisEvaluationTest {
                     pauses[pauses.length - 1],
                     pauses.length));
         }
+        report.append(millis("recording dump (wall time of Recording.dump)", scores, Score::dumpMillis));
+        report.append(millis("JVM's path search (the events' duration)", scores, Score::searchMillis));
+        report.append(millis("diagnosis duration", scores, Score::durationMillis));
+        report.append(millis("longest stall of a parked thread during the diagnosis", scores, Score::stallMillis));
         for (Score x : scores) {
             report.append(String.format(
                     Locale.ROOT, "  %s run %d: top %s frame %s%n", x.scenario(), x.run(), x.top(), x.frame()));
+            if (GC_ROOTS) {
+                report.append("    path ").append(x.path()).append('\n');
+            }
         }
         System.out.print(report);
-        Path out = Path.of("target", HISTOGRAM ? "diagnosis-evaluation-histogram.txt" : "diagnosis-evaluation.txt");
+        Path out = Path.of(
+                "target",
+                "diagnosis-evaluation" + (HISTOGRAM ? "-histogram" : "") + (GC_ROOTS ? "-gcroots" : "") + ".txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
 
@@ -144,9 +175,34 @@ class DiagnosisEvaluationTest {
         double[] t = wilson(types, n);
         double[] h = wilson(three, n);
         double[] f = wilson(frames, n);
+        String paths = "";
+        if (GC_ROOTS) {
+            int withPath = (int) of.stream().filter(Score::hasPath).count();
+            int holder = (int) of.stream().filter(Score::holderInPath).count();
+            int leakHolder = (int) of.stream().filter(Score::holderInLeakPath).count();
+            double[] p = wilson(withPath, n);
+            double[] hp = wilson(holder, n);
+            double[] lp = wilson(leakHolder, n);
+            paths = String.format(
+                    Locale.ROOT,
+                    "  path %d/%d [%.2f, %.2f]  holder in path %d/%d [%.2f, %.2f]  holder in leak's path (top 3)"
+                            + " %d/%d [%.2f, %.2f]",
+                    withPath,
+                    n,
+                    p[0],
+                    p[1],
+                    holder,
+                    n,
+                    hp[0],
+                    hp[1],
+                    leakHolder,
+                    n,
+                    lp[0],
+                    lp[1]);
+        }
         return String.format(
                 Locale.ROOT,
-                "%-30s type first %d/%d [%.2f, %.2f]  in top 3 %d/%d [%.2f, %.2f]  frame right %d/%d [%.2f, %.2f]%n",
+                "%-30s type first %d/%d [%.2f, %.2f]  in top 3 %d/%d [%.2f, %.2f]  frame right %d/%d [%.2f, %.2f]%s%n",
                 name,
                 types,
                 n,
@@ -159,7 +215,58 @@ class DiagnosisEvaluationTest {
                 frames,
                 n,
                 f[0],
-                f[1]);
+                f[1],
+                paths);
+    }
+
+    static String millis(String name, List<Score> of, java.util.function.ToLongFunction<Score> value) {
+        long[] v = of.stream().mapToLong(value).filter(x -> x >= 0).sorted().toArray();
+        if (v.length == 0) {
+            return String.format(Locale.ROOT, "%s: none%n", name);
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s: p50 %d ms, p90 %d ms, max %d ms over %d diagnoses%n",
+                name,
+                v[v.length / 2],
+                v[Math.min(v.length - 1, (int) Math.ceil(v.length * 0.9) - 1)],
+                v[v.length - 1],
+                v.length);
+    }
+
+    /** The longest gap a thread parking for 0.1 ms at a time sees: a safepoint stops it with the others. */
+    static final class StallMeter implements AutoCloseable {
+        private volatile boolean stop;
+        private long maxNanos;
+        private final Thread thread;
+
+        StallMeter() {
+            thread = new Thread(
+                    () -> {
+                        long last = System.nanoTime();
+                        long max = 0;
+                        while (!stop) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                            long now = System.nanoTime();
+                            max = Math.max(max, now - last);
+                            last = now;
+                        }
+                        maxNanos = max;
+                    },
+                    "stall-meter");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long maxMillis() {
+            return maxNanos / 1_000_000;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
     }
 
     /** The 95% Wilson score interval of {@code k} successes in {@code n} trials. */
@@ -190,7 +297,8 @@ class DiagnosisEvaluationTest {
                 .diagnosis(DiagnosisSettings.defaults()
                         .withEvidence(true)
                         .withMinInterval(Duration.ZERO)
-                        .withHistogram(HISTOGRAM))
+                        .withHistogram(HISTOGRAM)
+                        .withGcRoots(GC_ROOTS))
                 .build();
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -229,8 +337,16 @@ class DiagnosisEvaluationTest {
             System.gc();
             Thread.sleep(100);
             LeakDiagnostics diagnostics = heapwatch.diagnostics();
-            Diagnosis d = diagnostics.take("request");
+            Diagnosis d;
+            StallMeter stall = new StallMeter();
+            try {
+                Thread.sleep(50);
+                d = diagnostics.take("request");
+            } finally {
+                stall.close();
+            }
             assertThat(d).isNotNull();
+            assertThat(d.gcRoots().status()).isEqualTo(GC_ROOTS ? "on" : "off");
             assertThat(d.evidence()).isEqualTo("on");
             assertThat(d.histogram().status()).isEqualTo(HISTOGRAM ? "on" : "off");
             String top = d.types().isEmpty() ? "(none)" : d.types().get(0).type();
@@ -239,6 +355,16 @@ class DiagnosisEvaluationTest {
             boolean typeFirst = first != null && scenario.names(first);
             boolean inTopThree = d.types().stream().limit(3).anyMatch(scenario::names);
             boolean frameRight = frame.startsWith(scenario.leakingMethod + ":");
+            GcRootPath path = first == null ? null : first.pathToRoot();
+            String holder = scenario.leakingMethod.substring(0, scenario.leakingMethod.lastIndexOf('.'));
+            boolean holderInPath = namesHolder(path, holder);
+            // the path of the leak's own entry when the ranking lists it among the first three
+            LeakingType leak = d.types().stream()
+                    .limit(3)
+                    .filter(scenario::names)
+                    .findFirst()
+                    .orElse(null);
+            boolean holderInLeakPath = leak != null && namesHolder(leak.pathToRoot(), holder);
             return new Score(
                     scenario,
                     run,
@@ -247,7 +373,15 @@ class DiagnosisEvaluationTest {
                     frameRight,
                     top + " (" + d.samplesUsed() + "/" + d.samplesRead() + " samples)",
                     frame,
-                    d.histogram().pauseMillis());
+                    d.histogram().pauseMillis(),
+                    path != null,
+                    holderInPath,
+                    holderInLeakPath,
+                    path == null ? "(none)" : path.text(),
+                    d.gcRoots().dumpMillis(),
+                    d.gcRoots().searchMillis(),
+                    d.durationMillis(),
+                    stall.maxMillis());
         } finally {
             pool.shutdownNow();
             server.stop();
@@ -255,6 +389,14 @@ class DiagnosisEvaluationTest {
             scenario.reset();
             LeakScenario.BusyServlet.clear();
         }
+    }
+
+    /** Whether a path names the holder class: as a holding object's class or as a static field's class. */
+    static boolean namesHolder(@org.jspecify.annotations.Nullable GcRootPath path, String holder) {
+        return path != null
+                && path.links().stream()
+                        .anyMatch(
+                                l -> l.holder().equals(holder) || l.declaredBy().equals(holder));
     }
 
     static void send(HttpClient client, String uri) throws IOException, InterruptedException {

@@ -373,6 +373,22 @@ public class HeapwatchProperties {
             this.histogram = histogram;
         }
 
+        /**
+         * Whether each dump of the diagnosis recording also searches paths to GC roots, so that each listed type shows
+         * the chain of classes and fields that holds it. The search stops the application at a safepoint for up to
+         * 1 s per diagnosis (measured in the diagnosis); needs heapwatch.diagnosis.enabled; off by default, see
+         * docs/performance.md. Environment variable: HEAPWATCH_DIAGNOSIS_GC_ROOTS.
+         */
+        private boolean gcRoots = false;
+
+        public boolean isGcRoots() {
+            return gcRoots;
+        }
+
+        public void setGcRoots(boolean gcRoots) {
+            this.gcRoots = gcRoots;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

@@ -85,6 +85,10 @@ public enum HeapwatchSetting {
             HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM,
             "heapwatch.diagnosis.histogram",
             p -> Boolean.toString(p.getDiagnosis().isHistogram())),
+    DIAGNOSIS_GC_ROOTS(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS,
+            "heapwatch.diagnosis.gc-roots",
+            p -> Boolean.toString(p.getDiagnosis().isGcRoots())),
     REPORT_ENABLED(
             HeapwatchConfig.HEAPWATCH_REPORT,
             "heapwatch.report.enabled",

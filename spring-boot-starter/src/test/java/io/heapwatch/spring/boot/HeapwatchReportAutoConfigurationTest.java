@@ -2,6 +2,7 @@ package io.heapwatch.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heapwatch.config.HeapwatchConfig;
 import io.heapwatch.diagnosis.DiagnosisServlet;
 import io.heapwatch.diagnosis.LeakDiagnostics;
 import io.heapwatch.diagnosis.ReportServlet;
@@ -70,6 +71,35 @@ class HeapwatchReportAutoConfigurationTest {
             assertThat(context).doesNotHaveBean(LeakDiagnostics.class);
             assertThat(context).doesNotHaveBean("heapwatchReportServletRegistration");
         });
+    }
+
+    @Test
+    void gcRootsFollowThePropertyAndTheVariableAndABadValueFailsStartup() {
+        runner.run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).diagnosis().gcRoots())
+                .isFalse());
+        runner.withPropertyValues("heapwatch.diagnosis.enabled=true", "heapwatch.diagnosis.gc-roots=true")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.diagnosis().gcRoots()).isTrue();
+                    assertThat(config.diagnosis().evidence()).isTrue();
+                });
+        runner.withInitializer(HeapwatchAutoConfigurationTest.systemEnvironment("HEAPWATCH_DIAGNOSIS_GC_ROOTS=TRUE"))
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class)
+                                .diagnosis()
+                                .gcRoots())
+                        .isTrue());
+        for (String bad : new String[] {"HEAPWATCH_DIAGNOSIS_GC_ROOTS=1s", "heapwatch.diagnosis.gc-roots=maybe"}) {
+            runner.withPropertyValues(bad).run(context -> {
+                assertThat(context).hasFailed();
+                org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                        new HeapwatchFailureAnalyzer().analyze(context.getStartupFailure());
+                assertThat(analysis).as(bad).isNotNull();
+                assertThat(analysis.getDescription())
+                        .contains(bad.substring(0, bad.indexOf('=')), "'" + bad.substring(bad.indexOf('=') + 1) + "'");
+                assertThat(analysis.getAction()).contains("true or false");
+            });
+        }
     }
 
     @Test

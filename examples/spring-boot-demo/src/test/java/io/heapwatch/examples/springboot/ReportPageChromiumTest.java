@@ -31,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
             "CONTAINER_NAME=demo-report",
             "HEAPWATCH_DIAGNOSIS=true",
             "HEAPWATCH_DIAGNOSIS_HISTOGRAM=true",
+            "HEAPWATCH_DIAGNOSIS_GC_ROOTS=true",
             // the first diagnosis follows the baseline histogram by seconds: let it take its own
             "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL=1s",
             "management.endpoints.web.exposure.include=health,heapwatchdiagnosis"
@@ -80,7 +81,8 @@ class ReportPageChromiumTest {
         assertThat(json.body())
                 .contains("\"schema\":\"heapwatch.diagnosis/1\"")
                 .contains("\"type\":\"byte[]\"")
-                .contains("\"histogram\":{\"status\":\"on\"");
+                .contains("\"histogram\":{\"status\":\"on\"")
+                .contains("\"gcRoots\":{\"status\":\"on\"");
         assertThat(client.get("/actuator/heapwatchdiagnosis").statusCode())
                 .as("the Actuator endpoint needs the same credentials")
                 .isEqualTo(401);
@@ -108,6 +110,10 @@ class ReportPageChromiumTest {
                 .contains("Class histogram")
                 .contains("Histogram on")
                 .contains("instances gained")
+                .contains("Paths to GC roots on")
+                .contains("held by (path to a GC root")
+                // the leak's holder: the controller's list field, named on the path under the leaking type
+                .contains("io.heapwatch.examples.springboot.DemoController.leaked")
                 .doesNotContain("<script");
         chromium(target, "--screenshot=" + screenshot, "--window-size=1100,1600", url);
         assertThat(screenshot).exists();
