@@ -76,7 +76,9 @@ public record GcRootPath(String type, List<Link> links, String rootSystem, Strin
                 case FIELD:
                     return holder + "." + field;
                 case STATIC_FIELD:
-                    return (declaredBy.isEmpty() ? "(class not named)" : declaredBy) + "." + field + " (static field)";
+                    return declaredBy.isEmpty()
+                            ? "(class not named)." + field + " (static field)"
+                            : declaredBy + "." + field + " (static field; class inferred)";
                 case ARRAY_ELEMENT:
                     return holder + " (element)";
                 default:

@@ -43,7 +43,9 @@ final class OldObjectEvidence implements AutoCloseable {
     /** The JDK's own rate for continuous profiling ({@code default.jfc}). */
     static final String ALLOCATION_THROTTLE = "150/s";
     /** The most distinct (type, stack) pairs of allocation samples kept while reading one dump. */
-    static final int MAX_SITES = 20_000;
+    static final int MAX_SITES = 5_000;
+    /** The innermost frames of an allocation sample that are read and kept: its site. */
+    static final int MAX_SITE_FRAMES = 24;
 
     private static final long LATEST_WRITE_SLACK_MILLIS = 1000;
 
@@ -174,6 +176,7 @@ final class OldObjectEvidence implements AutoCloseable {
         List<RecordedEvent> events = new ArrayList<>();
         Map<List<String>, long[]> sites = new HashMap<>();
         Map<List<String>, List<String>> siteClasses = new HashMap<>();
+        Map<String, String> strings = new HashMap<>();
         long latest = Long.MIN_VALUE;
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
@@ -183,7 +186,7 @@ final class OldObjectEvidence implements AutoCloseable {
                     events.add(e);
                     latest = Math.max(latest, e.getStartTime().toEpochMilli());
                 } else if (ALLOCATION_EVENT.equals(name)) {
-                    addSite(e, sites, siteClasses);
+                    addSite(e, sites, siteClasses, strings);
                 }
             }
         }
@@ -227,18 +230,32 @@ final class OldObjectEvidence implements AutoCloseable {
         return new Read(samples, allocationSites, -1, searchMillis, withPath, failures, firstFailure);
     }
 
-    /** Adds one allocation sample to its (type, stack) site; new sites beyond {@link #MAX_SITES} are dropped. */
+    /**
+     * Adds one allocation sample to its site: its type and its {@link #MAX_SITE_FRAMES} innermost frames, whose
+     * strings are shared through {@code strings}. New sites beyond {@link #MAX_SITES} are dropped.
+     */
     private static void addSite(
-            RecordedEvent e, Map<List<String>, long[]> sites, Map<List<String>, List<String>> siteClasses) {
+            RecordedEvent e,
+            Map<List<String>, long[]> sites,
+            Map<List<String>, List<String>> siteClasses,
+            Map<String, String> strings) {
         RecordedClass c = e.hasField("objectClass") ? e.getValue("objectClass") : null;
         if (c == null) {
             return;
         }
+        String type = typeName(c.getName());
+        if (Ranking.isArray(type)) {
+            return; // arrays' allocation sites are not used (Ranking.allocationEntries)
+        }
         long weight = e.hasField("weight") ? e.getLong("weight") : 0;
         List<String> key = new ArrayList<>();
-        key.add(typeName(c.getName()));
+        key.add(strings.computeIfAbsent(type, x -> x));
         List<String> classes = new ArrayList<>();
-        frames(e.getStackTrace(), key, classes);
+        frames(e.getStackTrace(), key, classes, MAX_SITE_FRAMES);
+        for (int i = 1; i < key.size(); i++) {
+            key.set(i, strings.computeIfAbsent(key.get(i), x -> x));
+            classes.set(i - 1, strings.computeIfAbsent(classes.get(i - 1), x -> x));
+        }
         long[] sum = sites.get(key);
         if (sum == null) {
             if (sites.size() >= MAX_SITES) {
@@ -254,10 +271,18 @@ final class OldObjectEvidence implements AutoCloseable {
 
     /** Appends the Java frames of a stack, innermost first, as {@code class.method:line}, and their classes. */
     private static void frames(@Nullable RecordedStackTrace stack, List<String> frames, List<String> classes) {
+        frames(stack, frames, classes, Integer.MAX_VALUE);
+    }
+
+    /** The same, for at most {@code max} frames. */
+    private static void frames(@Nullable RecordedStackTrace stack, List<String> frames, List<String> classes, int max) {
         if (stack == null) {
             return;
         }
         for (RecordedFrame f : stack.getFrames()) {
+            if (classes.size() >= max) {
+                break;
+            }
             if (!f.isJavaFrame() || f.getMethod() == null) {
                 continue;
             }

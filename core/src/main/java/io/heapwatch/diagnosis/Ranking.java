@@ -76,11 +76,13 @@ final class Ranking {
         Set<String> keys = new HashSet<>(byType.keySet());
         keys.addAll(allocated.keySet());
         // Samples allocated from application code rank first: library-internal survivors (the container's parser
-        // caches, the HTTP client's buffers) are listed after every type the application allocates. With a
-        // histogram, an application frame ranks by the retained growth attributed to all of its types (a leak
-        // grows its element, its holder and its table together), then each entry by its own part.
+        // caches, the HTTP client's buffers) are listed after every type the application allocates. Entries that
+        // only allocation samples stand for come after every entry whose survivors name application code: who
+        // allocates a type says less than what survives. With a histogram, an application frame ranks by the
+        // retained growth attributed to all of its types (a leak grows its element, its holder and its table
+        // together), then each entry by its own part.
         List<String> entries = new ArrayList<>(keys);
-        entries.sort(Comparator.<String>comparingInt(k -> k.endsWith("\u0000") ? 0 : 1)
+        entries.sort(Comparator.<String>comparingInt(k -> k.endsWith("\u0000") ? 0 : allocated.containsKey(k) ? 1 : 2)
                 .thenComparingDouble(k -> k.endsWith("\u0000") ? 0 : byFrame.getOrDefault(frameOf(k), 0.0))
                 .thenComparingDouble(k -> attributed.getOrDefault(k, 0.0))
                 .thenComparingInt(k -> byType.getOrDefault(k, List.of()).size())
@@ -124,11 +126,17 @@ final class Ranking {
         return types;
     }
 
+    /** The least share of a type's allocated bytes an application frame needs to get an entry from allocations. */
+    static final double MIN_SITE_SHARE = 0.05;
+
     /**
-     * The entries that allocation sites stand in for: each type that grew while none of its surviving samples names
-     * an application frame (so the survivors cannot say whose code keeps it) has its growth split between the
-     * application frames of its allocation sites, in proportion to the bytes each allocated, the library-only part
-     * staying with the library-only entry. Replaces those types' attributions in {@code attributed}.
+     * The entries that allocation sites stand in for. A type that grew while none of its surviving samples names an
+     * application frame (so the survivors cannot say whose code keeps it) has its growth split between the
+     * application frames that allocated at least {@link #MIN_SITE_SHARE} of its bytes, in proportion to those bytes;
+     * the rest stays with the type's library-only survivors, if any, which keep their own stacks. A type no
+     * application frame allocates that much of keeps the survivors' split, and so does every array type: arrays back
+     * strings, buffers and collections alike, and their allocated bytes are mostly short-lived buffers. Replaces those types' attributions in
+     * {@code attributed}; returns the new entries (all with an application frame).
      */
     static Map<String, List<AllocationSite>> allocationEntries(
             Map<String, List<ObjectSample>> byType,
@@ -143,39 +151,45 @@ final class Ranking {
             }
         }
         Map<String, List<AllocationSite>> byEntry = new HashMap<>();
+        Map<String, Long> weightByEntry = new HashMap<>();
         Map<String, Long> weightByType = new HashMap<>();
         for (AllocationSite site : sites) {
             ClassHistogram.Growth g = growth.get(site.type());
-            if (g == null || g.growthBytes() <= 0 || framed.contains(site.type())) {
+            if (g == null || g.growthBytes() <= 0 || framed.contains(site.type()) || isArray(site.type())) {
                 continue;
             }
-            byEntry.computeIfAbsent(key(site.type(), site.applicationFrame(settings)), k -> new ArrayList<>())
-                    .add(site);
             weightByType.merge(site.type(), site.weightBytes(), Long::sum);
-        }
-        Set<String> replaced = new HashSet<>();
-        for (Map.Entry<String, Long> t : weightByType.entrySet()) {
-            if (t.getValue() > 0) {
-                replaced.add(t.getKey());
+            String frame = site.applicationFrame(settings);
+            if (!frame.isEmpty()) {
+                String k = key(site.type(), frame);
+                byEntry.computeIfAbsent(k, x -> new ArrayList<>()).add(site);
+                weightByEntry.merge(k, site.weightBytes(), Long::sum);
             }
         }
-        attributed.keySet().removeIf(k -> replaced.contains(typeOf(k)));
         Map<String, List<AllocationSite>> entries = new HashMap<>();
+        Map<String, Double> explained = new HashMap<>();
         for (Map.Entry<String, List<AllocationSite>> e : byEntry.entrySet()) {
             String type = typeOf(e.getKey());
-            if (!replaced.contains(type)) {
-                continue;
+            long total = weightByType.getOrDefault(type, 0L);
+            double share = total <= 0 ? 0 : (double) weightByEntry.getOrDefault(e.getKey(), 0L) / total;
+            if (share >= MIN_SITE_SHARE) {
+                entries.put(e.getKey(), e.getValue());
+                explained.merge(type, share, Double::sum);
             }
-            long weight = 0;
-            for (AllocationSite site : e.getValue()) {
-                weight += site.weightBytes();
+        }
+        attributed.keySet().removeIf(k -> explained.containsKey(typeOf(k)));
+        for (String k : entries.keySet()) {
+            String type = typeOf(k);
+            double share = (double) weightByEntry.getOrDefault(k, 0L) / weightByType.getOrDefault(type, 1L);
+            attributed.put(k, Objects.requireNonNull(growth.get(type)).growthBytes() * share);
+        }
+        for (Map.Entry<String, Double> t : explained.entrySet()) {
+            String library = key(t.getKey(), "");
+            if (byType.containsKey(library)) {
+                attributed.put(
+                        library,
+                        Objects.requireNonNull(growth.get(t.getKey())).growthBytes() * Math.max(0, 1 - t.getValue()));
             }
-            entries.put(e.getKey(), e.getValue());
-            attributed.put(
-                    e.getKey(),
-                    Objects.requireNonNull(growth.get(type)).growthBytes()
-                            * (double) weight
-                            / weightByType.getOrDefault(type, 1L));
         }
         return entries;
     }
@@ -191,6 +205,10 @@ final class Ranking {
             stacks.add(new AllocationStack(site.events(), site.applicationFrame(settings), site.frames()));
         }
         return stacks;
+    }
+
+    static boolean isArray(String type) {
+        return type.endsWith("[]");
     }
 
     private static String typeOf(String key) {

@@ -46,38 +46,114 @@ class AllocationSiteRankingTest {
     }
 
     @Test
-    void aTypeThatGrewWithoutSurvivingSamplesIsNamedWhereItIsAllocated() {
+    void aTypeThatGrewWithoutSurvivingSamplesIsNamedWhereItIsAllocatedAfterTheSurvivors() {
         List<AllocationSite> sites = List.of(
                 site(SESSION, 3_000_000, "com.example.Sessions", "remember"),
                 site(SESSION, 1_000_000, "com.example.Admin", "preview"),
                 librarySite(SESSION, 1_000_000),
                 site("byte[]", 90_000_000, "com.example.Busy", "scratch"));
         List<LeakingType> types = Ranking.rank(cacheSamples(), SETTINGS, Double.NaN, growth(), sites);
+        // byte[] has application-framed survivors: they rank first, and its allocation sites (the busy route's
+        // scratch buffers) are unused
         LeakingType first = types.get(0);
-        assertThat(first.type()).isEqualTo(SESSION);
-        assertThat(first.applicationFrame()).startsWith("com.example.Sessions.remember");
-        assertThat(first.stacksFrom()).isEqualTo(LeakingType.FROM_ALLOCATIONS);
-        assertThat(first.samples()).isZero();
-        assertThat(first.share()).isZero();
-        assertThat(first.sampledBytes()).isEqualTo(-1);
-        assertThat(first.stacks()).singleElement().satisfies(s -> assertThat(s.samples())
+        assertThat(first.applicationFrame()).startsWith("com.example.Busy.cache");
+        assertThat(first.stacksFrom()).isEqualTo(LeakingType.FROM_SURVIVORS);
+        assertThat(first.attributedGrowthBytes()).isEqualTo(822_400);
+        assertThat(types).noneMatch(t -> t.applicationFrame().startsWith("com.example.Busy.scratch"));
+        // then the type no survivor placed in application code, where it is allocated, by the bytes allocated
+        LeakingType second = types.get(1);
+        assertThat(second.type()).isEqualTo(SESSION);
+        assertThat(second.applicationFrame()).startsWith("com.example.Sessions.remember");
+        assertThat(second.stacksFrom()).isEqualTo(LeakingType.FROM_ALLOCATIONS);
+        assertThat(second.samples()).isZero();
+        assertThat(second.share()).isZero();
+        assertThat(second.sampledBytes()).isEqualTo(-1);
+        assertThat(second.stacks()).singleElement().satisfies(s -> assertThat(s.samples())
                 .isEqualTo(3));
-        // the growth is split by the bytes each frame allocated, the library part kept apart
-        assertThat((double) first.attributedGrowthBytes()).isCloseTo(6_144_000 * 0.6, within(1.0));
+        assertThat((double) second.attributedGrowthBytes()).isCloseTo(6_144_000 * 0.6, within(1.0));
+        LeakingType third = types.get(2);
+        assertThat(third.applicationFrame()).startsWith("com.example.Admin.preview");
+        assertThat((double) third.attributedGrowthBytes()).isCloseTo(6_144_000 * 0.2, within(1.0));
+        assertThat(types).hasSize(3);
+    }
+
+    @Test
+    void libraryOnlySurvivorsKeepTheirStacksAndTheRestOfTheGrowth() {
+        List<ObjectSample> samples = new ArrayList<>(cacheSamples());
+        for (int i = 0; i < 4; i++) {
+            samples.add(new ObjectSample(
+                    SESSION,
+                    -1,
+                    0,
+                    1000,
+                    -1,
+                    "worker",
+                    List.of("org.eclipse.jetty.Pool.grow:9"),
+                    List.of("org.eclipse.jetty.Pool")));
+        }
+        List<AllocationSite> sites = List.of(
+                site(SESSION, 3_000_000, "com.example.Sessions", "remember"),
+                librarySite(SESSION, 1_000_000),
+                site(SESSION, 10_000, "com.example.Rare", "once"));
+        List<LeakingType> types = Ranking.rank(samples, SETTINGS, Double.NaN, growth(), sites);
         assertThat(types)
-                .filteredOn(t -> t.applicationFrame().startsWith("com.example.Admin.preview"))
-                .singleElement()
-                .satisfies(t -> assertThat((double) t.attributedGrowthBytes()).isCloseTo(6_144_000 * 0.2, within(1.0)));
-        assertThat(types.get(types.size() - 1).applicationFrame()).isEmpty();
-        // byte[] has application-framed survivors: its allocation sites (the busy route's scratch buffers) are unused
-        assertThat(types)
-                .filteredOn(t -> t.type().equals("byte[]"))
+                .filteredOn(
+                        t -> t.type().equals(SESSION) && t.applicationFrame().isEmpty())
                 .singleElement()
                 .satisfies(t -> {
-                    assertThat(t.applicationFrame()).startsWith("com.example.Busy.cache");
                     assertThat(t.stacksFrom()).isEqualTo(LeakingType.FROM_SURVIVORS);
-                    assertThat(t.attributedGrowthBytes()).isEqualTo(822_400);
+                    assertThat(t.stacks().get(0).frames()).containsExactly("org.eclipse.jetty.Pool.grow:9");
+                    assertThat((double) t.attributedGrowthBytes())
+                            .isCloseTo(6_144_000 * (1 - 3_000_000.0 / 4_010_000), within(1.0));
                 });
+        // a frame that allocated under 5% of the type's bytes gets no entry
+        assertThat(types).noneMatch(t -> t.applicationFrame().startsWith("com.example.Rare"));
+        assertThat(types).anyMatch(t -> t.applicationFrame().startsWith("com.example.Sessions.remember"));
+    }
+
+    @Test
+    void aTypeOnlyLibraryCodeAllocatesKeepsTheSurvivorsSplit() {
+        List<ObjectSample> samples = new ArrayList<>(cacheSamples());
+        samples.add(new ObjectSample(
+                SESSION,
+                -1,
+                0,
+                1000,
+                -1,
+                "worker",
+                List.of("org.eclipse.jetty.Pool.grow:9"),
+                List.of("org.eclipse.jetty.Pool")));
+        List<LeakingType> types =
+                Ranking.rank(samples, SETTINGS, Double.NaN, growth(), List.of(librarySite(SESSION, 1_000_000)));
+        assertThat(types)
+                .filteredOn(t -> t.type().equals(SESSION))
+                .singleElement()
+                .satisfies(t -> {
+                    assertThat(t.stacksFrom()).isEqualTo(LeakingType.FROM_SURVIVORS);
+                    assertThat(t.attributedGrowthBytes()).isEqualTo(6_144_000);
+                });
+    }
+
+    @Test
+    void arraysAreNeverNamedFromTheirAllocations() {
+        // byte[] grew with no application-framed survivor; the busy route allocates most of its bytes as scratch
+        // buffers that never survive a request
+        List<ObjectSample> samples = List.of(new ObjectSample(
+                "byte[]",
+                4096,
+                0,
+                1000,
+                -1,
+                "worker",
+                List.of("org.eclipse.jetty.Pool.grow:9"),
+                List.of("org.eclipse.jetty.Pool")));
+        List<AllocationSite> sites = List.of(site("byte[]", 90_000_000, "com.example.Busy", "scratch"));
+        List<LeakingType> types = Ranking.rank(samples, SETTINGS, Double.NaN, growth(), sites);
+        assertThat(types).singleElement().satisfies(t -> {
+            assertThat(t.applicationFrame()).isEmpty();
+            assertThat(t.stacksFrom()).isEqualTo(LeakingType.FROM_SURVIVORS);
+            assertThat(t.attributedGrowthBytes()).isEqualTo(822_400);
+        });
     }
 
     @Test

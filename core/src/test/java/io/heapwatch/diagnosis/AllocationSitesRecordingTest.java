@@ -16,6 +16,15 @@ class AllocationSitesRecordingTest {
     static final List<Object> KEEP = new ArrayList<>();
 
     static void allocate() {
+        deep(40);
+    }
+
+    /** Allocates {@code depth} frames down, so that the stacks are longer than what is kept of them. */
+    static void deep(int depth) {
+        if (depth > 0) {
+            deep(depth - 1);
+            return;
+        }
         for (int round = 0; round < 200; round++) {
             List<Marker> batch = new ArrayList<>();
             for (int i = 0; i < 50_000; i++) {
@@ -37,9 +46,9 @@ class AllocationSitesRecordingTest {
                         assertThat(s.weightBytes()).isPositive();
                         assertThat(s.events()).isPositive();
                         assertThat(s.frames())
-                                .anyMatch(
-                                        f -> f.startsWith(AllocationSitesRecordingTest.class.getName() + ".allocate:"));
+                                .anyMatch(f -> f.startsWith(AllocationSitesRecordingTest.class.getName() + ".deep:"));
                         assertThat(s.frameClasses()).hasSameSizeAs(s.frames());
+                        assertThat(s.frames()).hasSizeLessThanOrEqualTo(OldObjectEvidence.MAX_SITE_FRAMES);
                     });
         } finally {
             KEEP.clear();

@@ -94,7 +94,7 @@ class GcRootPathTest {
                     .contains(Store.Holder.class.getName() + "[] (element)")
                     .contains("java.util.HashMap$Node.value")
                     .contains("java.util.HashMap.table")
-                    .contains(Store.class.getName() + ".HELD (static field)")
+                    .contains(Store.class.getName() + ".HELD (static field; class inferred)")
                     .contains(" <- root: ");
             GcRootPath.Link held = path.links().stream()
                     .filter(l -> l.field().equals("HELD"))
