@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@value #HEAPWATCH_HEAP_DELTA} ({@code true})
  *   <li>{@value #HEAPWATCH_LEAK_DETECTION} ({@code true}), {@value #HEAPWATCH_LEAK_WINDOW} ({@code 30m}),
  *       {@value #HEAPWATCH_LEAK_SUB_WINDOWS} ({@code 15}), {@value #HEAPWATCH_LEAK_MIN_GROWTH_PERCENT} ({@code 2}),
- *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5}), {@value #HEAPWATCH_LEAK_UNPROVEN_REACH} ({@code 4h})
+ *       {@value #HEAPWATCH_LEAK_TOP_ROUTES} ({@code 5}), {@value #HEAPWATCH_LEAK_UNPROVEN_REACH} ({@code 1h})
  *   <li>{@value #HEAPWATCH_DIAGNOSIS} ({@code false}: the allocation-sample recording that names leaking types),
  *       {@value #HEAPWATCH_DIAGNOSIS_MIN_INTERVAL} ({@code 30s}), {@value #HEAPWATCH_DIAGNOSIS_APP_PACKAGES}
  *       (unset: every package outside the JDK, the containers, Spring, Micrometer and heapwatch),
@@ -90,7 +90,7 @@ public final class HeapwatchConfig {
             "a duration from 15s to 7d, such as 30m, 90s, 2h or PT30M, of at least one second per sub-window";
     static final Duration MIN_UNPROVEN_REACH = Duration.ofMinutes(1);
     static final Duration MAX_UNPROVEN_REACH = Duration.ofDays(30);
-    private static final String UNPROVEN_REACH_RANGE = "a duration from 1m to 30d, such as 4h, 90m, 2d or PT4H";
+    private static final String UNPROVEN_REACH_RANGE = "a duration from 1m to 30d, such as 1h, 90m, 2d or PT1H";
 
     static final int MAX_THRESHOLD_MB = 1_048_576;
     static final int MAX_ROUTES_LIMIT = 10_000;

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *     brought down a tooth of the sawtooth, so that nothing shows how much of the rise is dead objects waiting for
  *     one (after a start, before the first concurrent cycle of G1 or full collection of Parallel, or when such
  *     collections are more than 3 days apart): such a rise is reported only when the lower bound of its rate fills the
- *     heap within this time (default 4 hours, the main horizon's default reach; at least 1 second)
+ *     heap within this time (default 1 hour; at least 1 second)
  * @param minGrowthFraction the minimum growth over a horizon's span at the lower bound of the rate, as a fraction
  *     of the maximum heap, for a verdict (default 0.02, range [0, 1])
  * @param topRoutes the number of route suspects reported (default 5, range 1&ndash;100)
@@ -147,7 +147,7 @@ public record LeakDetectionSettings(
         private int subWindows = DEFAULT_SUB_WINDOWS;
         private double alpha = 0.001;
         private double horizonFactor = 8.0;
-        private Duration unprovenReach = Duration.ofHours(4);
+        private Duration unprovenReach = Duration.ofHours(1);
         private double minGrowthFraction = 0.02;
         private int topRoutes = 5;
         private int maxTrackedRoutes = 200;

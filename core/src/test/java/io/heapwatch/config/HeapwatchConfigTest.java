@@ -118,7 +118,7 @@ class HeapwatchConfigTest {
         assertThat(c.leakDetectionEnabled()).isFalse();
         assertThat(c.leakDetection().unprovenReach()).isEqualTo(java.time.Duration.ofDays(2));
         assertThat(HeapwatchConfig.fromMap(Map.of()).leakDetection().unprovenReach())
-                .isEqualTo(java.time.Duration.ofHours(4));
+                .isEqualTo(java.time.Duration.ofHours(1));
         assertThat(c.leakDetection().subWindows()).isEqualTo(10);
         assertThat(c.leakDetection().minGrowthFraction()).isEqualTo(0.05);
         assertThat(c.leakDetection().topRoutes()).isEqualTo(3);

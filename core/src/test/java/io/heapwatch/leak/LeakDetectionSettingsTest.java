@@ -16,7 +16,7 @@ class LeakDetectionSettingsTest {
         assertThat(s.alpha()).isEqualTo(0.001);
         assertThat(s.horizonFactor()).isEqualTo(8.0);
         assertThat(s.evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(s.unprovenReach()).isEqualTo(Duration.ofHours(4));
+        assertThat(s.unprovenReach()).isEqualTo(Duration.ofHours(1));
         assertThat(s.horizons())
                 .containsExactly(
                         Duration.ofSeconds(450), Duration.ofMinutes(30), Duration.ofHours(6), Duration.ofHours(72));

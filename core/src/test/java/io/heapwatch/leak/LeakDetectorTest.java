@@ -46,8 +46,15 @@ class LeakDetectorTest {
         return detector;
     }
 
+    /**
+     * The defaults with {@code unprovenReach} out of the way, for the cases of the other rules, whose rises would
+     * otherwise wait for a first tooth.
+     */
+    private static final LeakDetectionSettings OTHER_RULES =
+            LeakDetectionSettings.builder().unprovenReach(Duration.ofDays(30)).build();
+
     private LeakDetector feed(long seconds, LongUnaryOperator bytesAt, LongPredicate confirmedAt) {
-        return feed(LeakDetectionSettings.defaults(), seconds, bytesAt, confirmedAt);
+        return feed(OTHER_RULES, seconds, bytesAt, confirmedAt);
     }
 
     @Test
@@ -81,7 +88,8 @@ class LeakDetectorTest {
     void aSlowRiseBeforeAnyToothOfTheSawtoothWaitsForOne() {
         // 1 MB/min from 300 MB for 3 hours: full in about 12 h, within the 6-hour horizon's reach of 24 h
         LongUnaryOperator rise = t -> 300 * MIB + t * MIB / 60;
-        LeakAssessment a = feed(3 * 3600, rise, t -> false).assessment();
+        LeakAssessment a = feed(LeakDetectionSettings.defaults(), 3 * 3600, rise, t -> false)
+                .assessment();
         assertThat(a.state()).as(a.reason()).isEqualTo(State.NO_EVIDENCE);
         // reported when the reach before such a collection is longer than the time to fill
         LeakDetectionSettings longer = LeakDetectionSettings.builder()
@@ -163,7 +171,7 @@ class LeakDetectorTest {
     private LeakDetector sawtooth(double mibPerMinute, boolean reclaimedFlagged, boolean requested) {
         Random survivors = new Random(11);
         return feed(
-                LeakDetectionSettings.defaults(),
+                OTHER_RULES,
                 2 * 3600 + 2400,
                 t -> t < 7200
                         ? (t % 3600 == 3590

@@ -174,7 +174,7 @@ public class HeapwatchProperties {
          * or full collection): 1m to 30d. Environment variable: HEAPWATCH_LEAK_UNPROVEN_REACH.
          */
         @DurationUnit(ChronoUnit.SECONDS)
-        private Duration unprovenReach = Duration.ofHours(4);
+        private Duration unprovenReach = Duration.ofHours(1);
 
         public boolean isEnabled() {
             return enabled;
