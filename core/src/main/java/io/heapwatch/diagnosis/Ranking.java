@@ -167,6 +167,7 @@ final class Ranking {
             }
         }
         Map<String, List<AllocationSite>> entries = new HashMap<>();
+        Map<String, Double> shares = new HashMap<>();
         Map<String, Double> explained = new HashMap<>();
         for (Map.Entry<String, List<AllocationSite>> e : byEntry.entrySet()) {
             String type = typeOf(e.getKey());
@@ -174,14 +175,15 @@ final class Ranking {
             double share = total <= 0 ? 0 : (double) weightByEntry.getOrDefault(e.getKey(), 0L) / total;
             if (share >= MIN_SITE_SHARE) {
                 entries.put(e.getKey(), e.getValue());
+                shares.put(e.getKey(), share);
                 explained.merge(type, share, Double::sum);
             }
         }
         attributed.keySet().removeIf(k -> explained.containsKey(typeOf(k)));
-        for (String k : entries.keySet()) {
-            String type = typeOf(k);
-            double share = (double) weightByEntry.getOrDefault(k, 0L) / weightByType.getOrDefault(type, 1L);
-            attributed.put(k, Objects.requireNonNull(growth.get(type)).growthBytes() * share);
+        for (Map.Entry<String, Double> e : shares.entrySet()) {
+            attributed.put(
+                    e.getKey(),
+                    Objects.requireNonNull(growth.get(typeOf(e.getKey()))).growthBytes() * e.getValue());
         }
         for (Map.Entry<String, Double> t : explained.entrySet()) {
             String library = key(t.getKey(), "");

@@ -30,6 +30,19 @@ class AllocationSiteRankingTest {
                 type, weight, 2, List.of("org.eclipse.jetty.Parser.parse:3"), List.of("org.eclipse.jetty.Parser"));
     }
 
+    /** A surviving sample that only library code allocated. */
+    static ObjectSample librarySample(String type, long elements) {
+        return new ObjectSample(
+                type,
+                elements,
+                0,
+                1000,
+                -1,
+                "worker",
+                List.of("org.eclipse.jetty.Pool.grow:9"),
+                List.of("org.eclipse.jetty.Pool"));
+    }
+
     /** A bounded cache's 4 KiB arrays are the only surviving samples; a map of small sessions grew unsampled. */
     static List<ObjectSample> cacheSamples() {
         List<ObjectSample> samples = new ArrayList<>();
@@ -81,15 +94,7 @@ class AllocationSiteRankingTest {
     void libraryOnlySurvivorsKeepTheirStacksAndTheRestOfTheGrowth() {
         List<ObjectSample> samples = new ArrayList<>(cacheSamples());
         for (int i = 0; i < 4; i++) {
-            samples.add(new ObjectSample(
-                    SESSION,
-                    -1,
-                    0,
-                    1000,
-                    -1,
-                    "worker",
-                    List.of("org.eclipse.jetty.Pool.grow:9"),
-                    List.of("org.eclipse.jetty.Pool")));
+            samples.add(librarySample(SESSION, -1));
         }
         List<AllocationSite> sites = List.of(
                 site(SESSION, 3_000_000, "com.example.Sessions", "remember"),
@@ -114,15 +119,7 @@ class AllocationSiteRankingTest {
     @Test
     void aTypeOnlyLibraryCodeAllocatesKeepsTheSurvivorsSplit() {
         List<ObjectSample> samples = new ArrayList<>(cacheSamples());
-        samples.add(new ObjectSample(
-                SESSION,
-                -1,
-                0,
-                1000,
-                -1,
-                "worker",
-                List.of("org.eclipse.jetty.Pool.grow:9"),
-                List.of("org.eclipse.jetty.Pool")));
+        samples.add(librarySample(SESSION, -1));
         List<LeakingType> types =
                 Ranking.rank(samples, SETTINGS, Double.NaN, growth(), List.of(librarySite(SESSION, 1_000_000)));
         assertThat(types)
@@ -138,15 +135,7 @@ class AllocationSiteRankingTest {
     void arraysAreNeverNamedFromTheirAllocations() {
         // byte[] grew with no application-framed survivor; the busy route allocates most of its bytes as scratch
         // buffers that never survive a request
-        List<ObjectSample> samples = List.of(new ObjectSample(
-                "byte[]",
-                4096,
-                0,
-                1000,
-                -1,
-                "worker",
-                List.of("org.eclipse.jetty.Pool.grow:9"),
-                List.of("org.eclipse.jetty.Pool")));
+        List<ObjectSample> samples = List.of(librarySample("byte[]", 4096));
         List<AllocationSite> sites = List.of(site("byte[]", 90_000_000, "com.example.Busy", "scratch"));
         List<LeakingType> types = Ranking.rank(samples, SETTINGS, Double.NaN, growth(), sites);
         assertThat(types).singleElement().satisfies(t -> {
