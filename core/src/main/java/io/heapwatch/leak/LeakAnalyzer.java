@@ -31,6 +31,14 @@ final class LeakAnalyzer {
      */
     static final double VETO_ALPHA = 0.05;
 
+    /**
+     * The quantile of the live-set points whose regression line gives a confirmed rise's time to exhaustion. A
+     * live-set point is the live set plus the garbage its collection left (up to 5% of the heap under G1, more
+     * after a long wait for a cycle) and the survivors: never less than the live set, so a low quantile follows the
+     * live set better than the mean does. Chosen on tuning seeds from 0.1, 0.25 and 0.5 and the least-squares line.
+     */
+    static final double LIVE_SET_QUANTILE = 0.1;
+
     private final LeakDetectionSettings settings;
     private final RouteAttributor attributor;
 
@@ -92,6 +100,7 @@ final class LeakAnalyzer {
         }
         Check confirmed = check(liveSetLevel, true, liveSet.millis, liveSet.bytes, liveSet.size, lastMax, longest);
         if (confirmed.passes()) {
+            confirmed = exhaustionFromEnvelope(confirmed, liveSet, nowMillis, lastMax);
             bestConfirmed = confirmed;
         }
         for (int level = 0; level < count; level++) {
@@ -284,6 +293,41 @@ final class LeakAnalyzer {
                         + " objects, and at its lower bound it fills the heap in %.0f s, beyond the %.0f s reported"
                         + " unproven",
                 fillAtBound, reach);
+    }
+
+    /**
+     * A confirmed rise with its time to exhaustion from the lower envelope of the live-set points (their
+     * {@link #LIVE_SET_QUANTILE} quantile line), carried forward to now: the latest point can be hours old, and
+     * the least-squares line runs through the garbage each collection left behind. The rise itself, its rate and
+     * its bound stay those of the rule. Unchanged when the envelope does not rise.
+     */
+    private static Check exhaustionFromEnvelope(Check rise, LiveSet liveSet, long nowMillis, long max) {
+        int n = liveSet.size;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (liveSet.millis[i] - liveSet.millis[0]) / 1000.0;
+            y[i] = liveSet.bytes[i];
+        }
+        Statistics.Line envelope = Statistics.quantileLine(x, y, n, LIVE_SET_QUANTILE);
+        if (envelope == null || !(envelope.slope() > 0)) {
+            return rise;
+        }
+        double now = envelope.at((nowMillis - liveSet.millis[0]) / 1000.0);
+        double tte = Math.max(0.0, max - now) / envelope.slope();
+        return new Check(
+                true,
+                rise.level(),
+                true,
+                rise.slope(),
+                rise.lowerBound(),
+                tte,
+                rise.points(),
+                format(
+                        "live-set points rise %.3g B/s (at least %.3g B/s over %d floors); their lower envelope rises"
+                                + " %.3g B/s and is at %.0f bytes now, heap full in %.0f s",
+                        rise.slope(), rise.lowerBound(), n, envelope.slope(), now, tte),
+                rise.reachSeconds());
     }
 
     private static boolean urgent(Check a, Check b) {

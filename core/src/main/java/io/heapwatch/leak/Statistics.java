@@ -1,9 +1,11 @@
 package io.heapwatch.leak;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The statistics of leak detection, in one place: a least-squares trend with a one-sided confidence bound on its
- * slope (Student's t), quantiles of the normal and t distributions, and the test of one route's correlation against
- * the runner-up's.
+ * slope (Student's t), a quantile regression line, quantiles of the normal and t distributions, and the test of one
+ * route's correlation against the runner-up's.
  *
  * <p>Written from the textbook definitions: the t distribution function for integer degrees of freedom in its
  * closed trigonometric form (Abramowitz and Stegun, 26.7.3 and 26.7.4), inverted by bisection, and Steiger's (1980)
@@ -123,6 +125,45 @@ final class Statistics {
         }
         double se = n > 2 ? Math.sqrt(sse / (n - 2) / sxx) : Double.NaN;
         return new Trend(slope, se, n, x[n - 1] - x[0], intercept + slope * x[n - 1]);
+    }
+
+    /** A line {@code y = intercept + slope x}. */
+    record Line(double slope, double intercept) {
+
+        double at(double x) {
+            return intercept + slope * x;
+        }
+    }
+
+    /**
+     * The {@code tau} quantile regression line through {@code (x, y)} (Koenker and Bassett, 1978): the line that
+     * minimises the sum of {@code tau r} over the points above it and {@code (1 - tau) |r|} over those below, for
+     * residuals {@code r}. A minimising line passes through two of the points, so every line through two points with
+     * distinct {@code x} is tried: exact, and {@code O(n^3)} for the few dozen points it is given. Null when fewer
+     * than two distinct {@code x}.
+     */
+    static @Nullable Line quantileLine(double[] x, double[] y, int n, double tau) {
+        @Nullable Line best = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                if (x[j] == x[i]) {
+                    continue;
+                }
+                double slope = (y[j] - y[i]) / (x[j] - x[i]);
+                double intercept = y[i] - slope * x[i];
+                double loss = 0;
+                for (int k = 0; k < n && loss < bestLoss; k++) {
+                    double r = y[k] - intercept - slope * x[k];
+                    loss += r >= 0 ? tau * r : (tau - 1) * r;
+                }
+                if (loss < bestLoss) {
+                    bestLoss = loss;
+                    best = new Line(slope, intercept);
+                }
+            }
+        }
+        return best;
     }
 
     /** The {@code p} quantile of the standard normal distribution, {@code 0 < p < 1}. */

@@ -1,6 +1,7 @@
 package io.heapwatch.leak;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.heapwatch.leak.LeakAssessment.State;
 import io.micrometer.core.instrument.Gauge;
@@ -140,6 +141,27 @@ class LeakDetectorTest {
         assertThat(a.exhaustionIsLowerBound()).isFalse();
         assertThat(a.secondsToExhaustion()).isBetween(5000.0, 5600.0);
         assertThat(a.floors()).anyMatch(LeakAssessment.Floor::confirmed);
+    }
+
+    @Test
+    void aConfirmedTimeToExhaustionFollowsTheLiveSetUnderTheGarbageAndCarriesItToNow() {
+        // a live set rising 2 MB/min from 300 MB; a collection reclaiming long-lived space every 20 minutes for 4
+        // hours, every third one down to the live set, the others leaving garbage that shrinks from 70 MB to none
+        // as cycles come more often; evaluated 50 minutes after the last of them
+        long lastPoint = 4 * 3600;
+        LongPredicate confirmedAt = t -> t % 1200 == 0 && t <= lastPoint;
+        LongUnaryOperator bytesAt = t -> {
+            long live = 300 * MIB + t * 2 * MIB / 60;
+            long k = t / 1200;
+            long garbage = k % 3 == 0 ? 0 : 70 * MIB * (12 - Math.min(12, k)) / 12;
+            return live + (confirmedAt.test(t) ? garbage : 80 * MIB);
+        };
+        long now = lastPoint + 50 * 60;
+        LeakAssessment a = feed(now, bytesAt, confirmedAt).assessment();
+        assertThat(a.state()).as(a.reason()).isEqualTo(State.CONFIRMED);
+        double trueSeconds = (MAX - (300 * MIB + now * 2 * MIB / 60.0)) / (2.0 * MIB / 60);
+        assertThat(a.secondsToExhaustion()).as(a.reason()).isCloseTo(trueSeconds, withinPercentage(5));
+        assertThat(a.reason()).contains("lower envelope");
     }
 
     @Test

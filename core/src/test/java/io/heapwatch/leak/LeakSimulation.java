@@ -69,6 +69,12 @@ final class LeakSimulation {
         }
     }
 
+    /**
+     * The mean of a route's traffic factor {@code exp(0.4 Z)}, {@code exp(0.4^2 / 2)}: the leak's long-run rate is
+     * this many times its nominal rate, and its true time to exhaustion is taken at that rate.
+     */
+    static final double MEAN_TRAFFIC_FACTOR = Math.exp(0.08);
+
     /** The live set without the scenario's own growth, as a fraction of the maximum heap (&plusmn;10%). */
     static final double BASE_LIVE_FRACTION = 0.25;
 
@@ -104,7 +110,10 @@ final class LeakSimulation {
                         "steady under Parallel", GcModel.Collector.PARALLEL, GIB, 24, 0, 0.5, 20, 0, 0, false, false));
     }
 
-    /** What one run measured, every evaluation scored. */
+    /**
+     * What one run measured, every evaluation scored. {@code exhaustionSecondsAtStart} is when the run's live set
+     * filled the heap, or, for a run that ended first, when it would at the leak's mean rate.
+     */
     record Result(
             Scenario scenario,
             long seed,
@@ -161,8 +170,12 @@ final class LeakSimulation {
         double leaked = 0;
         double baseLive = scenario.maxBytes() * BASE_LIVE_FRACTION * (0.9 + 0.2 * random.nextDouble());
         double leakPerSecond = scenario.leakMibPerMinute() * MIB / 60;
-        double exhaustionAtStart = leakPerSecond > 0 ? (gc.liveCapacity() - baseLive) / leakPerSecond : Double.NaN;
+        // a route's rate is lognormal around the mean traffic, so the leak grows MEAN_TRAFFIC_FACTOR times faster on
+        // average
+        double meanLeakPerSecond = leakPerSecond * MEAN_TRAFFIC_FACTOR;
+        double exhaustionAtStart = leakPerSecond > 0 ? (gc.liveCapacity() - baseLive) / meanLeakPerSecond : Double.NaN;
         double t = 0;
+        double exhaustedAt = Double.NaN;
         int evaluations = 0;
         int unconfirmed = 0;
         int unconfirmedFirstTooth = 0;
@@ -197,7 +210,7 @@ final class LeakSimulation {
                         }
                         if (scenario.leaks()) {
                             double live = baseLive + leaked + cache(scenario, cacheTau, t) + sessionBytes;
-                            double trueTte = (gc.liveCapacity() - live) / (leakPerSecond * day);
+                            double trueTte = (gc.liveCapacity() - live) / (meanLeakPerSecond * day);
                             tteScored++;
                             if (Math.abs(a.secondsToExhaustion() - trueTte) <= 0.25 * trueTte) {
                                 tteWithin++;
@@ -268,6 +281,7 @@ final class LeakSimulation {
             liveSetSeen |= report.confirmed();
             observer.collected(t, report);
             if (report.outOfMemory()) {
+                exhaustedAt = t;
                 break;
             }
         }
@@ -280,7 +294,7 @@ final class LeakSimulation {
                 confirmed,
                 firstFlag,
                 firstConfirmed,
-                exhaustionAtStart,
+                Double.isNaN(exhaustedAt) ? exhaustionAtStart : exhaustedAt,
                 firstNamed,
                 correct,
                 wrong,

@@ -96,4 +96,45 @@ class StatisticsTest {
         assertThat(running.trend().xSpan()).isCloseTo(2.0, within(1e-12));
         assertThat(running.trend().fittedLast()).isCloseTo(9.0, within(1e-12));
     }
+
+    @Test
+    void quantileLineMinimisesTheCheckLoss() {
+        // four points on y = x and one far above: the median line ignores the outlier, the mean would not
+        double[] x = {0, 1, 2, 3, 4};
+        double[] y = {0, 1, 2, 30, 4};
+        Statistics.Line median = Statistics.quantileLine(x, y, 5, 0.5);
+        assertThat(median).isNotNull();
+        assertThat(median.slope()).isCloseTo(1.0, within(1e-12));
+        assertThat(median.at(0)).isCloseTo(0.0, within(1e-12));
+        // a high quantile follows the outlier: two points above y = x weigh more than three on it
+        Statistics.Line high = Statistics.quantileLine(x, y, 5, 0.9);
+        assertThat(high).isNotNull();
+        assertThat(high.at(3)).isCloseTo(30.0, within(1e-9));
+    }
+
+    @Test
+    void aLowQuantileLineFollowsTheFloorOfOneSidedNoise() {
+        // y = 100 + 2x plus non-negative noise that is large early and small late: least squares is pulled flat
+        int n = 40;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            double noise = i % 4 == 0 ? 0 : 60.0 * (n - i) / n;
+            y[i] = 100 + 2 * x[i] + noise;
+        }
+        assertThat(Statistics.trend(x, y, n).slope()).isLessThan(1.5);
+        Statistics.Line low = Statistics.quantileLine(x, y, n, 0.1);
+        assertThat(low).isNotNull();
+        assertThat(low.slope()).isCloseTo(2.0, within(1e-9));
+        assertThat(low.at(0)).isCloseTo(100.0, within(1e-9));
+    }
+
+    @Test
+    void aQuantileLineNeedsTwoDistinctX() {
+        assertThat(Statistics.quantileLine(new double[] {1, 1}, new double[] {1, 2}, 2, 0.5))
+                .isNull();
+        assertThat(Statistics.quantileLine(new double[] {1}, new double[] {1}, 1, 0.5))
+                .isNull();
+    }
 }
