@@ -160,7 +160,8 @@ final class LeakSimulation {
         double startHour = scenario.daily() ? random.nextInt(24) : 0;
         double duration = scenario.hours() * 3600;
         double evaluateEvery = settings.evaluationInterval().toMillis() / 1000.0;
-        double nextEvaluation = evaluateEvery;
+        // as the detector's thread: just after the finest horizon's bucket closes, then every evaluation interval
+        double nextEvaluation = evaluateEvery + settings.subWindow().toMillis() / FloorLevels.FINE_RATIO / 100 / 1000.0;
         double[] factors = {1, 1, 1};
         double block = -1;
         double cacheTau = 600 + 600 * random.nextDouble();
@@ -194,7 +195,7 @@ final class LeakSimulation {
             double interval = Math.max(2, Math.min(60, 10 / day)) * (0.8 + 0.4 * random.nextDouble());
             double next = t + interval;
             while (nextEvaluation <= next && nextEvaluation < duration) {
-                clock.advance((long) ((nextEvaluation - t) * 1000));
+                moveTo(clock, nextEvaluation);
                 t = nextEvaluation;
                 LeakAssessment a = detector.evaluate();
                 observer.evaluated(t, a);
@@ -237,7 +238,7 @@ final class LeakSimulation {
                 }
                 nextEvaluation += evaluateEvery;
             }
-            clock.advance((long) ((next - t) * 1000));
+            moveTo(clock, next);
             double dt = next - t;
             t = next;
             if (t >= duration) {
@@ -302,6 +303,11 @@ final class LeakSimulation {
                 tteScored,
                 tteWithin,
                 t);
+    }
+
+    /** Sets the clock to {@code seconds} after the start, exactly: increments rounded each step would drift. */
+    private static void moveTo(MutableClock clock, double seconds) {
+        clock.advance(START_MILLIS + Math.round(seconds * 1000) - clock.millis());
     }
 
     private static double cache(Scenario scenario, double tau, double t) {
