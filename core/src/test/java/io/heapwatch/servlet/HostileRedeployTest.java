@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -350,6 +351,14 @@ class HostileRedeployTest {
                                         + " keeps them enabled",
                                 i)
                         .doesNotContain(ALLOCATION_EVENT);
+                if (FlightRecorder.getFlightRecorder().getRecordings().stream()
+                        .allMatch(r -> RECORDING.equals(r.getName()))) {
+                    // the recording's data on disk: its chunks go once no recording holds them (another test's
+                    // recording would hold them too)
+                    assertThat(repositoryChunks())
+                            .as("chunk files in the JFR repository after deployment %d is undeployed", i)
+                            .isEmpty();
+                }
             }
             // Executors end their threads asynchronously after shutdownNow: a short grace, then none may be left.
             Set<Thread> left = new HashSet<>(heapwatchThreads());
@@ -407,6 +416,9 @@ class HostileRedeployTest {
                 .as("the recording with the histogram and paths to GC roots on")
                 .containsEntry(ALLOCATION_EVENT + "#enabled", "true")
                 .containsEntry(OLD_OBJECT_EVENT + "#cutoff", "1000 ms");
+        assertThat(repositoryChunks())
+                .as("the recording's chunks in the JFR repository while deployed")
+                .isNotEmpty();
         // The check after undeploy would see this event if a recording kept it enabled: it sees it now.
         assertThat(eventsSeenByAFreshRecording())
                 .as("events a fresh recording receives while deployment %d runs", i)
@@ -469,8 +481,9 @@ class HostileRedeployTest {
     }
 
     /**
-     * The recordings of this JVM whose settings enable the allocation samples or old-object samples, or set a cutoff:
-     * the JVM enables an event, and searches paths to GC roots, while any running recording asks for it.
+     * The running recordings of this JVM whose settings enable the allocation samples or the old-object samples (with
+     * whatever cutoff): the JVM enables an event while any running recording asks for it, and searches paths to GC
+     * roots for the largest cutoff of the recordings that enable the old-object samples.
      */
     static List<String> otherRecordingsEnabling() {
         List<String> found = new ArrayList<>();
@@ -479,9 +492,9 @@ class HostileRedeployTest {
                 continue;
             }
             Map<String, String> s = r.getSettings();
+            // a cutoff counts while its recording enables the event (the JVM takes the largest of those)
             if ("true".equals(s.get(ALLOCATION_EVENT + "#enabled"))
-                    || "true".equals(s.get(OLD_OBJECT_EVENT + "#enabled"))
-                    || s.containsKey(OLD_OBJECT_EVENT + "#cutoff")) {
+                    || "true".equals(s.get(OLD_OBJECT_EVENT + "#enabled"))) {
                 found.add(r.getName() + " " + s);
             }
         }
@@ -517,6 +530,18 @@ class HostileRedeployTest {
             return names;
         } finally {
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** The chunk files of the JFR repository, where recordings kept on disk hold their data. */
+    static List<Path> repositoryChunks() throws IOException {
+        String repository = System.getProperty("jdk.jfr.repository");
+        if (repository == null || !Files.isDirectory(Path.of(repository))) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(Path.of(repository))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jfr"))
+                    .toList();
         }
     }
 
