@@ -133,7 +133,7 @@ class LeakSimulationTest {
     @Test
     void aLeakUnderParallelIsFlaggedBeforeItIsExhausted() {
         // 1 MB/min: the old generation holds the live set in about 7 hours; nothing can tell the leak from dead
-        // objects before the first full collection, so it is flagged late (median 4.8 h of 100 held-out runs)
+        // objects before the first full collection, so it is flagged late (median 4.7 h of 100 held-out runs)
         for (Result r : runs(scenario("leak under Parallel"), 10)) {
             assertThat(r.firstFlagSeconds()).as("seed %d", r.seed()).isLessThan(r.exhaustionSecondsAtStart());
         }
