@@ -271,6 +271,13 @@ final class LeakEvaluation {
                     .unprovenReach(java.time.Duration.parse(reach))
                     .build();
         }
+        // -Dheapwatch.leak.evaluationInterval=PT30S: likewise
+        String interval = System.getProperty("heapwatch.leak.evaluationInterval");
+        if (interval != null) {
+            settings = settings.toBuilder()
+                    .evaluationInterval(java.time.Duration.parse(interval))
+                    .build();
+        }
         Map<String, List<Result>> results = run(runs, base, settings);
         System.out.print(table(results, (heldOut ? "held-out " : "tuning ") + base + " + [0, n)"));
         System.out.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - start) / 1e9);
