@@ -130,7 +130,8 @@ public final class LeakDiagnostics implements AutoCloseable {
                         settings.maxRecordingBytes(),
                         window.plus(subWindow),
                         settings.histogram(),
-                        settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO);
+                        settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO,
+                        settings.objectCount());
                 evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
                 evidenceDetail = (settings.gcRoots()
@@ -140,6 +141,10 @@ public final class LeakDiagnostics implements AutoCloseable {
                         + (settings.histogram()
                                 ? "; jdk.ObjectAllocationSample at " + OldObjectEvidence.ALLOCATION_THROTTLE
                                         + " for the allocation sites of types the histogram sees grow"
+                                : "")
+                        + (settings.objectCount()
+                                ? "; " + ObjectCounts.EVENT + " for the live instances per class after the"
+                                        + " collections that count them"
                                 : "");
             } catch (RuntimeException e) {
                 evidenceStatus = "failed";
@@ -284,7 +289,53 @@ public final class LeakDiagnostics implements AutoCloseable {
                 heap,
                 floors,
                 histogram == null ? HistogramReport.off() : report(histogram, used),
-                gcRoots(ev != null, dump, dumpFailure));
+                gcRoots(ev != null, dump, dumpFailure),
+                settings.objectCount() ? objectCounts(ev != null, dump, dumpFailure) : null);
+    }
+
+    /** The growth between the first and the latest collection that counted objects within the recording. */
+    private ObjectCountReport objectCounts(boolean recording, OldObjectEvidence.@Nullable Read dump, String failure) {
+        if (!recording) {
+            return settings.evidence()
+                    ? ObjectCountReport.without("failed", "the recording did not start: no object counts")
+                    : ObjectCountReport.without(
+                            "off",
+                            "HEAPWATCH_DIAGNOSIS=false: HEAPWATCH_DIAGNOSIS_OBJECT_COUNT needs the recording, which"
+                                    + " does not run");
+        }
+        ObjectCounts counts = dump == null ? null : dump.objectCounts();
+        if (counts == null) {
+            return ObjectCountReport.without("failed", failure.isEmpty() ? "no object counts were read" : failure);
+        }
+        ObjectCounts.Collection first = counts.first();
+        ObjectCounts.Collection last = counts.latest();
+        List<ObjectCountReport.ObjectCountClass> classes = new ArrayList<>();
+        for (ObjectCounts.Growth g : counts.growth()) {
+            if (classes.size() >= settings.topTypes()) {
+                break;
+            }
+            classes.add(new ObjectCountReport.ObjectCountClass(
+                    g.type(), g.instances(), g.bytes(), g.growthInstances(), g.growthBytes(), g.absentAtFirst()));
+        }
+        String detail;
+        if (counts.collections() < 2) {
+            detail = counts.collections() + (counts.collections() == 1 ? " collection" : " collections")
+                    + " within the recording counted objects; growth needs two (the"
+                    + " JVM counts at full collections and, under G1, at the remark of a concurrent cycle; young"
+                    + " collections never count)";
+        } else {
+            detail = counts.collections() + " collections within the recording counted objects; the classes that"
+                    + " hold at least 0.5% of the used heap at the latest are compared with the first";
+        }
+        return new ObjectCountReport(
+                "on",
+                detail,
+                counts.collections(),
+                first == null ? -1 : first.gcId(),
+                first == null ? -1 : first.atMillis(),
+                last == null ? -1 : last.gcId(),
+                last == null ? -1 : last.atMillis(),
+                classes);
     }
 
     /** The status of the search for paths to GC roots, and what the dump cost. */
