@@ -325,7 +325,7 @@ public final class LeakDiagnostics implements AutoCloseable {
                     + " collections never count)";
         } else {
             detail = counts.collections() + " collections within the recording counted objects; the classes that"
-                    + " hold at least 0.5% of the used heap at the latest are compared with the first";
+                    + " hold at least 0.5% of the live heap at the latest are compared with the first";
         }
         return new ObjectCountReport(
                 "on",

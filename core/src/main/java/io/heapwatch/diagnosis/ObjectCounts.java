@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The JVM counts the objects inside the pause of the collections that emit the event (under G1 the remark at the
  * end of each concurrent cycle and every full collection, never a young collection) and sends one event per class
- * whose instances hold at least {@code ObjectCountCutOffPercent} (0.5 %) of the used heap; the events are streamed
- * while the recording runs. Only the first and the latest collection that emitted events are kept, each bounded to
- * {@link #MAX_CLASSES} classes, so the memory of a reading is bounded whatever the recording holds.
+ * whose instances hold at least {@code ObjectCountCutOffPercent} (0.5 %) of the live heap counted; the events are
+ * streamed while the recording runs. Only the first and the latest collection that emitted events are kept, each
+ * bounded to {@link #MAX_CLASSES} classes, so the memory of a reading is bounded whatever the recording holds.
  */
 final class ObjectCounts {
 
