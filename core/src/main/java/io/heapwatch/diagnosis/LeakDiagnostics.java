@@ -256,6 +256,14 @@ public final class LeakDiagnostics implements AutoCloseable {
         ClassHistograms.Result histogram = histograms == null ? null : histograms.take(now);
         List<ClassHistogram.Growth> growth =
                 histogram == null || histogram.growth().isEmpty() ? null : histogram.growth();
+        // Without a histogram growth the object counts' growth is the ranking's: the same per-class retained growth,
+        // between the first and the latest collection that counted objects instead of two histograms.
+        ObjectCounts counted = dump == null ? null : dump.objectCounts();
+        List<ObjectCounts.Growth> countedGrowth = counted == null ? List.of() : counted.growth();
+        boolean countsRank = growth == null && !countedGrowth.isEmpty();
+        if (countsRank) {
+            growth = asGrowth(countedGrowth);
+        }
         List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
                 ? List.of()
                 : Ranking.rank(used, settings, slope, growth, sites);
@@ -290,11 +298,22 @@ public final class LeakDiagnostics implements AutoCloseable {
                 floors,
                 histogram == null ? HistogramReport.off() : report(histogram, used),
                 gcRoots(ev != null, dump, dumpFailure),
-                settings.objectCount() ? objectCounts(ev != null, dump, dumpFailure) : null);
+                settings.objectCount() ? objectCounts(ev != null, dump, dumpFailure, countsRank) : null);
+    }
+
+    /** The object counts' growth in the histogram's form, for the ranking. */
+    static List<ClassHistogram.Growth> asGrowth(List<ObjectCounts.Growth> counted) {
+        List<ClassHistogram.Growth> growth = new ArrayList<>(counted.size());
+        for (ObjectCounts.Growth g : counted) {
+            growth.add(new ClassHistogram.Growth(
+                    g.type(), g.instances(), g.bytes(), g.growthInstances(), g.growthBytes()));
+        }
+        return growth;
     }
 
     /** The growth between the first and the latest collection that counted objects within the recording. */
-    private ObjectCountReport objectCounts(boolean recording, OldObjectEvidence.@Nullable Read dump, String failure) {
+    private ObjectCountReport objectCounts(
+            boolean recording, OldObjectEvidence.@Nullable Read dump, String failure, boolean ranked) {
         if (!recording) {
             return settings.evidence()
                     ? ObjectCountReport.without("failed", "the recording did not start: no object counts")
@@ -326,6 +345,9 @@ public final class LeakDiagnostics implements AutoCloseable {
         } else {
             detail = counts.collections() + " collections within the recording counted objects; the classes that"
                     + " hold at least 0.5% of the live heap at the latest are compared with the first";
+        }
+        if (ranked) {
+            detail += "; the types are ranked by this growth (no class histogram growth)";
         }
         return new ObjectCountReport(
                 "on",

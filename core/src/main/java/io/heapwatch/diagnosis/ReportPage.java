@@ -233,7 +233,7 @@ final class ReportPage {
                     .append(" floor slope");
         }
         h.append(".</p><table><tr><th>#</th><th>type</th><th>share</th><th>samples</th><th>est. growth</th>"
-                + "<th>retained growth (histogram)</th><th>application frame</th></tr>");
+                + "<th>retained growth (histogram or object counts)</th><th>application frame</th></tr>");
         int rank = 1;
         for (LeakingType t : d.types()) {
             h.append("<tr><td class=\"n\">")

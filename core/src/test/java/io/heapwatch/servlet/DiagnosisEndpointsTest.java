@@ -120,7 +120,11 @@ class DiagnosisEndpointsTest {
             for (int i = 0; i < 300; i++) {
                 assertThat(server.get("/api/leak?kb=64").statusCode()).isEqualTo(200);
             }
+            // two collections, as in the test above: the ranked samples must have survived the last two
             System.gc();
+            Thread.sleep(200);
+            System.gc();
+            Thread.sleep(200);
 
             HttpResponse<String> json = server.get("/heapwatch/diagnosis", "Authorization", AUTH);
             assertThat(json.statusCode()).isEqualTo(200);
@@ -136,6 +140,14 @@ class DiagnosisEndpointsTest {
             assertThat(top.type()).isEqualTo("byte[]");
             assertThat(top.growthInstances()).isGreaterThanOrEqualTo(300);
             assertThat(top.growthBytes()).as("the 300 retained 64 KiB buffers").isGreaterThan(270L * 64 * 1024);
+            // Without a histogram the counts' growth is the ranking's: the leaking entry carries it.
+            assertThat(counts.detail()).contains("ranked by this growth");
+            assertThat(d.types()).isNotEmpty();
+            LeakingType ranked = d.types().get(0);
+            assertThat(ranked.type()).isEqualTo("byte[]");
+            assertThat(ranked.applicationFrame()).startsWith("io.heapwatch.servlet.TestServer$LeakServlet.doGet:");
+            assertThat(ranked.histogramGrowthBytes()).isEqualTo(top.growthBytes());
+            assertThat(ranked.attributedGrowthBytes()).isGreaterThan(0);
             assertThat(json.body())
                     .contains("\"objectCounts\":{\"status\":\"on\"")
                     .contains("\"classes\":[{\"type\":\"byte[]\"");
@@ -155,6 +167,10 @@ class DiagnosisEndpointsTest {
                     .startsWith("{\"schema\":\"heapwatch.diagnosis/1\"")
                     .doesNotContain("objectCounts");
             assertThat(server.get("/heapwatch", "Authorization", AUTH).body()).doesNotContain("Object counts");
+            Diagnosis d = server.heapwatch.diagnostics().latest();
+            assertThat(d).isNotNull();
+            assertThat(d.types())
+                    .allSatisfy(t -> assertThat(t.histogramGrowthBytes()).isEqualTo(-1));
         }
     }
 
