@@ -391,8 +391,9 @@ public class HeapwatchProperties {
 
         /**
          * Whether the diagnosis recording also records jdk.ObjectCountAfterGC, so that each diagnosis lists the
-         * classes whose live bytes grew between the first and the latest collection that counted them. The JVM counts
-         * the heap inside the pause of each G1 remark and full collection (tens of milliseconds per 100 MiB live, see
+         * classes whose live bytes grew between the first and the latest collection that counted them (and, without a
+         * class histogram growth, ranks the types by it). The JVM counts the heap inside the pause of each G1 remark and
+         * full collection (tens of milliseconds per 100 MiB live, about a second per GiB of small objects, see
          * docs/leak-detection.md); needs heapwatch.diagnosis.enabled; off by default. Environment variable:
          * HEAPWATCH_DIAGNOSIS_OBJECT_COUNT.
          */
