@@ -43,6 +43,10 @@ final class DiagnosisEnvironment {
             settings =
                     settings.withGcRoots(HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, v));
         }
+        if ((v = value(env, HeapwatchConfig.HEAPWATCH_DIAGNOSIS_OBJECT_COUNT)) != null) {
+            settings = settings.withObjectCount(
+                    HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_OBJECT_COUNT, v));
+        }
         b.diagnosis(settings);
         if ((v = value(env, HeapwatchConfig.HEAPWATCH_REPORT)) != null) {
             b.reportEnabled(HeapwatchConfig.parseBoolean(HeapwatchConfig.HEAPWATCH_REPORT, v));

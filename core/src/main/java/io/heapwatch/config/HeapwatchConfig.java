@@ -43,7 +43,9 @@ import org.jspecify.annotations.Nullable;
  *       {@value #HEAPWATCH_DIAGNOSIS_MIN_INTERVAL} ({@code 30s}), {@value #HEAPWATCH_DIAGNOSIS_APP_PACKAGES}
  *       (unset: every package outside the JDK, the containers, Spring, Micrometer and heapwatch),
  *       {@value #HEAPWATCH_DIAGNOSIS_HISTOGRAM} ({@code false}: a class histogram per diagnosis, a full collection),
- *       {@value #HEAPWATCH_DIAGNOSIS_GC_ROOTS} ({@code false}: paths to GC roots, a search at a safepoint per dump)
+ *       {@value #HEAPWATCH_DIAGNOSIS_GC_ROOTS} ({@code false}: paths to GC roots, a search at a safepoint per dump),
+ *       {@value #HEAPWATCH_DIAGNOSIS_OBJECT_COUNT} ({@code false}: {@code jdk.ObjectCountAfterGC} in the recording, a
+ *       count of the heap inside the pause of each G1 remark and full collection)
  *   <li>{@value #HEAPWATCH_REPORT} ({@code true}), {@value #HEAPWATCH_REPORT_PATH} ({@code /heapwatch}),
  *       {@value #HEAPWATCH_DIAGNOSIS_PATH} ({@code /heapwatch/diagnosis}): the report page and the diagnosis JSON,
  *       behind the metrics credentials
@@ -80,6 +82,7 @@ public final class HeapwatchConfig {
     public static final String HEAPWATCH_DIAGNOSIS_APP_PACKAGES = "HEAPWATCH_DIAGNOSIS_APP_PACKAGES";
     public static final String HEAPWATCH_DIAGNOSIS_HISTOGRAM = "HEAPWATCH_DIAGNOSIS_HISTOGRAM";
     public static final String HEAPWATCH_DIAGNOSIS_GC_ROOTS = "HEAPWATCH_DIAGNOSIS_GC_ROOTS";
+    public static final String HEAPWATCH_DIAGNOSIS_OBJECT_COUNT = "HEAPWATCH_DIAGNOSIS_OBJECT_COUNT";
     public static final String HEAPWATCH_REPORT = "HEAPWATCH_REPORT";
     public static final String HEAPWATCH_REPORT_PATH = "HEAPWATCH_REPORT_PATH";
     public static final String HEAPWATCH_DIAGNOSIS_PATH = "HEAPWATCH_DIAGNOSIS_PATH";

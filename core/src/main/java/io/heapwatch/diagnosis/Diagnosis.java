@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code HEAPWATCH_DIAGNOSIS_HISTOGRAM} is on)
  * @param gcRoots the search for paths to GC roots: its status and what the dump cost ({@code off} unless
  *     {@code HEAPWATCH_DIAGNOSIS_GC_ROOTS} is on)
+ * @param objectCounts the growth between two collections' {@code jdk.ObjectCountAfterGC}, {@code null} (and absent
+ *     from the document) unless {@code HEAPWATCH_DIAGNOSIS_OBJECT_COUNT} is on
  */
 public record Diagnosis(
         long id,
@@ -48,7 +50,8 @@ public record Diagnosis(
         List<HeapPoint> heap,
         List<HeapPoint> floors,
         HistogramReport histogram,
-        GcRootsReport gcRoots) {
+        GcRootsReport gcRoots,
+        @Nullable ObjectCountReport objectCounts) {
 
     /** The schema identifier written as {@code schema}. */
     public static final String SCHEMA = "heapwatch.diagnosis/1";
@@ -66,6 +69,48 @@ public record Diagnosis(
         types = List.copyOf(types);
         heap = List.copyOf(heap);
         floors = List.copyOf(floors);
+    }
+
+    /** A diagnosis without object counts. */
+    public Diagnosis(
+            long id,
+            long takenAtMillis,
+            String trigger,
+            long durationMillis,
+            String container,
+            Verdict verdict,
+            String evidence,
+            String evidenceDetail,
+            int samplesRead,
+            int samplesUsed,
+            List<LeakingType> types,
+            double explainedFraction,
+            double explainedGrowthBytesPerSecond,
+            String routeJoin,
+            List<HeapPoint> heap,
+            List<HeapPoint> floors,
+            HistogramReport histogram,
+            GcRootsReport gcRoots) {
+        this(
+                id,
+                takenAtMillis,
+                trigger,
+                durationMillis,
+                container,
+                verdict,
+                evidence,
+                evidenceDetail,
+                samplesRead,
+                samplesUsed,
+                types,
+                explainedFraction,
+                explainedGrowthBytesPerSecond,
+                routeJoin,
+                heap,
+                floors,
+                histogram,
+                gcRoots,
+                null);
     }
 
     /** The document as JSON. */
@@ -137,6 +182,9 @@ public record Diagnosis(
         j.name("explainedBytesPerSecond").value(explainedGrowthBytesPerSecond);
         j.end();
         histogram(j, histogram);
+        if (objectCounts != null) {
+            objectCounts(j, objectCounts);
+        }
         j.name("gcRoots").begin();
         j.name("status").value(gcRoots.status());
         j.name("detail").value(gcRoots.detail());
@@ -201,6 +249,29 @@ public record Diagnosis(
             j.name("growthBytes").value(c.growthBytes());
             j.name("samples").value(c.samples());
             j.name("applicationFrame").value(c.applicationFrame());
+            j.end();
+        }
+        j.endArray().end();
+    }
+
+    private static void objectCounts(Json j, ObjectCountReport o) {
+        j.name("objectCounts").begin();
+        j.name("status").value(o.status());
+        j.name("detail").value(o.detail());
+        j.name("collections").value(o.collections());
+        j.name("firstGcId").value(o.firstGcId());
+        j.name("firstAt").value(instant(o.firstAtMillis()));
+        j.name("latestGcId").value(o.latestGcId());
+        j.name("latestAt").value(instant(o.latestAtMillis()));
+        j.name("classes").beginArray();
+        for (ObjectCountReport.ObjectCountClass c : o.classes()) {
+            j.begin();
+            j.name("type").value(c.type());
+            j.name("instances").value(c.instances());
+            j.name("bytes").value(c.bytes());
+            j.name("growthInstances").value(c.growthInstances());
+            j.name("growthBytes").value(c.growthBytes());
+            j.name("absentAtFirst").value(c.absentAtFirst());
             j.end();
         }
         j.endArray().end();

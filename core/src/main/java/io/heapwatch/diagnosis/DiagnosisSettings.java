@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param gcRoots whether each dump of the recording also searches paths to GC roots (for at most
  *     {@link #GC_ROOTS_CUTOFF}, at a safepoint) so that each listed type shows the chain that holds it; needs the
  *     evidence
+ * @param objectCount whether the evidence recording also records {@code jdk.ObjectCountAfterGC} (the JVM counts the
+ *     live instances of each class inside the pauses of the collections that emit it: under G1 the remark of each
+ *     concurrent cycle and full collections) so that a diagnosis compares the first and the latest counts it holds;
+ *     needs the evidence
  */
 public record DiagnosisSettings(
         boolean evidence,
@@ -35,7 +39,8 @@ public record DiagnosisSettings(
         int topStacks,
         List<String> applicationPackages,
         boolean histogram,
-        boolean gcRoots) {
+        boolean gcRoots,
+        boolean objectCount) {
 
     /**
      * The longest the JVM searches paths to GC roots per dump (the recording's {@code cutoff}) when {@link #gcRoots}
@@ -83,7 +88,7 @@ public record DiagnosisSettings(
         }
     }
 
-    /** Evidence, histogram and paths to GC roots off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
+    /** Evidence, histogram, paths to GC roots and object counts off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
     public static DiagnosisSettings defaults() {
         return new DiagnosisSettings(
                 false,
@@ -94,6 +99,7 @@ public record DiagnosisSettings(
                 10,
                 3,
                 List.of(),
+                false,
                 false,
                 false);
     }
@@ -123,9 +129,35 @@ public record DiagnosisSettings(
         return copy(evidence, minInterval, applicationPackages, histogram, on);
     }
 
+    /** A copy with the object counts after GC on or off. */
+    public DiagnosisSettings withObjectCount(boolean on) {
+        return new DiagnosisSettings(
+                evidence,
+                minInterval,
+                maxAge,
+                pollInterval,
+                maxRecordingBytes,
+                topTypes,
+                topStacks,
+                applicationPackages,
+                histogram,
+                gcRoots,
+                on);
+    }
+
     private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist, boolean roots) {
         return new DiagnosisSettings(
-                ev, interval, maxAge, pollInterval, maxRecordingBytes, topTypes, topStacks, packages, hist, roots);
+                ev,
+                interval,
+                maxAge,
+                pollInterval,
+                maxRecordingBytes,
+                topTypes,
+                topStacks,
+                packages,
+                hist,
+                roots,
+                objectCount);
     }
 
     /** Whether a frame of this class is application code. */

@@ -130,7 +130,8 @@ public final class LeakDiagnostics implements AutoCloseable {
                         settings.maxRecordingBytes(),
                         window.plus(subWindow),
                         settings.histogram(),
-                        settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO);
+                        settings.gcRoots() ? DiagnosisSettings.GC_ROOTS_CUTOFF : Duration.ZERO,
+                        settings.objectCount());
                 evidenceStartMillis = clock.millis();
                 evidenceStatus = "on";
                 evidenceDetail = (settings.gcRoots()
@@ -140,6 +141,10 @@ public final class LeakDiagnostics implements AutoCloseable {
                         + (settings.histogram()
                                 ? "; jdk.ObjectAllocationSample at " + OldObjectEvidence.ALLOCATION_THROTTLE
                                         + " for the allocation sites of types the histogram sees grow"
+                                : "")
+                        + (settings.objectCount()
+                                ? "; " + ObjectCounts.EVENT + " for the live instances per class after the"
+                                        + " collections that count them"
                                 : "");
             } catch (RuntimeException e) {
                 evidenceStatus = "failed";
@@ -251,6 +256,14 @@ public final class LeakDiagnostics implements AutoCloseable {
         ClassHistograms.Result histogram = histograms == null ? null : histograms.take(now);
         List<ClassHistogram.Growth> growth =
                 histogram == null || histogram.growth().isEmpty() ? null : histogram.growth();
+        // Without a histogram growth the object counts' growth is the ranking's: the same per-class retained growth,
+        // between the first and the latest collection that counted objects instead of two histograms.
+        ObjectCounts counted = dump == null ? null : dump.objectCounts();
+        List<ObjectCounts.Growth> countedGrowth = counted == null ? List.of() : counted.growth();
+        boolean countsRank = growth == null && !countedGrowth.isEmpty();
+        if (countsRank) {
+            growth = asGrowth(countedGrowth);
+        }
         List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
                 ? List.of()
                 : Ranking.rank(used, settings, slope, growth, sites);
@@ -284,7 +297,67 @@ public final class LeakDiagnostics implements AutoCloseable {
                 heap,
                 floors,
                 histogram == null ? HistogramReport.off() : report(histogram, used),
-                gcRoots(ev != null, dump, dumpFailure));
+                gcRoots(ev != null, dump, dumpFailure),
+                settings.objectCount() ? objectCounts(ev != null, dump, dumpFailure, countsRank) : null);
+    }
+
+    /** The object counts' growth in the histogram's form, for the ranking. */
+    static List<ClassHistogram.Growth> asGrowth(List<ObjectCounts.Growth> counted) {
+        List<ClassHistogram.Growth> growth = new ArrayList<>(counted.size());
+        for (ObjectCounts.Growth g : counted) {
+            growth.add(new ClassHistogram.Growth(
+                    g.type(), g.instances(), g.bytes(), g.growthInstances(), g.growthBytes()));
+        }
+        return growth;
+    }
+
+    /** The growth between the first and the latest collection that counted objects within the recording. */
+    private ObjectCountReport objectCounts(
+            boolean recording, OldObjectEvidence.@Nullable Read dump, String failure, boolean ranked) {
+        if (!recording) {
+            return settings.evidence()
+                    ? ObjectCountReport.without("failed", "the recording did not start: no object counts")
+                    : ObjectCountReport.without(
+                            "off",
+                            "HEAPWATCH_DIAGNOSIS=false: HEAPWATCH_DIAGNOSIS_OBJECT_COUNT needs the recording, which"
+                                    + " does not run");
+        }
+        ObjectCounts counts = dump == null ? null : dump.objectCounts();
+        if (counts == null) {
+            return ObjectCountReport.without("failed", failure.isEmpty() ? "no object counts were read" : failure);
+        }
+        ObjectCounts.Collection first = counts.first();
+        ObjectCounts.Collection last = counts.latest();
+        List<ObjectCountReport.ObjectCountClass> classes = new ArrayList<>();
+        for (ObjectCounts.Growth g : counts.growth()) {
+            if (classes.size() >= settings.topTypes()) {
+                break;
+            }
+            classes.add(new ObjectCountReport.ObjectCountClass(
+                    g.type(), g.instances(), g.bytes(), g.growthInstances(), g.growthBytes(), g.absentAtFirst()));
+        }
+        String detail;
+        if (counts.collections() < 2) {
+            detail = counts.collections() + (counts.collections() == 1 ? " collection" : " collections")
+                    + " within the recording counted objects; growth needs two (the"
+                    + " JVM counts at full collections and, under G1, at the remark of a concurrent cycle; young"
+                    + " collections never count)";
+        } else {
+            detail = counts.collections() + " collections within the recording counted objects; the classes that"
+                    + " hold at least 0.5% of the live heap at the latest are compared with the first";
+        }
+        if (ranked) {
+            detail += "; the types are ranked by this growth (no class histogram growth)";
+        }
+        return new ObjectCountReport(
+                "on",
+                detail,
+                counts.collections(),
+                first == null ? -1 : first.gcId(),
+                first == null ? -1 : first.atMillis(),
+                last == null ? -1 : last.gcId(),
+                last == null ? -1 : last.atMillis(),
+                classes);
     }
 
     /** The status of the search for paths to GC roots, and what the dump cost. */

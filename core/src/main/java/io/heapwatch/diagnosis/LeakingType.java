@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *     code
  * @param stacks its top allocation stacks, most samples first
  * @param histogramGrowthBytes the growth of the whole type's retained bytes between the baseline and the latest class
- *     histogram, -1 without a histogram growth
+ *     histogram or, without a histogram growth, between the first and the latest object counts after GC
+ *     ({@code HEAPWATCH_DIAGNOSIS_OBJECT_COUNT}); -1 without either
  * @param attributedGrowthBytes the part of that growth attributed to this entry's application frame (in proportion
  *     to its samples, corrected for the sampler's size bias for arrays, or to the bytes its frame allocated when the
  *     entry comes from allocation samples), -1 without a histogram growth

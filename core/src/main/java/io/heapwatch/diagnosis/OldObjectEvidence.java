@@ -35,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  * <p>On a dump the JVM takes the largest cutoff of all running recordings with the event enabled: another recording
  * of the process with a larger cutoff (a profile with {@code path-to-gc-roots}) makes heapwatch's dumps search
  * longer, and heapwatch's cutoff applies to the dumps of such recordings too.
+ *
+ * <p>With object counts ({@code HEAPWATCH_DIAGNOSIS_OBJECT_COUNT}) the recording also enables
+ * {@value ObjectCounts#EVENT}; a dump then holds the counts of every collection that emitted them within the
+ * recording's age and size bounds, and the reading keeps the first and the latest ({@link ObjectCounts}).
  */
 final class OldObjectEvidence implements AutoCloseable {
 
@@ -52,12 +56,14 @@ final class OldObjectEvidence implements AutoCloseable {
     private final Recording recording;
     private final Path directory;
     private final boolean paths;
+    private final boolean objectCounts;
     private boolean closed;
 
-    private OldObjectEvidence(Recording recording, Path directory, boolean paths) {
+    private OldObjectEvidence(Recording recording, Path directory, boolean paths, boolean objectCounts) {
         this.recording = recording;
         this.directory = directory;
         this.paths = paths;
+        this.objectCounts = objectCounts;
     }
 
     /**
@@ -71,10 +77,11 @@ final class OldObjectEvidence implements AutoCloseable {
             long searchMillis,
             int samplesWithPath,
             int pathFailures,
-            String firstPathFailure) {
+            String firstPathFailure,
+            @Nullable ObjectCounts objectCounts) {
 
         Read(List<ObjectSample> samples, List<AllocationSite> sites) {
-            this(samples, sites, -1, -1, 0, 0, "");
+            this(samples, sites, -1, -1, 0, 0, "", null);
         }
     }
 
@@ -103,6 +110,16 @@ final class OldObjectEvidence implements AutoCloseable {
      * @throws IllegalStateException when the Flight Recorder is not available or cannot start
      */
     static OldObjectEvidence start(long maxBytes, Duration maxAge, boolean allocationSites, Duration cutoff) {
+        return start(maxBytes, maxAge, allocationSites, cutoff, false);
+    }
+
+    /**
+     * Starts the recording as above, with {@value ObjectCounts#EVENT} too when {@code objectCounts}.
+     *
+     * @throws IllegalStateException when the Flight Recorder is not available or cannot start
+     */
+    static OldObjectEvidence start(
+            long maxBytes, Duration maxAge, boolean allocationSites, Duration cutoff, boolean objectCounts) {
         if (!FlightRecorder.isAvailable()) {
             throw new IllegalStateException("the JDK Flight Recorder is not available in this JVM");
         }
@@ -119,6 +136,9 @@ final class OldObjectEvidence implements AutoCloseable {
             if (allocationSites) {
                 recording.enable(ALLOCATION_EVENT).withStackTrace().with("throttle", ALLOCATION_THROTTLE);
             }
+            if (objectCounts) {
+                recording.enable(ObjectCounts.EVENT);
+            }
             recording.setToDisk(true);
             recording.setMaxSize(maxBytes);
             recording.setMaxAge(maxAge);
@@ -128,7 +148,7 @@ final class OldObjectEvidence implements AutoCloseable {
             deleteQuietly(dir);
             throw e;
         }
-        return new OldObjectEvidence(recording, dir, !cutoff.isZero());
+        return new OldObjectEvidence(recording, dir, !cutoff.isZero(), objectCounts);
     }
 
     /** Dumps the recording, reads the latest samples and deletes the dump. */
@@ -146,7 +166,7 @@ final class OldObjectEvidence implements AutoCloseable {
             long t0 = System.nanoTime();
             recording.dump(file);
             long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
-            Read r = readAll(file, paths);
+            Read r = readAll(file, paths, objectCounts);
             return new Read(
                     r.samples(),
                     r.sites(),
@@ -154,7 +174,8 @@ final class OldObjectEvidence implements AutoCloseable {
                     r.searchMillis(),
                     r.samplesWithPath(),
                     r.pathFailures(),
-                    r.firstPathFailure());
+                    r.firstPathFailure(),
+                    r.objectCounts());
         } finally {
             Files.deleteIfExists(file);
         }
@@ -173,6 +194,15 @@ final class OldObjectEvidence implements AutoCloseable {
      * root too. A path that cannot be read is counted and left out: the sample stays.
      */
     static Read readAll(Path file, boolean paths) throws IOException {
+        return readAll(file, paths, false);
+    }
+
+    /**
+     * Reads as above; with {@code objectCounts}, the first and the latest collection's {@value ObjectCounts#EVENT}
+     * too.
+     */
+    static Read readAll(Path file, boolean paths, boolean objectCounts) throws IOException {
+        ObjectCounts.Reader counts = objectCounts ? new ObjectCounts.Reader() : null;
         List<RecordedEvent> events = new ArrayList<>();
         Map<List<String>, long[]> sites = new HashMap<>();
         Map<List<String>, List<String>> siteClasses = new HashMap<>();
@@ -187,6 +217,8 @@ final class OldObjectEvidence implements AutoCloseable {
                     latest = Math.max(latest, e.getStartTime().toEpochMilli());
                 } else if (ALLOCATION_EVENT.equals(name)) {
                     addSite(e, sites, siteClasses, strings);
+                } else if (counts != null && ObjectCounts.EVENT.equals(name)) {
+                    addCount(e, counts);
                 }
             }
         }
@@ -227,7 +259,29 @@ final class OldObjectEvidence implements AutoCloseable {
                     key.subList(1, key.size()),
                     siteClasses.getOrDefault(key, List.of())));
         }
-        return new Read(samples, allocationSites, -1, searchMillis, withPath, failures, firstFailure);
+        return new Read(
+                samples,
+                allocationSites,
+                -1,
+                searchMillis,
+                withPath,
+                failures,
+                firstFailure,
+                counts == null ? null : counts.result());
+    }
+
+    /** Adds one {@value ObjectCounts#EVENT}: its collection, class, instances and bytes. */
+    private static void addCount(RecordedEvent e, ObjectCounts.Reader counts) {
+        RecordedClass c = e.hasField("objectClass") ? e.getValue("objectClass") : null;
+        if (c == null || !e.hasField("gcId")) {
+            return;
+        }
+        counts.add(
+                e.getLong("gcId"),
+                e.getStartTime().toEpochMilli(),
+                typeName(c.getName()),
+                e.hasField("count") ? e.getLong("count") : 0,
+                e.hasField("totalSize") ? e.getLong("totalSize") : 0);
     }
 
     /**

@@ -53,6 +53,10 @@ final class ReportPage {
         routes(h, v);
         types(h, d);
         histogram(h, d.histogram());
+        ObjectCountReport counts = d.objectCounts();
+        if (counts != null) {
+            objectCounts(h, counts);
+        }
 
         h.append("<h2>When this page is not enough</h2><p class=\"note\">Fallback by hand on the host: "
                 + "<code>jcmd &lt;pid&gt; GC.class_histogram</code> (forces a full collection; what"
@@ -229,7 +233,7 @@ final class ReportPage {
                     .append(" floor slope");
         }
         h.append(".</p><table><tr><th>#</th><th>type</th><th>share</th><th>samples</th><th>est. growth</th>"
-                + "<th>retained growth (histogram)</th><th>application frame</th></tr>");
+                + "<th>retained growth (histogram or object counts)</th><th>application frame</th></tr>");
         int rank = 1;
         for (LeakingType t : d.types()) {
             h.append("<tr><td class=\"n\">")
@@ -329,6 +333,48 @@ final class ReportPage {
                     .append("</code></td></tr>");
         }
         h.append("</table>\n");
+    }
+
+    private static void objectCounts(StringBuilder h, ObjectCountReport r) {
+        h.append("<h2>Object counts after GC</h2><p class=\"note\">Object counts ")
+                .append(esc(r.status()))
+                .append(": ")
+                .append(esc(r.detail()));
+        if (r.firstAtMillis() >= 0 && r.latestGcId() != r.firstGcId()) {
+            h.append(". From collection ")
+                    .append(r.firstGcId())
+                    .append(" at ")
+                    .append(esc(Instant.ofEpochMilli(r.firstAtMillis()).toString()))
+                    .append(" to collection ")
+                    .append(r.latestGcId())
+                    .append(" at ")
+                    .append(esc(Instant.ofEpochMilli(r.latestAtMillis()).toString()));
+        }
+        h.append(". Class names, counts and sizes only.</p>");
+        if (r.classes().isEmpty()) {
+            if (r.collections() >= 2) {
+                h.append("<p>No counted class grew between the two collections.</p>\n");
+            }
+            return;
+        }
+        h.append("<table><tr><th>type</th><th>growth</th><th>instances gained</th><th>live now</th></tr>");
+        for (ObjectCountReport.ObjectCountClass c : r.classes()) {
+            h.append("<tr><td><code>")
+                    .append(esc(c.type()))
+                    .append("</code></td><td class=\"n\">")
+                    .append(esc((c.absentAtFirst() ? "\u2264 " : "") + bytes(c.growthBytes())))
+                    .append("</td><td class=\"n\">")
+                    .append(c.growthInstances())
+                    .append("</td><td class=\"n\">")
+                    .append(esc(bytes(c.bytes())))
+                    .append("</td></tr>");
+        }
+        h.append("</table>");
+        if (r.classes().stream().anyMatch(ObjectCountReport.ObjectCountClass::absentAtFirst)) {
+            h.append("<p class=\"note\">\u2264: the first collection sent no count for the class (below 0.5% of"
+                    + " the used heap), so its growth is counted from zero.</p>");
+        }
+        h.append('\n');
     }
 
     private static void dt(StringBuilder h, String term, String value) {

@@ -23,6 +23,7 @@ class DiagnosisConfigTest {
         assertThat(c.diagnosis().applicationPackages()).isEmpty();
         assertThat(c.diagnosis().histogram()).isFalse();
         assertThat(c.diagnosis().gcRoots()).isFalse();
+        assertThat(c.diagnosis().objectCount()).isFalse();
     }
 
     @Test
@@ -33,6 +34,7 @@ class DiagnosisConfigTest {
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_APP_PACKAGES, "com.example., org.acme.shop",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "TRUE",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, "True",
+                HeapwatchConfig.HEAPWATCH_DIAGNOSIS_OBJECT_COUNT, " true ",
                 HeapwatchConfig.HEAPWATCH_REPORT, "false",
                 HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/ops/heap",
                 HeapwatchConfig.HEAPWATCH_DIAGNOSIS_PATH, "/ops/heap.json"));
@@ -41,6 +43,7 @@ class DiagnosisConfigTest {
         assertThat(c.diagnosis().applicationPackages()).containsExactly("com.example.", "org.acme.shop");
         assertThat(c.diagnosis().histogram()).isTrue();
         assertThat(c.diagnosis().gcRoots()).isTrue();
+        assertThat(c.diagnosis().objectCount()).isTrue();
         assertThat(c.reportEnabled()).isFalse();
         assertThat(c.reportPath()).isEqualTo("/ops/heap");
         assertThat(c.diagnosisPath()).isEqualTo("/ops/heap.json");
@@ -56,6 +59,8 @@ class DiagnosisConfigTest {
                 "HEAPWATCH_DIAGNOSIS_HISTOGRAM|1|true or false",
                 "HEAPWATCH_DIAGNOSIS_GC_ROOTS|yes|true or false",
                 "HEAPWATCH_DIAGNOSIS_GC_ROOTS|1s|true or false",
+                "HEAPWATCH_DIAGNOSIS_OBJECT_COUNT|yes|true or false",
+                "HEAPWATCH_DIAGNOSIS_OBJECT_COUNT|0.5|true or false",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|0s|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|2h|a duration from 1s to 1h",
                 "HEAPWATCH_DIAGNOSIS_MIN_INTERVAL|soon|a duration from 1s to 1h",
@@ -86,6 +91,8 @@ class DiagnosisConfigTest {
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_HISTOGRAM, "true")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS, "true")))
+                .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
+        assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_DIAGNOSIS_OBJECT_COUNT, "true")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));
         assertThat(HeapwatchConfig.fromMap(Map.of(HeapwatchConfig.HEAPWATCH_REPORT_PATH, "/x")))
                 .isNotEqualTo(HeapwatchConfig.fromMap(Map.of()));

@@ -6,6 +6,7 @@ import io.heapwatch.diagnosis.Diagnosis;
 import io.heapwatch.diagnosis.DiagnosisSettings;
 import io.heapwatch.diagnosis.LeakDiagnostics;
 import io.heapwatch.diagnosis.LeakingType;
+import io.heapwatch.diagnosis.ObjectCountReport;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,70 @@ class DiagnosisEndpointsTest {
 
             server.close();
             assertThat(Files.exists(dir)).as("recording directory after close").isFalse();
+        }
+    }
+
+    @Test
+    void objectCountsNameTheLeakingTypeWhenOnAndAreAbsentWhenOff() throws Exception {
+        try (TestServer server = TestServer.start(
+                TestServer.config().diagnosis(settings().withObjectCount(true)).build())) {
+            LeakDiagnostics diagnostics = server.heapwatch.diagnostics();
+            assertThat(diagnostics).isNotNull();
+            System.gc(); // the first collection that counts objects within the recording
+            for (int i = 0; i < 300; i++) {
+                assertThat(server.get("/api/leak?kb=64").statusCode()).isEqualTo(200);
+            }
+            // two collections, as in the test above: the ranked samples must have survived the last two
+            System.gc();
+            Thread.sleep(200);
+            System.gc();
+            Thread.sleep(200);
+
+            HttpResponse<String> json = server.get("/heapwatch/diagnosis", "Authorization", AUTH);
+            assertThat(json.statusCode()).isEqualTo(200);
+            Diagnosis d = diagnostics.latest();
+            assertThat(d).isNotNull();
+            ObjectCountReport counts = d.objectCounts();
+            assertThat(counts).isNotNull();
+            assertThat(counts.status()).as(counts.detail()).isEqualTo("on");
+            assertThat(counts.collections()).isGreaterThanOrEqualTo(2);
+            assertThat(counts.latestAtMillis()).isGreaterThanOrEqualTo(counts.firstAtMillis());
+            assertThat(counts.classes()).isNotEmpty();
+            ObjectCountReport.ObjectCountClass top = counts.classes().get(0);
+            assertThat(top.type()).isEqualTo("byte[]");
+            assertThat(top.growthInstances()).isGreaterThanOrEqualTo(300);
+            assertThat(top.growthBytes()).as("the 300 retained 64 KiB buffers").isGreaterThan(270L * 64 * 1024);
+            // Without a histogram the counts' growth is the ranking's: the leaking entry carries it.
+            assertThat(counts.detail()).contains("ranked by this growth");
+            assertThat(d.types()).isNotEmpty();
+            LeakingType ranked = d.types().get(0);
+            assertThat(ranked.type()).isEqualTo("byte[]");
+            assertThat(ranked.applicationFrame()).startsWith("io.heapwatch.servlet.TestServer$LeakServlet.doGet:");
+            assertThat(ranked.histogramGrowthBytes()).isEqualTo(top.growthBytes());
+            assertThat(ranked.attributedGrowthBytes()).isGreaterThan(0);
+            assertThat(json.body())
+                    .contains("\"objectCounts\":{\"status\":\"on\"")
+                    .contains("\"classes\":[{\"type\":\"byte[]\"");
+            assertThat(server.get("/heapwatch", "Authorization", AUTH).body())
+                    .contains("<h2>Object counts after GC</h2>")
+                    .contains("<code>byte[]</code>");
+            assertThat(server.get("/heapwatch/diagnosis").statusCode()).isEqualTo(401);
+        }
+        synchronized (TestServer.RETAINED) {
+            TestServer.RETAINED.clear();
+        }
+        try (TestServer server =
+                TestServer.start(TestServer.config().diagnosis(settings()).build())) {
+            HttpResponse<String> json = server.get("/heapwatch/diagnosis", "Authorization", AUTH);
+            assertThat(json.statusCode()).isEqualTo(200);
+            assertThat(json.body())
+                    .startsWith("{\"schema\":\"heapwatch.diagnosis/1\"")
+                    .doesNotContain("objectCounts");
+            assertThat(server.get("/heapwatch", "Authorization", AUTH).body()).doesNotContain("Object counts");
+            Diagnosis d = server.heapwatch.diagnostics().latest();
+            assertThat(d).isNotNull();
+            assertThat(d.types())
+                    .allSatisfy(t -> assertThat(t.histogramGrowthBytes()).isEqualTo(-1));
         }
     }
 

@@ -8,6 +8,7 @@ import io.heapwatch.diagnosis.DiagnosisSettings;
 import io.heapwatch.diagnosis.GcRootPath;
 import io.heapwatch.diagnosis.LeakDiagnostics;
 import io.heapwatch.diagnosis.LeakingType;
+import io.heapwatch.diagnosis.ObjectCountReport;
 import io.heapwatch.servlet.Heapwatch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +62,13 @@ import org.junit.jupiter.api.Test;
  * the leak's own entry names it when the ranking lists that entry among the first three. Every report also
  * gives the recording's dump time, the diagnosis's duration and the longest stall a thread parking for 0.1 ms saw
  * while the diagnosis ran (the safepoint of the search shows there).
+ *
+ * <p>{@code -Dheapwatch.diagnosis.objectCount=true} turns the object counts after GC on
+ * ({@code HEAPWATCH_DIAGNOSIS_OBJECT_COUNT}), takes a {@code System.gc()} right after the server starts (the first
+ * collection that counts objects, as a concurrent cycle before the leak grows would be), writes
+ * {@code target/diagnosis-evaluation-objectcount.txt} and scores two more columns: whether the first class of
+ * {@code objectCounts}, and whether one of its first three, is the leaking type or one of its holders (by type only:
+ * the counts name no frame).
  */
 class DiagnosisEvaluationTest {
 
@@ -71,6 +79,8 @@ class DiagnosisEvaluationTest {
     static final boolean HISTOGRAM = Boolean.getBoolean("heapwatch.diagnosis.histogram");
     /** {@code -Dheapwatch.diagnosis.gcRoots=true}: paths to GC roots on ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}). */
     static final boolean GC_ROOTS = Boolean.getBoolean("heapwatch.diagnosis.gcRoots");
+    /** {@code -Dheapwatch.diagnosis.objectCount=true}: object counts after GC on. */
+    static final boolean OBJECT_COUNT = Boolean.getBoolean("heapwatch.diagnosis.objectCount");
     /** {@code -Dheapwatch.diagnosis.extraScenarios=true}: also the scenarios added after the histogram ranking. */
     static final boolean EXTRA = Boolean.getBoolean("heapwatch.diagnosis.extraScenarios");
 
@@ -96,7 +106,10 @@ class DiagnosisEvaluationTest {
             long dumpMillis,
             long searchMillis,
             long durationMillis,
-            long stallMillis) {}
+            long stallMillis,
+            boolean countsFirst,
+            boolean countsInTopThree,
+            String counts) {}
 
     @Test
     void theLeakingTypeIsRankedFirstAndItsFrameIsTheLeakingMethod() throws Exception {
@@ -110,12 +123,13 @@ class DiagnosisEvaluationTest {
         report.append(String.format(
                 Locale.ROOT,
                 "diagnosis evaluation: %d runs per scenario, %d leak + %d busy requests per run, histogram %s,"
-                        + " gc roots %s, max heap %d MiB, %s %s%n",
+                        + " gc roots %s, object counts %s, max heap %d MiB, %s %s%n",
                 RUNS,
                 LEAK_REQUESTS,
                 BUSY_REQUESTS,
                 HISTOGRAM ? "on" : "off",
                 GC_ROOTS ? "on" : "off",
+                OBJECT_COUNT ? "on" : "off",
                 Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version")));
@@ -150,11 +164,15 @@ class DiagnosisEvaluationTest {
             if (GC_ROOTS) {
                 report.append("    path ").append(x.path()).append('\n');
             }
+            if (OBJECT_COUNT) {
+                report.append("    object counts ").append(x.counts()).append('\n');
+            }
         }
         System.out.print(report);
         Path out = Path.of(
                 "target",
-                "diagnosis-evaluation" + (HISTOGRAM ? "-histogram" : "") + (GC_ROOTS ? "-gcroots" : "") + ".txt");
+                "diagnosis-evaluation" + (HISTOGRAM ? "-histogram" : "") + (GC_ROOTS ? "-gcroots" : "")
+                        + (OBJECT_COUNT ? "-objectcount" : "") + ".txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
 
@@ -202,6 +220,23 @@ class DiagnosisEvaluationTest {
                     n,
                     lp[0],
                     lp[1]);
+        }
+        if (OBJECT_COUNT) {
+            int first = (int) of.stream().filter(Score::countsFirst).count();
+            int counted = (int) of.stream().filter(Score::countsInTopThree).count();
+            double[] o = wilson(first, n);
+            double[] c = wilson(counted, n);
+            paths += String.format(
+                    Locale.ROOT,
+                    "  object counts first %d/%d [%.2f, %.2f]  in object counts (top 3) %d/%d [%.2f, %.2f]",
+                    first,
+                    n,
+                    o[0],
+                    o[1],
+                    counted,
+                    n,
+                    c[0],
+                    c[1]);
         }
         return String.format(
                 Locale.ROOT,
@@ -301,7 +336,8 @@ class DiagnosisEvaluationTest {
                         .withEvidence(true)
                         .withMinInterval(Duration.ZERO)
                         .withHistogram(HISTOGRAM)
-                        .withGcRoots(GC_ROOTS))
+                        .withGcRoots(GC_ROOTS)
+                        .withObjectCount(OBJECT_COUNT))
                 .build();
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -313,6 +349,9 @@ class DiagnosisEvaluationTest {
                 .build();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
+            if (OBJECT_COUNT) {
+                System.gc(); // the first collection that counts objects within the recording
+            }
             String base = "http://127.0.0.1:" + connector.getLocalPort();
             List<Future<?>> futures = new ArrayList<>();
             int threads = 4;
@@ -368,6 +407,26 @@ class DiagnosisEvaluationTest {
                     .findFirst()
                     .orElse(null);
             boolean holderInLeakPath = leak != null && namesHolder(leak.pathToRoot(), holder);
+            ObjectCountReport counts = d.objectCounts();
+            assertThat(counts == null).isEqualTo(!OBJECT_COUNT);
+            List<ObjectCountReport.ObjectCountClass> countedTop = counts == null
+                    ? List.of()
+                    : counts.classes().subList(0, Math.min(3, counts.classes().size()));
+            boolean countsFirst = !countedTop.isEmpty()
+                    && scenario.expectedTypes.contains(countedTop.get(0).type());
+            boolean countsInTopThree = countedTop.stream().anyMatch(c -> scenario.expectedTypes.contains(c.type()));
+            StringBuilder countsText = new StringBuilder();
+            if (counts != null) {
+                countsText.append(counts.collections()).append(" collections:");
+                for (ObjectCountReport.ObjectCountClass c : countedTop) {
+                    countsText
+                            .append(' ')
+                            .append(c.type())
+                            .append(" +")
+                            .append(c.growthBytes() >> 10)
+                            .append(" KiB");
+                }
+            }
             return new Score(
                     scenario,
                     run,
@@ -384,7 +443,10 @@ class DiagnosisEvaluationTest {
                     d.gcRoots().dumpMillis(),
                     d.gcRoots().searchMillis(),
                     d.durationMillis(),
-                    stall.maxMillis());
+                    stall.maxMillis(),
+                    countsFirst,
+                    countsInTopThree,
+                    countsText.toString());
         } finally {
             pool.shutdownNow();
             server.stop();

@@ -389,6 +389,24 @@ public class HeapwatchProperties {
             this.gcRoots = gcRoots;
         }
 
+        /**
+         * Whether the diagnosis recording also records jdk.ObjectCountAfterGC, so that each diagnosis lists the
+         * classes whose live bytes grew between the first and the latest collection that counted them (and, without a
+         * class histogram growth, ranks the types by it). The JVM counts the heap inside the pause of each G1 remark and
+         * full collection (tens of milliseconds per 100 MiB live, about a second per GiB of small objects, see
+         * docs/leak-detection.md); needs heapwatch.diagnosis.enabled; off by default. Environment variable:
+         * HEAPWATCH_DIAGNOSIS_OBJECT_COUNT.
+         */
+        private boolean objectCount = false;
+
+        public boolean isObjectCount() {
+            return objectCount;
+        }
+
+        public void setObjectCount(boolean objectCount) {
+            this.objectCount = objectCount;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

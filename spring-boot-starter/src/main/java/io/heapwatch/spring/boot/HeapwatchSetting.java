@@ -89,6 +89,10 @@ public enum HeapwatchSetting {
             HeapwatchConfig.HEAPWATCH_DIAGNOSIS_GC_ROOTS,
             "heapwatch.diagnosis.gc-roots",
             p -> Boolean.toString(p.getDiagnosis().isGcRoots())),
+    DIAGNOSIS_OBJECT_COUNT(
+            HeapwatchConfig.HEAPWATCH_DIAGNOSIS_OBJECT_COUNT,
+            "heapwatch.diagnosis.object-count",
+            p -> Boolean.toString(p.getDiagnosis().isObjectCount())),
     REPORT_ENABLED(
             HeapwatchConfig.HEAPWATCH_REPORT,
             "heapwatch.report.enabled",

@@ -103,6 +103,37 @@ class HeapwatchReportAutoConfigurationTest {
     }
 
     @Test
+    void objectCountFollowsThePropertyAndTheVariableAndABadValueFailsStartup() {
+        runner.run(context -> assertThat(
+                        context.getBean(HeapwatchConfig.class).diagnosis().objectCount())
+                .isFalse());
+        runner.withPropertyValues("heapwatch.diagnosis.enabled=true", "heapwatch.diagnosis.object-count=true")
+                .run(context -> {
+                    HeapwatchConfig config = context.getBean(HeapwatchConfig.class);
+                    assertThat(config.diagnosis().objectCount()).isTrue();
+                    assertThat(config.diagnosis().evidence()).isTrue();
+                });
+        runner.withInitializer(
+                        HeapwatchAutoConfigurationTest.systemEnvironment("HEAPWATCH_DIAGNOSIS_OBJECT_COUNT=TRUE"))
+                .run(context -> assertThat(context.getBean(HeapwatchConfig.class)
+                                .diagnosis()
+                                .objectCount())
+                        .isTrue());
+        for (String bad :
+                new String[] {"HEAPWATCH_DIAGNOSIS_OBJECT_COUNT=1s", "heapwatch.diagnosis.object-count=maybe"}) {
+            runner.withPropertyValues(bad).run(context -> {
+                assertThat(context).hasFailed();
+                org.springframework.boot.diagnostics.FailureAnalysis analysis =
+                        new HeapwatchFailureAnalyzer().analyze(context.getStartupFailure());
+                assertThat(analysis).as(bad).isNotNull();
+                assertThat(analysis.getDescription())
+                        .contains(bad.substring(0, bad.indexOf('=')), "'" + bad.substring(bad.indexOf('=') + 1) + "'");
+                assertThat(analysis.getAction()).contains("true or false");
+            });
+        }
+    }
+
+    @Test
     void aBadReportPathFailsStartupNamingTheSetting() {
         runner.withPropertyValues("heapwatch.report.path=no-slash").run(context -> {
             assertThat(context).hasFailed();
