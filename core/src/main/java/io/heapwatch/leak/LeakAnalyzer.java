@@ -100,7 +100,7 @@ final class LeakAnalyzer {
         }
         Check confirmed = check(liveSetLevel, true, liveSet.millis, liveSet.bytes, liveSet.size, lastMax, longest);
         if (confirmed.passes()) {
-            confirmed = exhaustionFromEnvelope(confirmed, liveSet, nowMillis, lastMax);
+            confirmed = exhaustionFromEnvelope(confirmed, liveSet, latestFloor(series), nowMillis, lastMax);
             bestConfirmed = confirmed;
         }
         for (int level = 0; level < count; level++) {
@@ -295,39 +295,78 @@ final class LeakAnalyzer {
                 fillAtBound, reach);
     }
 
+    /** The most live-set points the lower envelope is fitted to; more are thinned to the lowest of each group. */
+    static final int ENVELOPE_POINTS = 64;
+
     /**
      * A confirmed rise with its time to exhaustion from the lower envelope of the live-set points (their
-     * {@link #LIVE_SET_QUANTILE} quantile line), carried forward to now: the latest point can be hours old, and
-     * the least-squares line runs through the garbage each collection left behind. The rise itself, its rate and
-     * its bound stay those of the rule. Unchanged when the envelope does not rise.
+     * {@link #LIVE_SET_QUANTILE} quantile line), carried forward to now but never above the latest after-GC floor
+     * (an upper bound of the live set): the latest point can be hours old, and the least-squares line runs through
+     * the garbage each collection left behind. Beyond {@link #ENVELOPE_POINTS} points, consecutive groups are thinned
+     * to their lowest point. The rise itself, its rate and its bound stay those of the rule. Unchanged when the
+     * envelope does not rise.
      */
-    private static Check exhaustionFromEnvelope(Check rise, LiveSet liveSet, long nowMillis, long max) {
-        int n = liveSet.size;
-        double[] x = new double[n];
-        double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (liveSet.millis[i] - liveSet.millis[0]) / 1000.0;
-            y[i] = liveSet.bytes[i];
-        }
-        Statistics.Line envelope = Statistics.quantileLine(x, y, n, LIVE_SET_QUANTILE);
-        if (envelope == null || !(envelope.slope() > 0)) {
+    private static Check exhaustionFromEnvelope(
+            Check rise, LiveSet liveSet, long latestFloor, long nowMillis, long max) {
+        double[] envelope = envelope(liveSet.millis, liveSet.bytes, liveSet.size, latestFloor, nowMillis, max);
+        if (envelope == null) {
             return rise;
         }
-        double now = envelope.at((nowMillis - liveSet.millis[0]) / 1000.0);
-        double tte = Math.max(0.0, max - now) / envelope.slope();
         return new Check(
                 true,
                 rise.level(),
                 true,
                 rise.slope(),
                 rise.lowerBound(),
-                tte,
+                envelope[2],
                 rise.points(),
                 format(
                         "live-set points rise %.3g B/s (at least %.3g B/s over %d floors); their lower envelope rises"
                                 + " %.3g B/s and is at %.0f bytes now, heap full in %.0f s",
-                        rise.slope(), rise.lowerBound(), n, envelope.slope(), now, tte),
+                        rise.slope(), rise.lowerBound(), liveSet.size, envelope[0], envelope[1], envelope[2]),
                 rise.reachSeconds());
+    }
+
+    /**
+     * The lower envelope of {@code n} live-set points at {@code nowMillis}: its slope, its level now (no higher than
+     * {@code latestFloor} when that is not negative) and the seconds until it reaches {@code max}; null when it does
+     * not rise.
+     */
+    static double @Nullable [] envelope(
+            long[] millis, long[] bytes, int n, long latestFloor, long nowMillis, long max) {
+        int group = Math.max(1, (n + ENVELOPE_POINTS - 1) / ENVELOPE_POINTS);
+        int points = (n + group - 1) / group;
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int g = 0; g < points; g++) {
+            int lowest = g * group;
+            for (int i = lowest + 1; i < Math.min(n, (g + 1) * group); i++) {
+                if (bytes[i] < bytes[lowest]) {
+                    lowest = i;
+                }
+            }
+            x[g] = (millis[lowest] - millis[0]) / 1000.0;
+            y[g] = bytes[lowest];
+        }
+        Statistics.Line line = Statistics.quantileLine(x, y, points, LIVE_SET_QUANTILE);
+        if (line == null || !(line.slope() > 0)) {
+            return null;
+        }
+        double now = line.at((nowMillis - millis[0]) / 1000.0);
+        if (latestFloor >= 0) {
+            now = Math.min(now, latestFloor);
+        }
+        return new double[] {line.slope(), now, Math.max(0.0, max - now) / line.slope()};
+    }
+
+    /** The latest after-GC floor of the finest horizon that has one, or -1. */
+    private static long latestFloor(FloorLevels.Series[] series) {
+        for (FloorLevels.Series s : series) {
+            if (s.size() > 0) {
+                return s.bytes()[s.size() - 1];
+            }
+        }
+        return -1;
     }
 
     private static boolean urgent(Check a, Check b) {

@@ -139,7 +139,7 @@ final class Statistics {
      * The {@code tau} quantile regression line through {@code (x, y)} (Koenker and Bassett, 1978): the line that
      * minimises the sum of {@code tau r} over the points above it and {@code (1 - tau) |r|} over those below, for
      * residuals {@code r}. A minimising line passes through two of the points, so every line through two points with
-     * distinct {@code x} is tried: exact, and {@code O(n^3)} for the few dozen points it is given. Null when fewer
+     * distinct {@code x} is tried: exact, and {@code O(n^3)}, so callers bound {@code n}. Null when fewer
      * than two distinct {@code x}.
      */
     static @Nullable Line quantileLine(double[] x, double[] y, int n, double tau) {

@@ -165,6 +165,49 @@ class LeakDetectorTest {
     }
 
     @Test
+    void aConfirmedTimeToExhaustionIsNeverCarriedAboveTheLatestFloor() {
+        // live-set points rising 2 MB/min for 4 hours, every 20 minutes; then the rise stops at 780 MB for 50 minutes
+        long lastPoint = 4 * 3600;
+        LongPredicate confirmedAt = t -> t % 1200 == 0 && t <= lastPoint;
+        LongUnaryOperator bytesAt = t -> 300 * MIB + Math.min(t, lastPoint) * 2 * MIB / 60;
+        long now = lastPoint + 50 * 60;
+        LeakAssessment a = feed(now, bytesAt, confirmedAt).assessment();
+        assertThat(a.state()).as(a.reason()).isEqualTo(State.CONFIRMED);
+        double latest = 300 * MIB + lastPoint * 2 * MIB / 60.0;
+        assertThat(a.secondsToExhaustion())
+                .as(a.reason())
+                .isCloseTo((MAX - latest) / (2.0 * MIB / 60), withinPercentage(2));
+    }
+
+    @Test
+    void theLowerEnvelopeIsThinnedCappedAndNeededToRise() {
+        long hour = 3_600_000L;
+        // 200 points an hour apart rising 1 MB an hour, every other one carrying 50 MB of garbage
+        int n = 200;
+        long[] millis = new long[n];
+        long[] bytes = new long[n];
+        for (int i = 0; i < n; i++) {
+            millis[i] = i * hour;
+            bytes[i] = 300 * MIB + i * MIB + (i % 2 == 1 ? 50 * MIB : 0);
+        }
+        long now = (n - 1) * hour;
+        double[] e = LeakAnalyzer.envelope(millis, bytes, n, -1, now, MAX);
+        assertThat(e).isNotNull();
+        assertThat(e[0]).isCloseTo(MIB / 3600.0, withinPercentage(1));
+        assertThat(e[1]).isCloseTo(300.0 * MIB + (n - 1) * MIB, withinPercentage(0.5));
+        // never above the latest after-GC floor
+        double[] capped = LeakAnalyzer.envelope(millis, bytes, n, 400 * MIB, now, MAX);
+        assertThat(capped).isNotNull();
+        assertThat(capped[1]).isEqualTo(400.0 * MIB);
+        assertThat(capped[2]).isCloseTo((MAX - 400.0 * MIB) / capped[0], withinPercentage(0.01));
+        // a lower envelope that does not rise gives no time to exhaustion, whatever the mean does
+        for (int i = 0; i < n; i++) {
+            bytes[i] = i % 5 == 0 ? 300 * MIB : 300 * MIB + i * 3 * MIB;
+        }
+        assertThat(LeakAnalyzer.envelope(millis, bytes, n, -1, now, MAX)).isNull();
+    }
+
+    @Test
     void flatLiveSetPointsVetoARiseOfDeadObjects() {
         // after-GC floors rise 5 MB/min between collections that reclaim long-lived space every hour and leave a
         // flat 300 MB live set: promoted dead objects, not a leak

@@ -117,6 +117,17 @@ final class LeakEvaluation {
                         (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 60,
                         "min median");
+            } else if (name.equals("leak, little dead promotion")) {
+                Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
+                row(
+                        out,
+                        "flagged before 1/3 of its time to exhaustion (runs; not a target)",
+                        "—",
+                        name,
+                        p,
+                        "—",
+                        median(results, Result::firstFlagSeconds) / 3600,
+                        "h median");
             } else if (name.equals("leak under Parallel")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
                 row(
@@ -269,6 +280,12 @@ final class LeakEvaluation {
         if (reach != null) {
             settings = settings.toBuilder()
                     .unprovenReach(java.time.Duration.parse(reach))
+                    .build();
+        }
+        String factor = System.getProperty("heapwatch.leak.horizonFactor");
+        if (factor != null) {
+            settings = settings.toBuilder()
+                    .horizonFactor(Double.parseDouble(factor))
                     .build();
         }
         // -Dheapwatch.leak.evaluationInterval=PT30S: likewise

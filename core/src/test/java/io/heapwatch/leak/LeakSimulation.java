@@ -28,7 +28,7 @@ final class LeakSimulation {
      * @param collector the collector modelled
      * @param maxBytes the heap maximum
      * @param hours how long each run lasts (a leak run also ends when the heap is exhausted)
-     * @param leakMibPerMinute the leak's rate at the mean traffic, through {@link #LEAK_ROUTE}; 0 for a non-leak
+     * @param leakMibPerMinute the leak's rate at the median traffic (its mean is {@link #MEAN_TRAFFIC_FACTOR} times it), through {@link #LEAK_ROUTE}; 0 for a non-leak
      * @param deadMibPerMinute the promotion of objects that die soon after, at the mean traffic
      * @param survivorMib the largest survivor-space content after a young collection
      * @param cacheMib a cache that fills after start with a time constant of 10&ndash;20 minutes, then stays
@@ -105,6 +105,18 @@ final class LeakSimulation {
                 new Scenario("many small entries", GcModel.Collector.G1, GIB, 14, 1.0, 0.3, 5, 0, 0, false, false),
                 new Scenario("two routes together", GcModel.Collector.G1, GIB, 14, 1.0, 0.3, 20, 0, 0, false, true),
                 new Scenario(
+                        "leak, little dead promotion",
+                        GcModel.Collector.G1,
+                        GIB,
+                        14,
+                        1.0,
+                        0.05,
+                        20,
+                        0,
+                        0,
+                        false,
+                        false),
+                new Scenario(
                         "leak under Parallel", GcModel.Collector.PARALLEL, GIB, 14, 1.0, 0.3, 20, 0, 0, false, false),
                 new Scenario(
                         "steady under Parallel", GcModel.Collector.PARALLEL, GIB, 24, 0, 0.5, 20, 0, 0, false, false));
@@ -112,7 +124,8 @@ final class LeakSimulation {
 
     /**
      * What one run measured, every evaluation scored. {@code exhaustionSecondsAtStart} is when the run's live set
-     * filled the heap, or, for a run that ended first, when it would at the leak's mean rate.
+     * filled the heap, or, for a run that ended first, when it would at the leak's mean rate but no sooner than the
+     * run's end.
      */
     record Result(
             Scenario scenario,
@@ -160,8 +173,11 @@ final class LeakSimulation {
         double startHour = scenario.daily() ? random.nextInt(24) : 0;
         double duration = scenario.hours() * 3600;
         double evaluateEvery = settings.evaluationInterval().toMillis() / 1000.0;
-        // as the detector's thread: just after the finest horizon's bucket closes, then every evaluation interval
-        double nextEvaluation = evaluateEvery + settings.subWindow().toMillis() / FloorLevels.FINE_RATIO / 100 / 1000.0;
+        // as the detector's thread: just after a bucket of the finest horizon closes, then every evaluation interval;
+        // which of those buckets depends on when the application started (its own generator, so the run is the same)
+        double fineBucket = settings.subWindow().toMillis() / FloorLevels.FINE_RATIO / 1000.0;
+        double phase = fineBucket * new Random(seed ^ 0x5DEECE66DL).nextInt(FloorLevels.FINE_RATIO);
+        double nextEvaluation = evaluateEvery + phase + fineBucket / 100;
         double[] factors = {1, 1, 1};
         double block = -1;
         double cacheTau = 600 + 600 * random.nextDouble();
@@ -176,6 +192,7 @@ final class LeakSimulation {
         double meanLeakPerSecond = leakPerSecond * MEAN_TRAFFIC_FACTOR;
         double exhaustionAtStart = leakPerSecond > 0 ? (gc.liveCapacity() - baseLive) / meanLeakPerSecond : Double.NaN;
         double t = 0;
+        double lastCollection = 0;
         double exhaustedAt = Double.NaN;
         int evaluations = 0;
         int unconfirmed = 0;
@@ -239,7 +256,8 @@ final class LeakSimulation {
                 nextEvaluation += evaluateEvery;
             }
             moveTo(clock, next);
-            double dt = next - t;
+            double dt = next - lastCollection;
+            lastCollection = next;
             t = next;
             if (t >= duration) {
                 break;
@@ -295,7 +313,7 @@ final class LeakSimulation {
                 confirmed,
                 firstFlag,
                 firstConfirmed,
-                Double.isNaN(exhaustedAt) ? exhaustionAtStart : exhaustedAt,
+                Double.isNaN(exhaustedAt) ? Math.max(t, exhaustionAtStart) : exhaustedAt,
                 firstNamed,
                 correct,
                 wrong,
