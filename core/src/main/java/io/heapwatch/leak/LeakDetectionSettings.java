@@ -210,7 +210,7 @@ public record LeakDetectionSettings(
             return this;
         }
 
-        /** Sets {@link LeakDetectionSettings#evaluationInterval()}; by default the sub-window length. */
+        /** Sets {@link LeakDetectionSettings#evaluationInterval()}; by default half the sub-window length. */
         public Builder evaluationInterval(Duration evaluationInterval) {
             this.evaluationInterval = Objects.requireNonNull(evaluationInterval, "evaluationInterval");
             return this;
