@@ -117,18 +117,7 @@ final class LeakEvaluation {
                         (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 60,
                         "min median");
-            } else if (name.equals("leak, little dead promotion")) {
-                Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
-                row(
-                        out,
-                        "flagged before 1/3 of its time to exhaustion (runs; not a target)",
-                        "—",
-                        name,
-                        p,
-                        "—",
-                        median(results, Result::firstFlagSeconds) / 3600,
-                        "h median");
-            } else if (name.equals("leak under Parallel")) {
+            } else if (name.equals("leak under Parallel") || name.equals("leak, little dead promotion")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
                 row(
                         out,
