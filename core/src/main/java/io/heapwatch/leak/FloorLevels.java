@@ -55,7 +55,6 @@ final class FloorLevels {
     private boolean inCycle;
     private long cycleLowest;
     private double pendingUpper;
-    private double pendingLower;
     private double pendingTop;
     private double pendingBottom;
     private double pendingSpan;
@@ -118,9 +117,7 @@ final class FloorLevels {
      * counted as shown reclaimable up to the run's lowest point: its rate is the upper confidence bound
      * ({@link #TOOTH_ALPHA}) of the tooth's slope, less the part of the rise the run left in place (the run's lowest
      * point, less G1's waste allowance, above the fitted start of the tooth), over the time the tooth rose. A run
-     * that did not come below the tooth's fitted top ends a tooth only if the tooth rose (the lower bound of its slope
-     * is positive): the run kept that rise, which shows the collector reclaims at most what the waste allowance
-     * leaves of it (no less than zero); over a flat stretch it shows nothing.
+     * that did not come below the tooth's fitted top brought nothing down and ends no tooth.
      */
     private void recordTooth(long epochMillis, long bytes, long maxBytes, boolean confirmed) {
         if (confirmed) {
@@ -130,7 +127,6 @@ final class FloorLevels {
                 pendingPoints = rise.points();
                 Statistics.Trend t = rise.trend();
                 pendingUpper = t.upperBound(TOOTH_ALPHA);
-                pendingLower = t.lowerBound(TOOTH_ALPHA);
                 pendingTop = t.fittedLast();
                 pendingBottom = t.fittedLast() - t.slope() * t.xSpan();
                 pendingSpan = t.xSpan();
@@ -143,9 +139,7 @@ final class FloorLevels {
             inCycle = false;
             double left = Math.max(0, cycleLowest - WASTE_FRACTION * Math.max(0, maxBytes) - pendingBottom);
             double rate = pendingUpper - left / pendingSpan;
-            boolean broughtDown = cycleLowest < pendingTop && rate > 0;
-            boolean keptARise = cycleLowest >= pendingTop && pendingLower > 0;
-            if (pendingPoints >= MIN_TOOTH_POINTS && (broughtDown || keptARise)) {
+            if (pendingPoints >= MIN_TOOTH_POINTS && cycleLowest < pendingTop && rate > 0) {
                 long bucket = Math.floorDiv(epochMillis, coarsest().bucketMillis);
                 int slot = (int) Math.floorMod(bucket, (long) toothBucket.length);
                 if (toothBucket[slot] != bucket) {
@@ -153,7 +147,7 @@ final class FloorLevels {
                     toothRate[slot] = 0;
                     toothCount[slot] = 0;
                 }
-                toothRate[slot] = Math.max(toothRate[slot], Math.max(0, rate));
+                toothRate[slot] = Math.max(toothRate[slot], rate);
                 toothCount[slot]++;
             }
             rise.clear();

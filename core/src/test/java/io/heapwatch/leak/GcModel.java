@@ -97,7 +97,8 @@ final class GcModel {
                     ihop = Math.max(0.30, Math.min(0.85, wanted));
                 }
             } else if (mixedLeft > 0) {
-                garbage = Math.max(residue, garbage - (garbage - residue) / mixedLeft);
+                // a mixed collection reclaims down towards the residue, never adds to the old generation
+                garbage = Math.min(garbage, Math.max(residue, garbage - (garbage - residue) / mixedLeft));
                 mixedLeft--;
             }
             if (!marking && mixedLeft == 0 && live + garbage >= ihop * maxBytes) {
