@@ -71,48 +71,6 @@ public record Diagnosis(
         floors = List.copyOf(floors);
     }
 
-    /** A diagnosis without object counts. */
-    public Diagnosis(
-            long id,
-            long takenAtMillis,
-            String trigger,
-            long durationMillis,
-            String container,
-            Verdict verdict,
-            String evidence,
-            String evidenceDetail,
-            int samplesRead,
-            int samplesUsed,
-            List<LeakingType> types,
-            double explainedFraction,
-            double explainedGrowthBytesPerSecond,
-            String routeJoin,
-            List<HeapPoint> heap,
-            List<HeapPoint> floors,
-            HistogramReport histogram,
-            GcRootsReport gcRoots) {
-        this(
-                id,
-                takenAtMillis,
-                trigger,
-                durationMillis,
-                container,
-                verdict,
-                evidence,
-                evidenceDetail,
-                samplesRead,
-                samplesUsed,
-                types,
-                explainedFraction,
-                explainedGrowthBytesPerSecond,
-                routeJoin,
-                heap,
-                floors,
-                histogram,
-                gcRoots,
-                null);
-    }
-
     /** The document as JSON. */
     public String toJson() {
         Json j = new Json().begin();

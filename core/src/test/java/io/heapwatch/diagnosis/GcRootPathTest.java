@@ -305,6 +305,7 @@ class GcRootPathTest {
                 List.of(),
                 List.of(),
                 HistogramReport.off(),
-                new GcRootsReport("on", "test", 1000, 12, 3, types.size()));
+                new GcRootsReport("on", "test", 1000, 12, 3, types.size()),
+                null);
     }
 }
