@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One diagnosis: the verdict with its evidence, the leaking types with their allocation stacks, how much of the
  * growth they explain, and the live heap's recent history. Immutable; {@link #toJson()} writes the documented
- * document (schema {@value #SCHEMA}, see {@code docs/leak-detection.md}).
+ * document (schema {@value #SCHEMA}, see {@code docs/diagnosis-schema.md}).
  *
  * @param id a sequence number, 1 for the first diagnosis of this process
  * @param takenAtMillis when it was taken (epoch milliseconds)

@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  * 95% Wilson intervals. Tuning seeds are {@value #TUNING_SEED_BASE} + i; held-out seeds, on which the table is
  * reported, are {@value #HELD_OUT_SEED_BASE} + i.
  *
- * <p>Run its {@code main} with the test classpath, as docs/leak-detection.md shows:
+ * <p>Run its {@code main} with the test classpath, as leak-harness/results/verdict-evaluation.md shows:
  * {@code java -cp core/target/test-classes:core/target/classes:CLASSPATH io.heapwatch.leak.LeakEvaluation 100
  * held-out} (runs per leak scenario, then {@code tuning} or {@code held-out}).
  */

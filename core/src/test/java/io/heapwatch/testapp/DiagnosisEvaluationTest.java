@@ -178,7 +178,8 @@ class DiagnosisEvaluationTest {
 
         // The demo's leak (request-sized buffers) must be named in at least half of the runs (a published run at
         // load average 11 missed it with the shipped ranking: 6 samples, all of the busy route); the scores of the
-        // others are published (docs/leak-detection.md, "Naming the leak") against the targets, met or not.
+        // others are published (leak-harness/results/diagnosis-evaluation.md; the targets in docs/leak-detection.md,
+        // "Naming the leak"), met or not.
         List<Score> demo = scores.stream()
                 .filter(x -> x.scenario() == LeakScenario.LISTENER_BUFFERS)
                 .toList();
