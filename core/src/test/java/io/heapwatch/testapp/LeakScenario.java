@@ -189,6 +189,47 @@ public enum LeakScenario {
         void reset() {
             TagCounters.clear();
         }
+    },
+    /**
+     * An event bus that keeps every subscriber registered per request: a callback capturing a 1 KiB context array.
+     * Written before the default evidence's age rule was evaluated without its youngest quarter, and strictly held
+     * out for that decision; run only with extra scenarios.
+     */
+    CALLBACK_REGISTRY(
+            "/leak/callbacks",
+            Set.of(Callbacks.Subscriber.class.getName(), "byte[]", "java.lang.Object[]"),
+            Callbacks.class.getName() + ".subscribe",
+            false,
+            true) {
+        @Override
+        void handle(long request) {
+            Callbacks.subscribe(request);
+        }
+
+        @Override
+        void reset() {
+            Callbacks.clear();
+        }
+    },
+    /**
+     * An audit trail that keeps 8 small event records per request, each with a short description string. Written
+     * with {@link #CALLBACK_REGISTRY} and held out like it; run only with extra scenarios.
+     */
+    EVENT_HISTORY(
+            "/leak/events",
+            Set.of(History.Event.class.getName(), "java.lang.String", "byte[]", "java.lang.Object[]"),
+            History.class.getName() + ".record",
+            false,
+            true) {
+        @Override
+        void handle(long request) {
+            History.record(request);
+        }
+
+        @Override
+        void reset() {
+            History.clear();
+        }
     };
 
     final String path;
@@ -428,6 +469,50 @@ public enum LeakScenario {
 
         static void clear() {
             COUNTERS.clear();
+        }
+    }
+
+    static final class Callbacks {
+        static final List<Subscriber> SUBSCRIBERS = new ArrayList<>();
+
+        /** A subscriber that keeps its request's context. */
+        record Subscriber(long request, byte[] context) {}
+
+        static void subscribe(long request) {
+            byte[] context = new byte[1024];
+            context[(int) (request % context.length)] = 1;
+            Subscriber s = new Subscriber(request, context);
+            synchronized (SUBSCRIBERS) {
+                SUBSCRIBERS.add(s);
+            }
+        }
+
+        static void clear() {
+            synchronized (SUBSCRIBERS) {
+                SUBSCRIBERS.clear();
+            }
+        }
+    }
+
+    static final class History {
+        static final List<Event> EVENTS = new ArrayList<>();
+
+        /** An audit event: when, what and for which request. */
+        record Event(long request, long at, String what) {}
+
+        static void record(long request) {
+            for (int i = 0; i < 8; i++) {
+                Event e = new Event(request, request * 8 + i, "step " + i + " of " + request);
+                synchronized (EVENTS) {
+                    EVENTS.add(e);
+                }
+            }
+        }
+
+        static void clear() {
+            synchronized (EVENTS) {
+                EVENTS.clear();
+            }
         }
     }
 
