@@ -36,8 +36,10 @@ public final class LeakDiagnostics implements AutoCloseable {
             + " detector's suspects (their traffic follows the floor); the application frame names the code.";
 
     /**
-     * The youngest part of the observed span whose samples are not ranked: a bounded cache or a queue keeps
-     * recent allocations alive without growing, while a leak's survivors are spread over the whole span.
+     * The youngest part of the observed span. A group whose samples were all allocated in it ranks after the groups
+     * with an older sample: a bounded cache or a queue keeps only recent allocations alive, while a leak keeps its
+     * survivors of every age (the JVM's sampler keeps recent survivors more than old ones, so a leak's samples are
+     * mostly young too, and are still counted).
      */
     static final double YOUNG_FRACTION = 0.25;
 
@@ -224,6 +226,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         List<ObjectSample> read = List.of();
         List<ObjectSample> used = new ArrayList<>();
         List<AllocationSite> sites = List.of();
+        long youngFrom = Long.MIN_VALUE;
         OldObjectEvidence.Read dump = null;
         String dumpFailure = "";
         if (ev != null) {
@@ -235,16 +238,16 @@ public final class LeakDiagnostics implements AutoCloseable {
                 if (survivedBefore == Long.MIN_VALUE) {
                     survivedBefore = history.collectionTime(1);
                 }
-                long youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
-                long before = Math.min(survivedBefore, youngFrom);
+                youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
                 for (ObjectSample s : read) {
-                    if (s.allocationMillis() >= observedFrom && s.allocationMillis() < before) {
+                    if (s.allocationMillis() >= observedFrom && s.allocationMillis() < survivedBefore) {
                         used.add(s);
                     }
                 }
                 detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                        + " ranked: allocated in the window, alive after the last two collections and older than"
-                        + " the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
+                        + " ranked: allocated in the window and alive after the last two collections; groups with a"
+                        + " sample older than the youngest quarter of the " + (now - observedFrom) / 1000
+                        + " s observed rank first";
             } catch (Exception | LinkageError e) {
                 status = "failed";
                 detail = "reading the recording failed: " + e;
@@ -266,7 +269,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
                 ? List.of()
-                : Ranking.rank(used, settings, slope, growth, sites);
+                : Ranking.rank(used, settings, slope, growth, sites, youngFrom);
         double explained = Double.NaN;
         if (!used.isEmpty()) {
             explained = 0;

@@ -53,6 +53,25 @@ final class Ranking {
             double slope,
             @Nullable List<ClassHistogram.Growth> growth,
             List<AllocationSite> sites) {
+        return rank(samples, settings, slope, growth, sites, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param samples the surviving samples that count (already filtered to the window)
+     * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
+     * @param growth each type's retained growth, {@code null} without one (see above)
+     * @param sites the allocation sites of the window (see above)
+     * @param youngFrom without a growth, an entry none of whose samples was allocated before this time (epoch
+     *     milliseconds) ranks after the entries that have one: what survives only while it is recent is a bounded
+     *     cache's or a queue's, not a leak's; {@link Long#MIN_VALUE} for no such tier
+     */
+    static List<LeakingType> rank(
+            List<ObjectSample> samples,
+            DiagnosisSettings settings,
+            double slope,
+            @Nullable List<ClassHistogram.Growth> growth,
+            List<AllocationSite> sites,
+            long youngFrom) {
         // One entry per type and application frame: a byte[] allocated by the leaking method and one allocated by
         // a busy route are different findings, and a person acts on the pair.
         Map<String, List<ObjectSample>> byType = new HashMap<>();
@@ -81,8 +100,19 @@ final class Ranking {
         // allocates a type says less than what survives. With a histogram, an application frame ranks by the
         // retained growth attributed to all of its types (a leak grows its element, its holder and its table
         // together), then each entry by its own part.
+        // Without a growth, an entry with a sample older than the young part of the span ranks before one whose
+        // samples are all young: a bounded cache keeps only its recent entries alive, a leak keeps every age.
+        Set<String> persistent = new HashSet<>();
+        if (growth == null) {
+            for (Map.Entry<String, List<ObjectSample>> e : byType.entrySet()) {
+                if (e.getValue().stream().anyMatch(s -> s.allocationMillis() < youngFrom)) {
+                    persistent.add(e.getKey());
+                }
+            }
+        }
         List<String> entries = new ArrayList<>(keys);
         entries.sort(Comparator.<String>comparingInt(k -> k.endsWith("\u0000") ? 0 : allocated.containsKey(k) ? 1 : 2)
+                .thenComparingInt(k -> persistent.contains(k) ? 1 : 0)
                 .thenComparingDouble(k -> k.endsWith("\u0000") ? 0 : byFrame.getOrDefault(frameOf(k), 0.0))
                 .thenComparingDouble(k -> attributed.getOrDefault(k, 0.0))
                 .thenComparingInt(k -> byType.getOrDefault(k, List.of()).size())
