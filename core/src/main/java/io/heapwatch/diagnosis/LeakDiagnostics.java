@@ -39,7 +39,8 @@ public final class LeakDiagnostics implements AutoCloseable {
      * The youngest part of the observed span. A group whose samples were all allocated in it ranks after the groups
      * with an older sample: a bounded cache or a queue keeps only recent allocations alive, while a leak keeps its
      * survivors of every age (the JVM's sampler keeps recent survivors more than old ones, so a leak's samples are
-     * mostly young too, and are still counted).
+     * mostly young too, and are still counted). With a retained growth (a class histogram or object counts) the
+     * young samples are left out instead: they would split a type's growth with a bounded cache.
      */
     static final double YOUNG_FRACTION = 0.25;
 
@@ -208,6 +209,23 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
     }
 
+    /**
+     * The samples a diagnosis ranks: allocated from {@code from} and before {@code survivedBefore} (alive after the
+     * last two collections); with a retained growth, also before {@code youngFrom}, since the young samples would
+     * split a type's growth with a bounded cache (without one they are ranked, in a later tier).
+     */
+    static List<ObjectSample> ranked(
+            List<ObjectSample> samples, long from, long survivedBefore, long youngFrom, boolean byGrowth) {
+        long before = byGrowth ? Math.min(survivedBefore, youngFrom) : survivedBefore;
+        List<ObjectSample> kept = new ArrayList<>();
+        for (ObjectSample s : samples) {
+            if (s.allocationMillis() >= from && s.allocationMillis() < before) {
+                kept.add(s);
+            }
+        }
+        return kept;
+    }
+
     private Diagnosis compute(String trigger, long now) {
         long t0 = System.nanoTime();
         Verdict verdict = detector.verdict();
@@ -224,9 +242,10 @@ public final class LeakDiagnostics implements AutoCloseable {
             observedFrom = Math.max(now - window.toMillis(), evidenceStartMillis);
         }
         List<ObjectSample> read = List.of();
-        List<ObjectSample> used = new ArrayList<>();
+        List<ObjectSample> used = List.of();
         List<AllocationSite> sites = List.of();
         long youngFrom = Long.MIN_VALUE;
+        long survived = Long.MIN_VALUE;
         OldObjectEvidence.Read dump = null;
         String dumpFailure = "";
         if (ev != null) {
@@ -234,20 +253,11 @@ public final class LeakDiagnostics implements AutoCloseable {
                 dump = ev.dump();
                 read = dump.samples();
                 sites = dump.sites();
-                long survivedBefore = history.collectionTime(2);
-                if (survivedBefore == Long.MIN_VALUE) {
-                    survivedBefore = history.collectionTime(1);
+                survived = history.collectionTime(2);
+                if (survived == Long.MIN_VALUE) {
+                    survived = history.collectionTime(1);
                 }
                 youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
-                for (ObjectSample s : read) {
-                    if (s.allocationMillis() >= observedFrom && s.allocationMillis() < survivedBefore) {
-                        used.add(s);
-                    }
-                }
-                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                        + " ranked: allocated in the window and alive after the last two collections; groups with a"
-                        + " sample older than the youngest quarter of the " + (now - observedFrom) / 1000
-                        + " s observed rank first";
             } catch (Exception | LinkageError e) {
                 status = "failed";
                 detail = "reading the recording failed: " + e;
@@ -266,6 +276,19 @@ public final class LeakDiagnostics implements AutoCloseable {
         boolean countsRank = growth == null && !countedGrowth.isEmpty();
         if (countsRank) {
             growth = asGrowth(countedGrowth);
+        }
+        if (dump != null && dumpFailure.isEmpty()) {
+            String young = "the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
+            used = ranked(read, observedFrom, survived, youngFrom, growth != null);
+            if (growth != null) {
+                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
+                        + " ranked: allocated in the window, alive after the last two collections and older than "
+                        + young;
+            } else {
+                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
+                        + " ranked: allocated in the window and alive after the last two collections; groups with a"
+                        + " sample older than " + young + " rank first";
+            }
         }
         List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
                 ? List.of()

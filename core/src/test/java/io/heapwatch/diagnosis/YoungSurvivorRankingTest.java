@@ -73,4 +73,18 @@ class YoungSurvivorRankingTest {
 
         assertThat(types.get(0).type()).isEqualTo("com.example.Sessions$Session");
     }
+
+    @Test
+    void withoutAGrowthTheYoungSamplesAreRankedAndWithOneTheyAreLeftOut() {
+        ObjectSample beforeWindow = sample("byte[]", 9_000, "com.example.A", "a");
+        ObjectSample old = sample("byte[]", 10_000, "com.example.A", "a");
+        ObjectSample young = sample("byte[]", YOUNG_FROM, "com.example.A", "a");
+        ObjectSample notSurvived = sample("byte[]", 95_000, "com.example.A", "a");
+        List<ObjectSample> all = List.of(beforeWindow, old, young, notSurvived);
+
+        assertThat(LeakDiagnostics.ranked(all, 10_000, 95_000, YOUNG_FROM, false))
+                .containsExactly(old, young);
+        assertThat(LeakDiagnostics.ranked(all, 10_000, 95_000, YOUNG_FROM, true))
+                .containsExactly(old);
+    }
 }
