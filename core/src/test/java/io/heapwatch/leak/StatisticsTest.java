@@ -64,6 +64,8 @@ class StatisticsTest {
         // the same gap is better evidence when the two routes' traffic is more alike (their errors cancel)
         assertThat(alike).isGreaterThan(apart);
         assertThat(Statistics.steigerZ(0.5, 0.9, 0.2, 30)).isCloseTo(-apart, within(1e-12));
+        // Steiger (1980) with the covariance term at the mean correlation: mean 0.7, s = 0.0089 / 0.2601
+        assertThat(apart).isCloseTo(3.4505487590, within(1e-8));
     }
 
     @Test
