@@ -19,7 +19,7 @@ package io.heapwatch.leak;
  * {@code erfc} near 26.5, so tail probabilities keep their relative precision far below any significance level
  * heapwatch uses. Negative arguments use {@code erfc(-x) = 2 - erfc(x)}.
  */
-public final class StandardNormal {
+final class StandardNormal {
 
     /** Where the series hands over to the continued fraction. */
     static final double SERIES_LIMIT = 1.5;
@@ -32,7 +32,7 @@ public final class StandardNormal {
     private StandardNormal() {}
 
     /** Returns P(Z &lt;= z). */
-    public static double cdf(double z) {
+    static double cdf(double z) {
         if (Double.isNaN(z)) {
             return Double.NaN;
         }
@@ -40,7 +40,7 @@ public final class StandardNormal {
     }
 
     /** Returns P(Z &gt; z), computed directly so that small tail probabilities keep their precision. */
-    public static double upperTail(double z) {
+    static double upperTail(double z) {
         if (Double.isNaN(z)) {
             return Double.NaN;
         }
