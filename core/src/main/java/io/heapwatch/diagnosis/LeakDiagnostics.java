@@ -38,8 +38,8 @@ public final class LeakDiagnostics implements AutoCloseable {
     /**
      * The youngest part of the observed span. A group whose samples were all allocated in it ranks after the groups
      * with an older sample: a bounded cache or a queue keeps only recent allocations alive, while a leak keeps its
-     * survivors of every age (the JVM's sampler keeps recent survivors more than old ones, so a leak's samples are
-     * mostly young too, and are still counted). With a retained growth (a class histogram or object counts) the
+     * survivors of every age (when the heap churns, the JVM's sampler often keeps recent survivors rather than old
+     * ones, so a leak's samples can be mostly young too, and are still counted). With a retained growth (a class histogram or object counts) the
      * young samples are left out instead: they would split a type's growth with a bounded cache.
      */
     static final double YOUNG_FRACTION = 0.25;
@@ -209,21 +209,35 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
     }
 
+    /** The samples a diagnosis ranks and the ranked types. */
+    record Ranked(List<ObjectSample> samples, List<LeakingType> types) {}
+
     /**
-     * The samples a diagnosis ranks: allocated from {@code from} and before {@code survivedBefore} (alive after the
-     * last two collections); with a retained growth, also before {@code youngFrom}, since the young samples would
-     * split a type's growth with a bounded cache (without one they are ranked, in a later tier).
+     * Ranks the samples allocated from {@code from} and before {@code survivedBefore} (alive after the last two
+     * collections). With a retained growth the types rank by it, and the samples allocated from {@code youngFrom} on
+     * are left out: they would split a type's growth with a bounded cache. Without one every such sample is ranked,
+     * and an entry with no sample older than {@code youngFrom} ranks after the entries that have one.
      */
-    static List<ObjectSample> ranked(
-            List<ObjectSample> samples, long from, long survivedBefore, long youngFrom, boolean byGrowth) {
-        long before = byGrowth ? Math.min(survivedBefore, youngFrom) : survivedBefore;
+    static Ranked rank(
+            List<ObjectSample> samples,
+            long from,
+            long survivedBefore,
+            long youngFrom,
+            DiagnosisSettings settings,
+            double slope,
+            @Nullable List<ClassHistogram.Growth> growth,
+            List<AllocationSite> sites) {
+        long before = growth != null ? Math.min(survivedBefore, youngFrom) : survivedBefore;
         List<ObjectSample> kept = new ArrayList<>();
         for (ObjectSample s : samples) {
             if (s.allocationMillis() >= from && s.allocationMillis() < before) {
                 kept.add(s);
             }
         }
-        return kept;
+        List<LeakingType> types = kept.isEmpty() && (growth == null || sites.isEmpty())
+                ? List.of()
+                : Ranking.rank(kept, settings, slope, growth, sites, growth != null ? Long.MIN_VALUE : youngFrom);
+        return new Ranked(kept, types);
     }
 
     private Diagnosis compute(String trigger, long now) {
@@ -242,7 +256,6 @@ public final class LeakDiagnostics implements AutoCloseable {
             observedFrom = Math.max(now - window.toMillis(), evidenceStartMillis);
         }
         List<ObjectSample> read = List.of();
-        List<ObjectSample> used = List.of();
         List<AllocationSite> sites = List.of();
         long youngFrom = Long.MIN_VALUE;
         long survived = Long.MIN_VALUE;
@@ -277,22 +290,18 @@ public final class LeakDiagnostics implements AutoCloseable {
         if (countsRank) {
             growth = asGrowth(countedGrowth);
         }
+        Ranked ranked = rank(read, observedFrom, survived, youngFrom, settings, slope, growth, sites);
+        List<ObjectSample> used = ranked.samples();
+        List<LeakingType> types = ranked.types();
         if (dump != null && dumpFailure.isEmpty()) {
             String young = "the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
-            used = ranked(read, observedFrom, survived, youngFrom, growth != null);
-            if (growth != null) {
-                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                        + " ranked: allocated in the window, alive after the last two collections and older than "
-                        + young;
-            } else {
-                detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                        + " ranked: allocated in the window and alive after the last two collections; groups with a"
-                        + " sample older than " + young + " rank first";
-            }
+            detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
+                    + (growth != null
+                            ? " ranked: allocated in the window, alive after the last two collections and older than "
+                                    + young
+                            : " ranked: allocated in the window and alive after the last two collections; groups with"
+                                    + " a sample older than " + young + " rank first");
         }
-        List<LeakingType> types = used.isEmpty() && (growth == null || sites.isEmpty())
-                ? List.of()
-                : Ranking.rank(used, settings, slope, growth, sites, youngFrom);
         double explained = Double.NaN;
         if (!used.isEmpty()) {
             explained = 0;

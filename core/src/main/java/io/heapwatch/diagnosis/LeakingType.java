@@ -5,8 +5,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A type, with the application frame that allocated it, whose sampled allocations survive; ranked by its share of
- * the surviving samples. The same type allocated by two application frames is two entries.
+ * A type, with the application frame that allocated it, whose sampled allocations survive. Entries with an
+ * application frame rank first; then by retained growth when there is one, otherwise entries with a sample older
+ * than the youngest quarter of the observed span before those whose samples are all younger, then by samples. The
+ * same type allocated by two application frames is two entries.
  *
  * <p>The sampler picks allocations in proportion to the bytes allocated, so a type's share of the surviving samples
  * estimates its share of the surviving bytes.

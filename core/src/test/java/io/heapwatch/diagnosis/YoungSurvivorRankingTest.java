@@ -75,16 +75,46 @@ class YoungSurvivorRankingTest {
     }
 
     @Test
-    void withoutAGrowthTheYoungSamplesAreRankedAndWithOneTheyAreLeftOut() {
-        ObjectSample beforeWindow = sample("byte[]", 9_000, "com.example.A", "a");
-        ObjectSample old = sample("byte[]", 10_000, "com.example.A", "a");
-        ObjectSample young = sample("byte[]", YOUNG_FROM, "com.example.A", "a");
-        ObjectSample notSurvived = sample("byte[]", 95_000, "com.example.A", "a");
-        List<ObjectSample> all = List.of(beforeWindow, old, young, notSurvived);
+    void aDiagnosisRanksTheYoungSamplesWithoutAGrowthAndLeavesThemOutWithOne() {
+        List<ObjectSample> all = new ArrayList<>(samples());
+        all.add(sample("com.example.Sessions$Session", 5_000, "com.example.Sessions", "remember")); // before the window
+        all.add(sample("com.example.Cache$Entry", 99_500, "com.example.Cache", "put")); // not yet survived two GCs
 
-        assertThat(LeakDiagnostics.ranked(all, 10_000, 95_000, YOUNG_FROM, false))
-                .containsExactly(old, young);
-        assertThat(LeakDiagnostics.ranked(all, 10_000, 95_000, YOUNG_FROM, true))
-                .containsExactly(old);
+        LeakDiagnostics.Ranked without =
+                LeakDiagnostics.rank(all, 10_000, 99_000, YOUNG_FROM, SETTINGS, Double.NaN, null, List.of());
+
+        assertThat(without.samples()).hasSize(16);
+        assertThat(without.types())
+                .extracting(LeakingType::type)
+                .containsExactly("com.example.Sessions$Session", "com.example.Cache$Entry");
+        assertThat(without.types().get(1).samples()).isEqualTo(12);
+
+        List<ClassHistogram.Growth> growth = List.of(
+                new ClassHistogram.Growth("com.example.Cache$Entry", 0, 0, 5_000, 400_000),
+                new ClassHistogram.Growth("com.example.Sessions$Session", 0, 0, 10, 400));
+        LeakDiagnostics.Ranked with =
+                LeakDiagnostics.rank(all, 10_000, 99_000, YOUNG_FROM, SETTINGS, Double.NaN, growth, List.of());
+
+        assertThat(with.samples()).hasSize(1);
+        assertThat(with.types()).extracting(LeakingType::type).containsExactly("com.example.Sessions$Session");
+    }
+
+    @Test
+    void anApplicationEntryWhoseSamplesAreAllYoungStillRanksBeforeAnOldLibraryOne() {
+        List<ObjectSample> samples = new ArrayList<>();
+        samples.add(new ObjectSample(
+                "char[]",
+                64,
+                1_000,
+                1000,
+                -1,
+                "main",
+                List.of("org.eclipse.jetty.util.ArrayTrie.<init>:188"),
+                List.of("org.eclipse.jetty.util.ArrayTrie")));
+        samples.add(sample("com.example.Cache$Entry", YOUNG_FROM + 10, "com.example.Cache", "put"));
+
+        List<LeakingType> types = Ranking.rank(samples, SETTINGS, Double.NaN, null, List.of(), YOUNG_FROM);
+
+        assertThat(types).extracting(LeakingType::type).containsExactly("com.example.Cache$Entry", "char[]");
     }
 }
