@@ -39,8 +39,9 @@ public final class LeakDiagnostics implements AutoCloseable {
      * The youngest part of the observed span. A group whose samples were all allocated in it ranks after the groups
      * with an older sample: a bounded cache or a queue keeps only recent allocations alive, while a leak keeps its
      * survivors of every age (when the heap churns, the JVM's sampler often keeps recent survivors rather than old
-     * ones, so a leak's samples can be mostly young too, and are still counted). With a retained growth (a class histogram or object counts) the
-     * young samples are left out instead: they would split a type's growth with a bounded cache.
+     * ones, so a leak's samples can be mostly young too, and are still counted). With a retained growth (a class
+     * histogram or object counts) the young samples are left out instead: they would split a type's growth with a
+     * bounded cache.
      */
     static final double YOUNG_FRACTION = 0.25;
 

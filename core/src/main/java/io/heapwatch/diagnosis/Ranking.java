@@ -57,6 +57,8 @@ final class Ranking {
     }
 
     /**
+     * Ranks as above, with an age tier when there is no growth.
+     *
      * @param samples the surviving samples that count (already filtered to the window)
      * @param slope the live heap's floor slope in bytes per second, {@code NaN} when unknown
      * @param growth each type's retained growth, {@code null} without one (see above)
