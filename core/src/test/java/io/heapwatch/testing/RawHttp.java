@@ -76,14 +76,15 @@ public final class RawHttp implements AutoCloseable {
         }
         req.writeBytes(new byte[] {'\r', '\n'});
         byte[] bytes = req.toByteArray();
+        String requestLine = method + " " + target + " HTTP/1.1";
         for (int attempt = 0; ; attempt++) {
-            if (socket == null) {
-                connect();
-            }
             try {
+                if (socket == null) {
+                    connect();
+                }
                 out.write(bytes);
                 out.flush();
-                Response r = read(head);
+                Response r = read(head, requestLine);
                 if (r == null) {
                     throw new IOException("connection closed before a response");
                 }
@@ -102,15 +103,24 @@ public final class RawHttp implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress(host, port), 5_000);
+        if (socket.getLocalPort() == port) {
+            closeQuietly();
+            throw new IOException("the socket connected to itself on port " + port);
+        }
         in = new BufferedInputStream(socket.getInputStream(), 16384);
         out = socket.getOutputStream();
         connections++;
     }
 
-    private Response read(boolean head) throws IOException {
+    private Response read(boolean head, String requestLine) throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             return null;
+        }
+        if (statusLine.equals(requestLine)) {
+            // Our own bytes came back (seen once, on a loaded machine, after a 400 that closed the connection; a
+            // socket to a local port with no listener connects to itself). Not a response: reconnect once.
+            throw new IOException("read back the request line '" + requestLine + "' after " + last);
         }
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
