@@ -13,10 +13,7 @@ import io.heapwatch.servlet.Heapwatch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -344,37 +339,11 @@ class DiagnosisEvaluationTest {
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         server.setHandler(context);
         server.start();
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             if (OBJECT_COUNT) {
                 System.gc(); // the first collection that counts objects within the recording
             }
-            String base = "http://127.0.0.1:" + connector.getLocalPort();
-            List<Future<?>> futures = new ArrayList<>();
-            int threads = 4;
-            for (int t = 0; t < threads; t++) {
-                int offset = t;
-                futures.add(pool.submit(() -> {
-                    int leak = LEAK_REQUESTS / threads;
-                    int busy = BUSY_REQUESTS / threads;
-                    for (int i = 0; i < Math.max(leak, busy); i++) {
-                        if (i < leak) {
-                            send(client, base + scenario.path);
-                        }
-                        if (i < busy) {
-                            send(client, base + "/busy?i=" + (i + offset));
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
+            load("http://127.0.0.1:" + connector.getLocalPort(), scenario.path);
             System.gc();
             Thread.sleep(100);
             System.gc();
@@ -449,7 +418,6 @@ class DiagnosisEvaluationTest {
                     countsInTopThree,
                     countsText.toString());
         } finally {
-            pool.shutdownNow();
             server.stop();
             heapwatch.close();
             scenario.reset();
@@ -465,14 +433,42 @@ class DiagnosisEvaluationTest {
                                 l -> l.holder().equals(holder) || l.declaredBy().equals(holder));
     }
 
-    static void send(HttpClient client, String uri) throws IOException, InterruptedException {
-        HttpResponse<Void> r = client.send(
-                HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() != 200) {
-            throw new IOException(uri + " answered " + r.statusCode());
+    /**
+     * Sends the run's requests from a {@link LoadClient} in a JVM of its own, so that the client's objects are not
+     * among the server's survivors (until 2026-12-03 the client ran in this JVM, and its survivors, named by this
+     * class's frames, were ranked first in some runs).
+     */
+    static void load(String base, String leakPath) throws IOException, InterruptedException {
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        String classes;
+        try {
+            classes = Path.of(LoadClient.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
         }
+        Process p = new ProcessBuilder(
+                        javaCommand,
+                        "-Xmx128m",
+                        "-cp",
+                        classes,
+                        LoadClient.class.getName(),
+                        base,
+                        leakPath,
+                        Integer.toString(LEAK_REQUESTS),
+                        Integer.toString(BUSY_REQUESTS),
+                        "4")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IOException("the load client did not finish in 10 minutes");
+        }
+        assertThat(p.exitValue()).as("the load client's exit status").isZero();
     }
 }
