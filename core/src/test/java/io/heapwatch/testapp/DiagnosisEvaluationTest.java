@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Does a diagnosis name the leak? Each {@link LeakScenario} runs on a real Jetty with heapwatch installed (evidence
  * on, default application-frame rules), with its leak route and a busy route that allocates garbage and churns a
- * bounded cache, from 4 client threads. After two collections a diagnosis is taken and scored: is the first-ranked
- * type the leaking type or its holder, and is its application frame the leaking method?
+ * bounded cache, from 4 threads of a client in its own JVM ({@link LoadClient}). After two collections a diagnosis is
+ * taken and scored: is the first-ranked type the leaking type or its holder, and is its application frame the
+ * leaking method?
  *
  * <p>{@code -Dheapwatch.diagnosis.runs=N} sets the repetitions per scenario (2 by default, for CI); the scores, with
  * 95% Wilson intervals, are written to {@code target/diagnosis-evaluation.txt}. {@code LISTENER_BUFFERS} and
@@ -344,9 +345,9 @@ class DiagnosisEvaluationTest {
                 System.gc(); // the first collection that counts objects within the recording
             }
             load("http://127.0.0.1:" + connector.getLocalPort(), scenario.path);
-            System.gc();
+            collect(heapwatch);
             Thread.sleep(100);
-            System.gc();
+            collect(heapwatch);
             Thread.sleep(100);
             LeakDiagnostics diagnostics = heapwatch.diagnostics();
             Diagnosis d;
@@ -431,6 +432,20 @@ class DiagnosisEvaluationTest {
                 && path.links().stream()
                         .anyMatch(
                                 l -> l.holder().equals(holder) || l.declaredBy().equals(holder));
+    }
+
+    /**
+     * A full collection, waiting until heapwatch has seen it: a diagnosis ranks the samples alive after the last two
+     * collections it saw, and the notifications come on the JVM's own thread.
+     */
+    static void collect(Heapwatch heapwatch) throws InterruptedException {
+        long seen = heapwatch.gcTracker().gcCount();
+        System.gc();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (heapwatch.gcTracker().gcCount() <= seen && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(heapwatch.gcTracker().gcCount()).as("collections seen").isGreaterThan(seen);
     }
 
     /**
