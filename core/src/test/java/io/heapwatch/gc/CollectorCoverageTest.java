@@ -59,8 +59,11 @@ class CollectorCoverageTest {
         assertThat(max).isPositive();
         assertThat(Long.parseLong(out.get("baseline"))).isPositive().isLessThan(max);
         long retained = CollectorProbe.RETAINED_MIB * MIB;
-        // ZGC reports usage in whole 2 MiB pages, and relocation may pack the retained bytes into partly used ones
-        long lowest = collector.contains("ZGC") ? retained - 2 * MIB : retained * 9 / 10;
+        // ZGC reports usage in whole 2 MiB pages, and relocation may pack the retained bytes into partly used ones;
+        // Shenandoah's signal is the whole heap, whose baseline can still hold garbage that the explicit cycle frees
+        // (a CI run saw a rise of 3.57 MiB for 4 MiB retained)
+        long lowest =
+                collector.contains("ZGC") || collector.contains("Shenandoah") ? retained - 2 * MIB : retained * 9 / 10;
         assertThat(Long.parseLong(out.get("riseAfterExplicitGc")))
                 .as("rise of the signal over an explicit GC after retaining %d bytes", retained)
                 .isBetween(lowest, retained + SLACK);
