@@ -9,6 +9,7 @@ import io.heapwatch.diagnosis.GcRootPath;
 import io.heapwatch.diagnosis.LeakDiagnostics;
 import io.heapwatch.diagnosis.LeakingType;
 import io.heapwatch.diagnosis.ObjectCountReport;
+import io.heapwatch.gc.LiveHeapListener;
 import io.heapwatch.servlet.Heapwatch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -340,14 +342,16 @@ class DiagnosisEvaluationTest {
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         server.setHandler(context);
         server.start();
+        RequestedCollections requested = new RequestedCollections();
+        heapwatch.gcTracker().addListener(requested);
         try {
             if (OBJECT_COUNT) {
                 System.gc(); // the first collection that counts objects within the recording
             }
-            load("http://127.0.0.1:" + connector.getLocalPort(), scenario.path);
-            collect(heapwatch);
+            load("http://127.0.0.1:" + connector.getLocalPort(), scenario.path, scenario.name() + "-" + run);
+            collect(requested);
             Thread.sleep(100);
-            collect(heapwatch);
+            collect(requested);
             Thread.sleep(100);
             LeakDiagnostics diagnostics = heapwatch.diagnostics();
             Diagnosis d;
@@ -419,6 +423,7 @@ class DiagnosisEvaluationTest {
                     countsInTopThree,
                     countsText.toString());
         } finally {
+            heapwatch.gcTracker().removeListener(requested);
             server.stop();
             heapwatch.close();
             scenario.reset();
@@ -435,17 +440,36 @@ class DiagnosisEvaluationTest {
     }
 
     /**
-     * A full collection, waiting until heapwatch has seen it: a diagnosis ranks the samples alive after the last two
-     * collections it saw, and the notifications come on the JVM's own thread.
+     * Counts the requested collections heapwatch's tracker reports. Registered after the diagnosis's own history, so a
+     * count it reaches means the history has that collection too (listeners are called in order).
      */
-    static void collect(Heapwatch heapwatch) throws InterruptedException {
-        long seen = heapwatch.gcTracker().gcCount();
+    static final class RequestedCollections implements LiveHeapListener {
+        private final AtomicLong count = new AtomicLong();
+
+        @Override
+        public void onLiveHeap(long epochMillis, long liveBytes, long maxBytes) {}
+
+        @Override
+        public void onLiveHeap(
+                long epochMillis, long liveBytes, long maxBytes, boolean reclaimedLongLived, boolean requested) {
+            if (requested) {
+                count.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A {@code System.gc()}, waiting until heapwatch's diagnosis has seen it: a diagnosis ranks the samples alive after
+     * the last two collections it saw, and the notifications come on the JVM's own thread.
+     */
+    static void collect(RequestedCollections seen) throws InterruptedException {
+        long before = seen.count.get();
         System.gc();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (heapwatch.gcTracker().gcCount() <= seen && System.nanoTime() < deadline) {
+        while (seen.count.get() <= before && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(heapwatch.gcTracker().gcCount()).as("collections seen").isGreaterThan(seen);
+        assertThat(seen.count.get()).as("requested collections seen").isGreaterThan(before);
     }
 
     /**
@@ -453,8 +477,8 @@ class DiagnosisEvaluationTest {
      * among the server's survivors (until 2026-12-03 the client ran in this JVM, and its survivors, named by this
      * class's frames, were ranked first in some runs).
      */
-    static void load(String base, String leakPath) throws IOException, InterruptedException {
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    static void load(String base, String leakPath, String name) throws IOException, InterruptedException {
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
         String classes;
         try {
             classes = Path.of(LoadClient.class
@@ -466,6 +490,8 @@ class DiagnosisEvaluationTest {
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
+        Path log = Path.of("target", "load-client", name + ".log");
+        Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(
                         javaCommand,
                         "-Xmx128m",
@@ -478,12 +504,17 @@ class DiagnosisEvaluationTest {
                         Integer.toString(BUSY_REQUESTS),
                         "4")
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(log.toFile())
                 .start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        try {
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                throw new IOException("the load client did not finish in 10 minutes; its output: " + log);
+            }
+            assertThat(p.exitValue())
+                    .as("the load client's exit status; its output:%n%s", Files.readString(log))
+                    .isZero();
+        } finally {
             p.destroyForcibly();
-            throw new IOException("the load client did not finish in 10 minutes");
         }
-        assertThat(p.exitValue()).as("the load client's exit status").isZero();
     }
 }
