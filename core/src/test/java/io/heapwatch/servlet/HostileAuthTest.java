@@ -658,7 +658,7 @@ class HostileAuthTest {
 
     /**
      * The whole suite x every path variant x every combination of the two flags and credentials (eight servers, run
-     * three at a time).
+     * one after the other).
      */
     @Test
     void noCombinationOfFlagsPathsAndHeadersGets200WithoutTheRightCredentials() throws Exception {
@@ -670,7 +670,8 @@ class HostileAuthTest {
                 }
             }
         }
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        // one at a time: three at once on the 2-core CI machine ended a request without a response twice in a day
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(1);
         StringBuilder report = new StringBuilder();
         try {
             for (var f : pool.invokeAll(runs)) {
