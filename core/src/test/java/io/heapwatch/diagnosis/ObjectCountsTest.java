@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heapwatch.gc.GcEventTracker;
 import io.micrometer.core.instrument.Tags;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,7 +149,7 @@ class ObjectCountsTest {
         DiagnosisSettings on =
                 DiagnosisSettings.defaults().withMinInterval(Duration.ZERO).withObjectCount(true);
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
-                LeakDiagnostics d = withoutHistogram(on, tracker)) {
+                LeakDiagnostics d = GcRootPathTest.diagnostics(tracker, on)) {
             Diagnosis diagnosis = d.take("request");
             assertThat(diagnosis).isNotNull();
             assertThat(diagnosis.objectCounts()).isNotNull();
@@ -162,7 +161,7 @@ class ObjectCountsTest {
                     .contains("HEAPWATCH_DIAGNOSIS_OBJECT_COUNT needs the recording");
         }
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
-                LeakDiagnostics d = withoutHistogram(on.withObjectCount(false), tracker)) {
+                LeakDiagnostics d = GcRootPathTest.diagnostics(tracker, on.withObjectCount(false))) {
             Diagnosis diagnosis = d.take("request");
             assertThat(diagnosis).isNotNull();
             assertThat(diagnosis.objectCounts()).isNull();
@@ -212,20 +211,5 @@ class ObjectCountsTest {
                 .contains("com.example.&lt;b&gt;Entry")
                 .contains("From collection 3 at 1970-01-01T00:00:01Z to collection 9 at 1970-01-01T00:01:01Z")
                 .doesNotContain("<b>Entry");
-    }
-
-    /** Diagnostics with no detector whose histogram must never be taken. */
-    private static LeakDiagnostics withoutHistogram(DiagnosisSettings settings, GcEventTracker tracker) {
-        return new LeakDiagnostics(
-                settings,
-                tracker,
-                null,
-                "shop",
-                Duration.ofMinutes(30),
-                Duration.ofMinutes(2),
-                Clock.systemUTC(),
-                () -> {
-                    throw new AssertionError("no histogram");
-                });
     }
 }
