@@ -237,7 +237,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         List<LeakingType> types = kept.isEmpty() && (growth == null || sites.isEmpty())
                 ? List.of()
-                : Ranking.rank(kept, settings, slope, growth, sites, growth != null ? Long.MIN_VALUE : youngFrom);
+                : Ranking.rank(kept, settings, slope, growth, sites, youngFrom);
         return new Ranked(kept, types);
     }
 
