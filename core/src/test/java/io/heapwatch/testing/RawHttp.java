@@ -87,12 +87,15 @@ public final class RawHttp implements AutoCloseable {
                 out.flush();
                 Response r = read(head, requestLine, fresh);
                 if (r == null) {
-                    throw new IOException("connection closed before a response");
+                    throw new IOException("connection closed before a response to '" + requestLine + "' on a "
+                            + (fresh ? "new" : "reused") + " connection (attempt " + (attempt + 1) + "); previous: "
+                            + last);
                 }
                 return r;
             } catch (IOException e) {
                 closeQuietly();
-                if (attempt >= 1) {
+                // a connection the server is closing (after a 400 it ends without saying so) may take two new ones
+                if (attempt >= 2) {
                     throw e;
                 }
             }
