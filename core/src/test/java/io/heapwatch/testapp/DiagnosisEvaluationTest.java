@@ -478,7 +478,8 @@ class DiagnosisEvaluationTest {
      * class's frames, were ranked first in some runs).
      */
     static void load(String base, String leakPath, String name) throws IOException, InterruptedException {
-        String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+        String javaCommand =
+                Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classes;
         try {
             classes = Path.of(LoadClient.class
