@@ -43,5 +43,5 @@ exec "$libs/ld-linux-x86-64.so.2" --library-path "$libs" "$home/lib/jspawnhelper
 WRAPPER
   chmod +x "$home/lib/jspawnhelper"
 fi
-"$wrapper" -version 2>&1 | grep -q 'version "21' || { "$wrapper" -version >&2; echo "not a JDK 21: $wrapper" >&2; exit 1; }
+grep -q 'version "21' <<<"$("$wrapper" -version 2>&1)" || { "$wrapper" -version >&2; echo "not a JDK 21: $wrapper" >&2; exit 1; }
 echo "$wrapper"

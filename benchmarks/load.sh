@@ -121,7 +121,7 @@ free_port() {
 check_server() {
   local n=$1
   kill -0 "${PID[$n]}" 2>/dev/null || { echo "load.sh: the $n server died; see $RAW/server-$n.log" >&2; exit 1; }
-  if ! ss -ltnpH "sport = :${PORT[$n]}" 2>/dev/null | grep -q "pid=${PID[$n]},"; then
+  if ! grep -q "pid=${PID[$n]}," <<<"$(ss -ltnpH "sport = :${PORT[$n]}" 2>/dev/null)"; then
     echo "load.sh: port ${PORT[$n]} is not served by the $n server (pid ${PID[$n]}):" >&2
     ss -ltnp "sport = :${PORT[$n]}" >&2 || true
     exit 1

@@ -43,7 +43,7 @@ for artifact in heapwatch-bom heapwatch-core heapwatch-spring-boot-starter; do
     ls "$dir"$artifact-*-$classifier.jar >/dev/null 2>&1 || fail "$artifact: no $classifier jar"
   done
   jar=$(ls "$dir"$artifact-*.jar | grep -v -e '-sources.jar$' -e '-javadoc.jar$')
-  unzip -p "$jar" META-INF/MANIFEST.MF | grep -q '^Automatic-Module-Name: io\.heapwatch' \
+  grep -q '^Automatic-Module-Name: io\.heapwatch' <<<"$(unzip -p "$jar" META-INF/MANIFEST.MF)" \
     || fail "$artifact: no Automatic-Module-Name"
 done
 version=$(basename "$(ls -d "$staging"/io/heapwatch/heapwatch-core/*/)")
@@ -71,10 +71,10 @@ run_consumer() {
   # The consumer's Spring Boot version won over the one heapwatch was built with.
   local libs
   libs=$(unzip -l "$dir/target/consumer.jar" | awk '{print $4}' | grep '^BOOT-INF/lib/' | sed 's|BOOT-INF/lib/||')
-  echo "$libs" | grep -qx "spring-boot-autoconfigure-$boot.jar" || fail "$name: not on Spring Boot $boot: $(echo "$libs" | grep spring-boot-autoconfigure)"
-  echo "$libs" | grep -q '^heapwatch-spring-boot-starter-' || fail "$name: the starter is not packaged"
-  echo "$libs" | grep -q '^heapwatch-core-' || fail "$name: heapwatch-core is not packaged"
-  if [ "$server" = Jetty ] && echo "$libs" | grep -q '^tomcat-embed-core-'; then
+  grep -qx "spring-boot-autoconfigure-$boot.jar" <<<"$libs" || fail "$name: not on Spring Boot $boot: $(echo "$libs" | grep spring-boot-autoconfigure)"
+  grep -q '^heapwatch-spring-boot-starter-' <<<"$libs" || fail "$name: the starter is not packaged"
+  grep -q '^heapwatch-core-' <<<"$libs" || fail "$name: heapwatch-core is not packaged"
+  if [ "$server" = Jetty ] && grep -q '^tomcat-embed-core-' <<<"$libs"; then
     fail "$name: Tomcat is packaged beside Jetty"
   fi
 
@@ -103,14 +103,14 @@ run_consumer() {
   # The filter records a request after its response has gone out, so the sample may trail the response a little.
   for _ in $(seq 1 20); do
     body=$(curl -fsS -u "prometheus:$password" "$base/metrics") || { kill "$pid"; fail "$name: /metrics with credentials failed"; }
-    echo "$body" | grep -q 'uri="/items/{id}"' && break
+    grep -q 'uri="/items/{id}"' <<<"$body" && break
     sleep 0.25
   done
   kill "$pid"
   wait "$pid" 2>/dev/null || true
-  echo "$body" | grep -q "^heapwatch_.*container=\"$name\"" || fail "$name: /metrics has no heapwatch series for container $name"
-  echo "$body" | grep -q 'uri="/items/{id}"' || fail "$name: /metrics has no series for the route /items/{id}"
-  echo "consumers: $name on Spring Boot $boot and $server: heapwatch from the staging repository; /metrics 401 without and with wrong credentials, 200 with them ($(echo "$body" | grep -c '^heapwatch_') heapwatch samples)"
+  grep -q "^heapwatch_.*container=\"$name\"" <<<"$body" || fail "$name: /metrics has no heapwatch series for container $name"
+  grep -q 'uri="/items/{id}"' <<<"$body" || fail "$name: /metrics has no series for the route /items/{id}"
+  echo "consumers: $name on Spring Boot $boot and $server: heapwatch from the staging repository; /metrics 401 without and with wrong credentials, 200 with them ($(grep -c '^heapwatch_' <<<"$body") heapwatch samples)"
 }
 
 run_consumer boot4 4.1.1 Tomcat
