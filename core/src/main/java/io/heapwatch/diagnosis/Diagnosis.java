@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param verdict the leak detector's verdict
  * @param evidence {@code on}, {@code off} or {@code failed}
  * @param evidenceDetail why the evidence is off or failed, or what it holds
- * @param samplesRead the surviving samples the recording held
- * @param samplesUsed those allocated in the window that survived the last two collections (the ranked ones)
+ * @param samplesRead the samples read from the recording: those the sampler held at the diagnosis, and with periodic
+ *     writes ({@link DiagnosisSettings#writeInterval()}) every object of the recording's writes, once
+ * @param samplesUsed those allocated in the window that survived two collections (the ranked ones)
  * @param types the leaking types, largest share first
  * @param explainedFraction the share of the ranked samples that the listed types hold, {@code NaN} without samples
  * @param explainedGrowthBytesPerSecond {@code explainedFraction} times the floor slope, {@code NaN} when unknown

@@ -13,6 +13,9 @@ import java.util.Objects;
  *     the latest
  * @param maxAge how old the latest diagnosis may be before a request takes a fresh one
  * @param pollInterval how often the leak verdict is checked, so that a new verdict is diagnosed
+ * @param writeInterval how often, with the evidence on, the sampler's current samples are written into the recording
+ *     (a dump of the recording to a file deleted at once), so that a diagnosis reads every sample seen alive within
+ *     the window, not only those the sampler still holds when it is taken; {@link Duration#ZERO} for none
  * @param maxRecordingBytes the most bytes the recording may keep on disk
  * @param topTypes how many types a diagnosis lists
  * @param topStacks how many allocation stacks each type lists
@@ -34,6 +37,7 @@ public record DiagnosisSettings(
         Duration minInterval,
         Duration maxAge,
         Duration pollInterval,
+        Duration writeInterval,
         long maxRecordingBytes,
         int topTypes,
         int topStacks,
@@ -47,6 +51,9 @@ public record DiagnosisSettings(
      * is on; the application is stopped meanwhile.
      */
     public static final Duration GC_ROOTS_CUTOFF = Duration.ofSeconds(1);
+
+    /** The default {@link #writeInterval}. */
+    public static final Duration DEFAULT_WRITE_INTERVAL = Duration.ofMinutes(1);
 
     /** Frames of these packages are never the application frame unless listed in the application packages. */
     public static final List<String> FRAMEWORK_PACKAGES = List.of(
@@ -76,9 +83,13 @@ public record DiagnosisSettings(
         Objects.requireNonNull(minInterval, "minInterval");
         Objects.requireNonNull(maxAge, "maxAge");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(writeInterval, "writeInterval");
         applicationPackages = List.copyOf(applicationPackages);
         if (minInterval.isNegative() || maxAge.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("diagnosis intervals must be positive");
+        }
+        if (writeInterval.isNegative() || (!writeInterval.isZero() && writeInterval.toMillis() < 10)) {
+            throw new IllegalArgumentException("writeInterval must be zero or at least 10 ms");
         }
         if (maxRecordingBytes < 1024 * 1024) {
             throw new IllegalArgumentException("maxRecordingBytes must be at least 1 MiB");
@@ -88,13 +99,17 @@ public record DiagnosisSettings(
         }
     }
 
-    /** Evidence, histogram, paths to GC roots and object counts off, at most one diagnosis every 30 s, fresh after 60 s, the verdict polled every 2 s. */
+    /**
+     * Evidence, histogram, paths to GC roots and object counts off, at most one diagnosis every 30 s, fresh after
+     * 60 s, the verdict polled every 2 s, the samples written every minute while the evidence is on.
+     */
     public static DiagnosisSettings defaults() {
         return new DiagnosisSettings(
                 false,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(2),
+                DEFAULT_WRITE_INTERVAL,
                 16L * 1024 * 1024,
                 10,
                 3,
@@ -129,6 +144,23 @@ public record DiagnosisSettings(
         return copy(evidence, minInterval, applicationPackages, histogram, on);
     }
 
+    /** A copy with another interval between writes of the samples ({@link Duration#ZERO} for none). */
+    public DiagnosisSettings withWriteInterval(Duration interval) {
+        return new DiagnosisSettings(
+                evidence,
+                minInterval,
+                maxAge,
+                pollInterval,
+                interval,
+                maxRecordingBytes,
+                topTypes,
+                topStacks,
+                applicationPackages,
+                histogram,
+                gcRoots,
+                objectCount);
+    }
+
     /** A copy with the object counts after GC on or off. */
     public DiagnosisSettings withObjectCount(boolean on) {
         return new DiagnosisSettings(
@@ -136,6 +168,7 @@ public record DiagnosisSettings(
                 minInterval,
                 maxAge,
                 pollInterval,
+                writeInterval,
                 maxRecordingBytes,
                 topTypes,
                 topStacks,
@@ -151,6 +184,7 @@ public record DiagnosisSettings(
                 interval,
                 maxAge,
                 pollInterval,
+                writeInterval,
                 maxRecordingBytes,
                 topTypes,
                 topStacks,

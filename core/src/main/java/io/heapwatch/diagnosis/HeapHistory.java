@@ -59,6 +59,18 @@ final class HeapHistory implements LiveHeapListener {
         return floors;
     }
 
+    /** How many of the kept collections happened after {@code fromMillis} and at or before {@code toMillis}. */
+    synchronized int collectionsBetween(long fromMillis, long toMillis) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            long t = times[i];
+            if (t > fromMillis && t <= toMillis) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * The time of the {@code n}-th most recent collection (1 = the latest), or {@code Long.MIN_VALUE} when fewer
      * were seen.

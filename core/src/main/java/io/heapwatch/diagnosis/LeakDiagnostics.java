@@ -2,6 +2,7 @@ package io.heapwatch.diagnosis;
 
 import io.heapwatch.gc.GcEventTracker;
 import io.heapwatch.leak.LeakDetector;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,8 @@ public final class LeakDiagnostics implements AutoCloseable {
     private String evidenceDetail;
     private @Nullable ScheduledExecutorService executor;
     private boolean closed;
+    private long writes;
+    private long writeNanos;
     private final @Nullable ClassHistograms histograms;
 
     /**
@@ -167,6 +170,10 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         long poll = settings.pollInterval().toMillis();
         service.scheduleWithFixedDelay(this::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
+        long write = settings.writeInterval().toMillis();
+        if (evidence != null && write > 0) {
+            service.scheduleWithFixedDelay(this::writeSafely, write, write, TimeUnit.MILLISECONDS);
+        }
         executor = service;
     }
 
@@ -208,6 +215,23 @@ public final class LeakDiagnostics implements AutoCloseable {
         } finally {
             taking.unlock();
         }
+    }
+
+    /**
+     * The samples that were seen alive, at their latest write, after two collections since their allocation: what a
+     * diagnosis reads from every write. A sample the sampler let go of since its write may have died since; one that
+     * lived through two collections is a retained object's more often than not, and the age tier and a growth rank
+     * the rest.
+     */
+    static List<ObjectSample> survivedTwo(List<ObjectSample> samples, HeapHistory history) {
+        List<ObjectSample> kept = new ArrayList<>();
+        for (ObjectSample s : samples) {
+            long written = s.allocationMillis() + s.ageMillis();
+            if (history.collectionsBetween(s.allocationMillis(), written) >= 2) {
+                kept.add(s);
+            }
+        }
+        return kept;
     }
 
     /** The samples a diagnosis ranks and the ranked types. */
@@ -261,15 +285,22 @@ public final class LeakDiagnostics implements AutoCloseable {
         long youngFrom = Long.MIN_VALUE;
         long survived = Long.MIN_VALUE;
         OldObjectEvidence.Read dump = null;
+        int readTotal = 0;
         String dumpFailure = "";
         if (ev != null) {
             try {
-                dump = ev.dump();
+                boolean everyWrite = !settings.writeInterval().isZero();
+                dump = everyWrite ? ev.dumpEveryWrite() : ev.dump();
                 read = dump.samples();
                 sites = dump.sites();
                 survived = history.collectionTime(2);
                 if (survived == Long.MIN_VALUE) {
                     survived = history.collectionTime(1);
+                }
+                readTotal = read.size();
+                if (everyWrite) {
+                    read = survivedTwo(read, history);
+                    survived = Long.MAX_VALUE;
                 }
                 youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
             } catch (Exception | LinkageError e) {
@@ -296,12 +327,22 @@ public final class LeakDiagnostics implements AutoCloseable {
         List<LeakingType> types = ranked.types();
         if (dump != null && dumpFailure.isEmpty()) {
             String young = "the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
-            detail = "jdk.OldObjectSample: " + read.size() + " surviving samples, " + used.size()
-                    + (growth != null
-                            ? " ranked: allocated in the window, alive after the last two collections and older than "
-                                    + young
-                            : " ranked: allocated in the window and alive after the last two collections; groups with"
-                                    + " a sample older than " + young + " rank first");
+            String alive;
+            if (settings.writeInterval().isZero()) {
+                detail = "jdk.OldObjectSample: " + readTotal + " surviving samples, " + used.size();
+                alive = "alive after the last two collections";
+            } else {
+                long every = settings.writeInterval().toMillis();
+                detail = "jdk.OldObjectSample: " + readTotal + " samples in the writes of the recording (every "
+                        + (every % 1000 == 0 ? every / 1000 + " s" : every + " ms") + " and at each diagnosis), "
+                        + read.size()
+                        + " seen alive two collections after their allocation, " + used.size();
+                alive = "seen alive two collections after their allocation";
+            }
+            detail += growth != null
+                    ? " ranked: allocated in the window, " + alive + " and older than " + young
+                    : " ranked: allocated in the window and " + alive + "; groups with a sample older than " + young
+                            + " rank first";
         }
         double explained = Double.NaN;
         if (!used.isEmpty()) {
@@ -324,7 +365,7 @@ public final class LeakDiagnostics implements AutoCloseable {
                 verdict,
                 status,
                 detail,
-                read.size(),
+                readTotal,
                 used.size(),
                 types,
                 explained,
@@ -536,6 +577,33 @@ public final class LeakDiagnostics implements AutoCloseable {
 
     private static String number(double d) {
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3g", d) : String.valueOf(d);
+    }
+
+    private void writeSafely() {
+        OldObjectEvidence ev;
+        synchronized (this) {
+            ev = evidence;
+        }
+        if (ev == null) {
+            return;
+        }
+        try {
+            long t0 = System.nanoTime();
+            ev.write();
+            long nanos = System.nanoTime() - t0;
+            synchronized (this) {
+                writes++;
+                writeNanos += nanos;
+            }
+        } catch (IOException | RuntimeException | LinkageError | OutOfMemoryError e) {
+            // an error escaping here would cancel every later write of the scheduled task
+            log.debug("heapwatch: writing the allocation samples failed", e);
+        }
+    }
+
+    /** How many writes of the samples ran, and their summed wall time in milliseconds. */
+    public synchronized long[] writesForTests() {
+        return new long[] {writes, writeNanos / 1_000_000};
     }
 
     private void pollSafely() {

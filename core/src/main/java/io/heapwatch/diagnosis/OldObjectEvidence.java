@@ -158,17 +158,27 @@ final class OldObjectEvidence implements AutoCloseable {
 
     /** Dumps the recording, reads the latest samples and the allocation sites, and deletes the dump. */
     synchronized Read dump() throws IOException {
+        return dumpAndRead(false);
+    }
+
+    /** Dumps the recording and reads the samples of every write, each at its latest write. */
+    synchronized Read dumpEveryWrite() throws IOException {
+        return dumpAndRead(true);
+    }
+
+    private Read dumpAndRead(boolean everyWrite) throws IOException {
         if (closed) {
             return new Read(List.of(), List.of());
         }
         Path file = Files.createTempFile(directory, "dump-", ".jfr");
         try {
             long t0 = System.nanoTime();
+            long writtenFrom = System.currentTimeMillis() - LATEST_WRITE_SLACK_MILLIS;
             recording.dump(file);
             long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
-            Read r = readAll(file, paths, objectCounts);
+            Read r = readAll(file, paths, objectCounts, everyWrite);
             return new Read(
-                    r.samples(),
+                    everyWrite ? r.samples() : writtenSince(r.samples(), writtenFrom),
                     r.sites(),
                     dumpMillis,
                     r.searchMillis(),
@@ -179,6 +189,37 @@ final class OldObjectEvidence implements AutoCloseable {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Writes the sampler's current samples into the recording (a dump to a file deleted at once), so that a later
+     * read of every write sees them even when the sampler has let them go since.
+     */
+    synchronized void write() throws IOException {
+        if (closed) {
+            return;
+        }
+        Path file = Files.createTempFile(directory, "write-", ".jfr");
+        try {
+            recording.dump(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * The samples written from {@code fromMillis} on. When a dump's own write holds no sample (every sampled object
+     * died), the latest write in the recording is an earlier one, whose objects may have died since: only the dump's
+     * write counts.
+     */
+    static List<ObjectSample> writtenSince(List<ObjectSample> samples, long fromMillis) {
+        List<ObjectSample> kept = new ArrayList<>();
+        for (ObjectSample s : samples) {
+            if (s.allocationMillis() + s.ageMillis() >= fromMillis) {
+                kept.add(s);
+            }
+        }
+        return kept;
     }
 
     static List<ObjectSample> read(Path file) throws IOException {
@@ -202,18 +243,35 @@ final class OldObjectEvidence implements AutoCloseable {
      * too.
      */
     static Read readAll(Path file, boolean paths, boolean objectCounts) throws IOException {
+        return readAll(file, paths, objectCounts, false);
+    }
+
+    /**
+     * Reads as above; with {@code everyWrite}, the samples of every write in the recording, each object once, at its
+     * latest write (its {@link ObjectSample#ageMillis()} measured to that write).
+     */
+    static Read readAll(Path file, boolean paths, boolean objectCounts, boolean everyWrite) throws IOException {
         ObjectCounts.Reader counts = objectCounts ? new ObjectCounts.Reader() : null;
         List<RecordedEvent> events = new ArrayList<>();
         Map<List<String>, long[]> sites = new HashMap<>();
         Map<List<String>, List<String>> siteClasses = new HashMap<>();
         Map<String, String> strings = new HashMap<>();
+        Map<String, RecordedEvent> byObject = new HashMap<>();
         long latest = Long.MIN_VALUE;
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
                 RecordedEvent e = in.readEvent();
                 String name = e.getEventType().getName();
                 if (EVENT.equals(name)) {
-                    events.add(e);
+                    if (everyWrite) {
+                        String id = identity(e);
+                        RecordedEvent seen = byObject.get(id);
+                        if (seen == null || seen.getStartTime().isBefore(e.getStartTime())) {
+                            byObject.put(id, e);
+                        }
+                    } else {
+                        events.add(e);
+                    }
                     latest = Math.max(latest, e.getStartTime().toEpochMilli());
                 } else if (ALLOCATION_EVENT.equals(name)) {
                     addSite(e, sites, siteClasses, strings);
@@ -222,6 +280,7 @@ final class OldObjectEvidence implements AutoCloseable {
                 }
             }
         }
+        events.addAll(byObject.values());
         List<ObjectSample> samples = new ArrayList<>();
         long searchMillis = -1;
         int withPath = 0;
@@ -229,7 +288,7 @@ final class OldObjectEvidence implements AutoCloseable {
         String firstFailure = "";
         for (RecordedEvent e : events) {
             long written = e.getStartTime().toEpochMilli();
-            if (written < latest - LATEST_WRITE_SLACK_MILLIS) {
+            if (!everyWrite && written < latest - LATEST_WRITE_SLACK_MILLIS) {
                 continue; // written by an earlier dump: its object may have died since
             }
             // The JVM stamps the events of one write with the search's start and end.
@@ -247,7 +306,7 @@ final class OldObjectEvidence implements AutoCloseable {
             if (path != null) {
                 withPath++;
             }
-            samples.add(toSample(e, written, path));
+            samples.add(toSample(e, written, path, strings));
         }
         List<AllocationSite> allocationSites = new ArrayList<>(sites.size());
         for (Map.Entry<List<String>, long[]> e : sites.entrySet()) {
@@ -349,7 +408,20 @@ final class OldObjectEvidence implements AutoCloseable {
         }
     }
 
-    private static ObjectSample toSample(RecordedEvent e, long written, @Nullable GcRootPath path) {
+    /** One sampled object across writes: its allocation instant, thread, type and length. */
+    private static String identity(RecordedEvent e) {
+        Instant allocated = e.hasField("allocationTime") ? e.getInstant("allocationTime") : e.getStartTime();
+        RecordedThread thread = e.getThread();
+        RecordedObject object = e.hasField("object") ? e.getValue("object") : null;
+        RecordedClass c = object != null && object.hasField("type") ? object.getValue("type") : null;
+        return allocated.getEpochSecond() + "." + allocated.getNano() + "/"
+                + (thread == null ? -1 : thread.getJavaThreadId())
+                + "/" + (c == null ? "" : c.getName()) + "/"
+                + (e.hasField("arrayElements") ? e.getLong("arrayElements") : -1);
+    }
+
+    private static ObjectSample toSample(
+            RecordedEvent e, long written, @Nullable GcRootPath path, Map<String, String> strings) {
         String type = "unknown";
         RecordedObject object = e.hasField("object") ? e.getValue("object") : null;
         if (object != null && object.hasField("type")) {
@@ -369,6 +441,9 @@ final class OldObjectEvidence implements AutoCloseable {
         List<String> frames = new ArrayList<>();
         List<String> classes = new ArrayList<>();
         frames(e.getStackTrace(), frames, classes);
+        // samples of many writes share their frames' strings
+        frames.replaceAll(f -> strings.computeIfAbsent(f, x -> x));
+        classes.replaceAll(c -> strings.computeIfAbsent(c, x -> x));
         return new ObjectSample(
                 type,
                 elements,

@@ -79,6 +79,16 @@ class DiagnosisEvaluationTest {
     static final boolean GC_ROOTS = Boolean.getBoolean("heapwatch.diagnosis.gcRoots");
     /** {@code -Dheapwatch.diagnosis.objectCount=true}: object counts after GC on. */
     static final boolean OBJECT_COUNT = Boolean.getBoolean("heapwatch.diagnosis.objectCount");
+    /**
+     * {@code -Dheapwatch.diagnosis.writeMillis=N}: the interval between writes of the samples
+     * ({@link DiagnosisSettings#writeInterval()}), 0 for none. The default, 100 ms, gives a run of a few seconds about
+     * as many writes (30 to 45) as the production default of a minute gives the default 30-minute window (30).
+     */
+    static final long WRITE_MILLIS_SETTING = Long.getLong("heapwatch.diagnosis.writeMillis", 100);
+
+    static final java.util.concurrent.atomic.AtomicLong WRITES = new java.util.concurrent.atomic.AtomicLong();
+    static final java.util.concurrent.atomic.AtomicLong WRITE_MILLIS = new java.util.concurrent.atomic.AtomicLong();
+
     /** {@code -Dheapwatch.diagnosis.extraScenarios=true}: also the scenarios added after the histogram ranking. */
     static final boolean EXTRA = Boolean.getBoolean("heapwatch.diagnosis.extraScenarios");
 
@@ -152,6 +162,13 @@ class DiagnosisEvaluationTest {
                     pauses[pauses.length - 1],
                     pauses.length));
         }
+        report.append(String.format(
+                Locale.ROOT,
+                "writes of the samples every %d ms: %d in %d runs, %.1f ms each on average%n",
+                WRITE_MILLIS_SETTING,
+                WRITES.get(),
+                scores.size(),
+                WRITES.get() == 0 ? 0.0 : (double) WRITE_MILLIS.get() / WRITES.get()));
         report.append(millis("recording dump (wall time of Recording.dump)", scores, Score::dumpMillis));
         report.append(millis("JVM's path search (the events' duration)", scores, Score::searchMillis));
         report.append(millis("diagnosis duration", scores, Score::durationMillis));
@@ -336,7 +353,8 @@ class DiagnosisEvaluationTest {
                         .withMinInterval(Duration.ZERO)
                         .withHistogram(HISTOGRAM)
                         .withGcRoots(GC_ROOTS)
-                        .withObjectCount(OBJECT_COUNT))
+                        .withObjectCount(OBJECT_COUNT)
+                        .withWriteInterval(Duration.ofMillis(WRITE_MILLIS_SETTING)))
                 .build();
         Heapwatch heapwatch = Heapwatch.install(
                 context.getServletContext(), config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -359,6 +377,10 @@ class DiagnosisEvaluationTest {
             try {
                 Thread.sleep(50);
                 d = diagnostics.take("request");
+                long[] w = diagnostics.writesForTests();
+                WRITES.addAndGet(w[0]);
+                WRITE_MILLIS.addAndGet(w[1]);
+
             } finally {
                 stall.close();
             }

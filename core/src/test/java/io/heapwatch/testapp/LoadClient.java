@@ -64,7 +64,7 @@ public final class LoadClient {
     static void send(HttpClient client, String uri) throws IOException, InterruptedException {
         HttpResponse<Void> r = client.send(
                 HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(10))
+                        .timeout(Duration.ofSeconds(60)) // a stall of the server is not what this measures
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() != 200) {
