@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param pollInterval how often the leak verdict is checked, so that a new verdict is diagnosed
  * @param writeInterval how often, with the evidence on, the sampler's current samples are written into the recording
  *     (a dump of the recording to a file deleted at once), so that a diagnosis reads every sample seen alive within
- *     the window, not only those the sampler still holds when it is taken; {@link Duration#ZERO} for none
+ *     the window, not only those the sampler still holds when it is taken; {@link Duration#ZERO} for none. No
+ *     writes run while {@code gcRoots} is on: each dump would search paths to GC roots at a safepoint
  * @param maxRecordingBytes the most bytes the recording may keep on disk
  * @param topTypes how many types a diagnosis lists
  * @param topStacks how many allocation stacks each type lists

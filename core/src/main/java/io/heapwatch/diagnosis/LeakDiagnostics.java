@@ -170,7 +170,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         }
         long poll = settings.pollInterval().toMillis();
         service.scheduleWithFixedDelay(this::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
-        long write = settings.writeInterval().toMillis();
+        long write = writesOn() ? settings.writeInterval().toMillis() : 0;
         if (evidence != null && write > 0) {
             service.scheduleWithFixedDelay(this::writeSafely, write, write, TimeUnit.MILLISECONDS);
         }
@@ -239,7 +239,7 @@ public final class LeakDiagnostics implements AutoCloseable {
 
     /**
      * Ranks the samples allocated from {@code from} and before {@code survivedBefore} (alive after the last two
-     * collections). With a retained growth the types rank by it, and the samples allocated from {@code youngFrom} on
+     * collections; {@link Long#MAX_VALUE} when the samples were already kept by {@link #survivedTwo}). With a retained growth the types rank by it, and the samples allocated from {@code youngFrom} on
      * are left out: they would split a type's growth with a bounded cache. Without one every such sample is ranked,
      * and an entry with no sample older than {@code youngFrom} ranks after the entries that have one.
      */
@@ -289,7 +289,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         String dumpFailure = "";
         if (ev != null) {
             try {
-                boolean everyWrite = !settings.writeInterval().isZero();
+                boolean everyWrite = writesOn();
                 dump = everyWrite ? ev.dumpEveryWrite() : ev.dump();
                 read = dump.samples();
                 sites = dump.sites();
@@ -328,7 +328,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         if (dump != null && dumpFailure.isEmpty()) {
             String young = "the youngest quarter of the " + (now - observedFrom) / 1000 + " s observed";
             String alive;
-            if (settings.writeInterval().isZero()) {
+            if (!writesOn()) {
                 detail = "jdk.OldObjectSample: " + readTotal + " surviving samples, " + used.size();
                 alive = "alive after the last two collections";
             } else {
@@ -577,6 +577,14 @@ public final class LeakDiagnostics implements AutoCloseable {
 
     private static String number(double d) {
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3g", d) : String.valueOf(d);
+    }
+
+    /**
+     * Whether the samples are written periodically: a write interval is set and paths to GC roots are off (with them,
+     * every dump, a write too, runs the JVM's search at a safepoint, so only a diagnosis dumps).
+     */
+    private boolean writesOn() {
+        return !settings.writeInterval().isZero() && !settings.gcRoots();
     }
 
     private void writeSafely() {

@@ -27,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The JVM samples allocations on their slow paths (a new TLAB or an allocation outside one), keeps at most
  * {@code old-object-queue-size} (256 by default) of the samples whose objects are still alive, and forgets a sample
  * when its object is collected. On JDK 17 the events are written only when a recording is dumped or stopped, never
- * while it runs (a {@code RecordingStream} sees none); every dump writes all current samples again, so only the events
- * of the latest write are read. {@code cutoff} is 0 unless paths to GC roots are asked for
+ * while it runs (a {@code RecordingStream} sees none); every dump writes all current samples again. {@link #dump()}
+ * reads the events of its own write only; {@link #dumpEveryWrite()} reads every object of every write the recording
+ * keeps (the periodic {@link #write()}s), once each. {@code cutoff} is 0 unless paths to GC roots are asked for
  * ({@code HEAPWATCH_DIAGNOSIS_GC_ROOTS}): then each dump runs the JVM's search for paths (a breadth-first walk from the
  * roots at a safepoint, for at most the cutoff) and the events carry the chain that holds each object.
  *
@@ -67,7 +68,7 @@ final class OldObjectEvidence implements AutoCloseable {
     }
 
     /**
-     * What one dump holds: the surviving samples of its latest write and the allocation sites, with what the dump
+     * What one dump holds: the surviving samples of its own write (or of every write) and the allocation sites, with what the dump
      * cost and how many samples carry a path to a GC root.
      */
     record Read(

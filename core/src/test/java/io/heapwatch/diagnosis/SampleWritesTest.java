@@ -116,6 +116,23 @@ class SampleWritesTest {
     }
 
     @Test
+    void noWritesRunWhilePathsToGcRootsAreOnForEachWouldSearchAtASafepoint() throws Exception {
+        DiagnosisSettings roots = DiagnosisSettings.defaults()
+                .withEvidence(true)
+                .withGcRoots(true)
+                .withWriteInterval(Duration.ofMillis(20));
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics d = GcRootPathTest.diagnostics(tracker, roots)) {
+            d.start();
+            Thread.sleep(300);
+            assertThat(d.writesForTests()[0]).isZero();
+            Diagnosis taken = d.take("request");
+            assertThat(taken).isNotNull();
+            assertThat(taken.evidenceDetail()).doesNotContain("writes");
+        }
+    }
+
+    @Test
     void theWriteIntervalIsZeroOrAtLeastTenMilliseconds() {
         DiagnosisSettings d = DiagnosisSettings.defaults();
         assertThat(d.writeInterval()).isEqualTo(Duration.ofMinutes(1));

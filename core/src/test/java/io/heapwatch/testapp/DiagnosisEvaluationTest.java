@@ -82,7 +82,8 @@ class DiagnosisEvaluationTest {
     /**
      * {@code -Dheapwatch.diagnosis.writeMillis=N}: the interval between writes of the samples
      * ({@link DiagnosisSettings#writeInterval()}), 0 for none. The default, 100 ms, gives a run of a few seconds about
-     * as many writes (30 to 45) as the production default of a minute gives the default 30-minute window (30).
+     * 20 writes, the order of the 30 that the production default of a minute gives the default 30-minute window; the
+     * collections and the sampler's turnover between writes are not matched.
      */
     static final long WRITE_MILLIS_SETTING = Long.getLong("heapwatch.diagnosis.writeMillis", 100);
 

@@ -64,7 +64,7 @@ public final class LoadClient {
     static void send(HttpClient client, String uri) throws IOException, InterruptedException {
         HttpResponse<Void> r = client.send(
                 HttpRequest.newBuilder(URI.create(uri))
-                        .timeout(Duration.ofSeconds(60)) // a stall of the server is not what this measures
+                        .timeout(Duration.ofSeconds(60)) // one 10 s timeout failed a batch without writes
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() != 200) {
