@@ -249,7 +249,7 @@ final class OldObjectEvidence implements AutoCloseable {
 
     /**
      * Reads as above; with {@code everyWrite}, the samples of every write in the recording, each object once, at its
-     * latest write (its {@link ObjectSample#ageMillis()} measured to that write).
+     * latest write (its {@link ObjectSample#ageMillis()} measured to that write), without paths to GC roots.
      */
     static Read readAll(Path file, boolean paths, boolean objectCounts, boolean everyWrite) throws IOException {
         ObjectCounts.Reader counts = objectCounts ? new ObjectCounts.Reader() : null;
@@ -257,7 +257,8 @@ final class OldObjectEvidence implements AutoCloseable {
         Map<List<String>, long[]> sites = new HashMap<>();
         Map<List<String>, List<String>> siteClasses = new HashMap<>();
         Map<String, String> strings = new HashMap<>();
-        Map<String, RecordedEvent> byObject = new HashMap<>();
+        Map<String, ObjectSample> byObject = new HashMap<>();
+        long everySearchMillis = -1;
         long latest = Long.MIN_VALUE;
         try (RecordingFile in = new RecordingFile(file)) {
             while (in.hasMoreEvents()) {
@@ -265,11 +266,15 @@ final class OldObjectEvidence implements AutoCloseable {
                 String name = e.getEventType().getName();
                 if (EVENT.equals(name)) {
                     if (everyWrite) {
+                        // converted at once, frames' strings shared: a kept event would hold its chunk's stacks
+                        long written = e.getStartTime().toEpochMilli();
                         String id = identity(e);
-                        RecordedEvent seen = byObject.get(id);
-                        if (seen == null || seen.getStartTime().isBefore(e.getStartTime())) {
-                            byObject.put(id, e);
+                        ObjectSample seen = byObject.get(id);
+                        if (seen == null || seen.allocationMillis() + seen.ageMillis() < written) {
+                            byObject.put(id, toSample(e, written, null, strings));
                         }
+                        everySearchMillis =
+                                Math.max(everySearchMillis, e.getDuration().toMillis());
                     } else {
                         events.add(e);
                     }
@@ -281,15 +286,14 @@ final class OldObjectEvidence implements AutoCloseable {
                 }
             }
         }
-        events.addAll(byObject.values());
-        List<ObjectSample> samples = new ArrayList<>();
-        long searchMillis = -1;
+        List<ObjectSample> samples = new ArrayList<>(byObject.values());
+        long searchMillis = everySearchMillis;
         int withPath = 0;
         int failures = 0;
         String firstFailure = "";
         for (RecordedEvent e : events) {
             long written = e.getStartTime().toEpochMilli();
-            if (!everyWrite && written < latest - LATEST_WRITE_SLACK_MILLIS) {
+            if (written < latest - LATEST_WRITE_SLACK_MILLIS) {
                 continue; // written by an earlier dump: its object may have died since
             }
             // The JVM stamps the events of one write with the search's start and end.
