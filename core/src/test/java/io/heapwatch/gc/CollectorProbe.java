@@ -119,8 +119,15 @@ final class CollectorProbe {
             }
             Thread.sleep(5);
         }
-        // a concurrent collector may notify more than once per cycle; let them settle
-        Thread.sleep(200);
+        // a concurrent collector may notify more than once per cycle, and on a loaded machine the notification of the
+        // cycle just ended can come after one of an earlier cycle (a CI run read generational ZGC's signal before its
+        // explicit cycle's notification, a rise of 0): wait until none has come for 300 ms, up to 5 s
+        long seen;
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            seen = samples.get();
+            Thread.sleep(300);
+        } while (samples.get() != seen && System.nanoTime() < settle);
         return live.get();
     }
 }
