@@ -118,6 +118,7 @@ class HostileConcurrencyTest {
                     return null;
                 }));
             }
+            long handledBefore = TestServer.ItemsServlet.HANDLED.get();
             long start = System.nanoTime();
             go.countDown();
             for (Future<?> w : workers) {
@@ -132,18 +133,22 @@ class HostileConcurrencyTest {
                     .body();
             String items = "{container=\"conc\",method=\"GET\",uri=\"/api/items/*\"}";
             Map<String, Double> c = counters(body);
-            int total = THREADS * PER_THREAD;
+            // What the server handled: the JDK client retries a GET once when a reused connection closes before the
+            // response (a CI run counted 2401 for 2400 sent), and heapwatch must count what was served, exactly.
+            long handled = TestServer.ItemsServlet.HANDLED.get() - handledBefore;
+            assertThat(handled).isBetween((long) THREADS * PER_THREAD, THREADS * PER_THREAD * 101L / 100);
+            double total = handled;
             System.out.printf(
-                    "hostile concurrency: %d threads x %d requests in %,d ms, %d concurrent scrapes of %d series,"
-                            + " none went backwards%n",
-                    THREADS, PER_THREAD, ms, scrapes[0], scrapes[1]);
+                    "hostile concurrency: %d threads x %d requests (%d handled) in %,d ms, %d concurrent scrapes of %d"
+                            + " series, none went backwards%n",
+                    THREADS, PER_THREAD, handled, ms, scrapes[0], scrapes[1]);
             assertThat(scrapes[0]).isGreaterThan(3);
-            assertThat(c.get("heapwatch_requests_sampled_total" + items)).isEqualTo((double) total);
-            assertThat(c.get("heapwatch_request_growth_events_total" + items)).isEqualTo((double) total);
+            assertThat(c.get("heapwatch_requests_sampled_total" + items)).isEqualTo(total);
+            assertThat(c.get("heapwatch_request_growth_events_total" + items)).isEqualTo(total);
             assertThat(c.get("heapwatch_request_heap_delta_bytes_count" + items))
-                    .isEqualTo((double) total);
+                    .isEqualTo(total);
             assertThat(c.get("heapwatch_request_heap_delta_bytes_sum" + items)).isEqualTo(2.0 * MB * total);
-            assertThat(c.get("heapwatch_request_allocated_bytes_count" + items)).isEqualTo((double) total);
+            assertThat(c.get("heapwatch_request_allocated_bytes_count" + items)).isEqualTo(total);
             assertThat(c.get("heapwatch_request_allocated_bytes_sum" + items)).isEqualTo(1000.0 * total);
             assertThat(c.get("heapwatch_request_samples_discarded_total{container=\"conc\",reason=\"gc\"}"))
                     .isZero();

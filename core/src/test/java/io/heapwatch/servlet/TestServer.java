@@ -94,8 +94,12 @@ final class TestServer implements AutoCloseable {
     static final class ItemsServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
+        /** Requests this servlet handled, in every instance: what heapwatch's counts are compared with. */
+        static final java.util.concurrent.atomic.AtomicLong HANDLED = new java.util.concurrent.atomic.AtomicLong();
+
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            HANDLED.incrementAndGet();
             resp.getWriter().write("item " + req.getPathInfo());
         }
     }
