@@ -122,77 +122,60 @@ public record DiagnosisSettings(
 
     /** A copy with the evidence recording on or off. */
     public DiagnosisSettings withEvidence(boolean on) {
-        return copy(on, minInterval, applicationPackages, histogram, gcRoots);
+        return copy(on, minInterval, writeInterval, applicationPackages, histogram, gcRoots, objectCount);
     }
 
     /** A copy with another rate limit. */
     public DiagnosisSettings withMinInterval(Duration interval) {
-        return copy(evidence, interval, applicationPackages, histogram, gcRoots);
+        return copy(evidence, interval, writeInterval, applicationPackages, histogram, gcRoots, objectCount);
     }
 
     /** A copy with other application packages. */
     public DiagnosisSettings withApplicationPackages(List<String> packages) {
-        return copy(evidence, minInterval, packages, histogram, gcRoots);
+        return copy(evidence, minInterval, writeInterval, packages, histogram, gcRoots, objectCount);
     }
 
     /** A copy with the class histogram on or off. */
     public DiagnosisSettings withHistogram(boolean on) {
-        return copy(evidence, minInterval, applicationPackages, on, gcRoots);
+        return copy(evidence, minInterval, writeInterval, applicationPackages, on, gcRoots, objectCount);
     }
 
     /** A copy with the search for paths to GC roots on or off. */
     public DiagnosisSettings withGcRoots(boolean on) {
-        return copy(evidence, minInterval, applicationPackages, histogram, on);
+        return copy(evidence, minInterval, writeInterval, applicationPackages, histogram, on, objectCount);
     }
 
     /** A copy with another interval between writes of the samples ({@link Duration#ZERO} for none). */
     public DiagnosisSettings withWriteInterval(Duration interval) {
-        return new DiagnosisSettings(
-                evidence,
-                minInterval,
-                maxAge,
-                pollInterval,
-                interval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                applicationPackages,
-                histogram,
-                gcRoots,
-                objectCount);
+        return copy(evidence, minInterval, interval, applicationPackages, histogram, gcRoots, objectCount);
     }
 
     /** A copy with the object counts after GC on or off. */
     public DiagnosisSettings withObjectCount(boolean on) {
-        return new DiagnosisSettings(
-                evidence,
-                minInterval,
-                maxAge,
-                pollInterval,
-                writeInterval,
-                maxRecordingBytes,
-                topTypes,
-                topStacks,
-                applicationPackages,
-                histogram,
-                gcRoots,
-                on);
+        return copy(evidence, minInterval, writeInterval, applicationPackages, histogram, gcRoots, on);
     }
 
-    private DiagnosisSettings copy(boolean ev, Duration interval, List<String> packages, boolean hist, boolean roots) {
+    private DiagnosisSettings copy(
+            boolean ev,
+            Duration interval,
+            Duration write,
+            List<String> packages,
+            boolean hist,
+            boolean roots,
+            boolean counts) {
         return new DiagnosisSettings(
                 ev,
                 interval,
                 maxAge,
                 pollInterval,
-                writeInterval,
+                write,
                 maxRecordingBytes,
                 topTypes,
                 topStacks,
                 packages,
                 hist,
                 roots,
-                objectCount);
+                counts);
     }
 
     /** Whether a frame of this class is application code. */
