@@ -2,6 +2,7 @@ package io.heapwatch.diagnosis;
 
 import io.heapwatch.gc.LiveHeapListener;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The live heap after the most recent collections, in a fixed ring: the report's chart and the floors. */
@@ -60,15 +61,35 @@ final class HeapHistory implements LiveHeapListener {
     }
 
     /** How many of the kept collections happened after {@code fromMillis} and at or before {@code toMillis}. */
-    synchronized int collectionsBetween(long fromMillis, long toMillis) {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            long t = times[i];
-            if (t > fromMillis && t <= toMillis) {
-                n++;
+    int collectionsBetween(long fromMillis, long toMillis) {
+        return between(collectionTimes(), fromMillis, toMillis);
+    }
+
+    /** The times of the kept collections, in ascending order: one snapshot for many {@link #between} counts. */
+    synchronized long[] collectionTimes() {
+        long[] sorted = Arrays.copyOf(times, size);
+        Arrays.sort(sorted);
+        return sorted;
+    }
+
+    /** How many of {@code sorted} lie after {@code fromMillis} and at or before {@code toMillis}. */
+    static int between(long[] sorted, long fromMillis, long toMillis) {
+        return Math.max(0, upTo(sorted, toMillis) - upTo(sorted, fromMillis));
+    }
+
+    /** How many of {@code sorted} are at most {@code t}. */
+    private static int upTo(long[] sorted, long t) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] <= t) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
             }
         }
-        return n;
+        return lo;
     }
 
     /**

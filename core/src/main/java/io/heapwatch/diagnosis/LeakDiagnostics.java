@@ -224,10 +224,11 @@ public final class LeakDiagnostics implements AutoCloseable {
      * the rest.
      */
     static List<ObjectSample> survivedTwo(List<ObjectSample> samples, HeapHistory history) {
+        long[] collections = history.collectionTimes();
         List<ObjectSample> kept = new ArrayList<>();
         for (ObjectSample s : samples) {
             long written = s.allocationMillis() + s.ageMillis();
-            if (history.collectionsBetween(s.allocationMillis(), written) >= 2) {
+            if (HeapHistory.between(collections, s.allocationMillis(), written) >= 2) {
                 kept.add(s);
             }
         }
