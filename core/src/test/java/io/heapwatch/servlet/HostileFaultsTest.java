@@ -53,7 +53,7 @@ class HostileFaultsTest {
 
     /** A Jetty with the given filter on /* and an items servlet (and optionally a metrics servlet). */
     static final class App implements AutoCloseable {
-        final Server server = new Server();
+        final Server server = TestServer.jetty();
 
         App(Filter filter, HttpServlet metrics) throws Exception {
             ServerConnector connector = new ServerConnector(server);
