@@ -235,6 +235,32 @@ public final class LeakDiagnostics implements AutoCloseable {
         return kept;
     }
 
+    /**
+     * The samples of a dump a diagnosis goes on with, and the allocation time before which it ranks them
+     * ({@code survivedBefore} of {@link #rank}).
+     */
+    record Survivors(List<ObjectSample> samples, long survivedBefore) {}
+
+    /**
+     * The samples of a dump that survived, by what the dump read. Its own write ({@code everyWrite} false) holds the
+     * objects alive now: those allocated before the second latest collection (the latest when only one was seen, none
+     * before any) lived through two. Every write ({@code everyWrite}) holds objects that may have died since: only
+     * those {@link #survivedTwo} are kept, and no time bounds them again (the collection seen second latest need not
+     * be the second latest in time when the wall clock stepped back).
+     */
+    static Survivors survivors(List<ObjectSample> samples, boolean everyWrite, HeapHistory history) {
+        List<ObjectSample> read = samples;
+        long survived = history.collectionTime(2);
+        if (survived == Long.MIN_VALUE) {
+            survived = history.collectionTime(1);
+        }
+        if (everyWrite) {
+            read = survivedTwo(read, history);
+            survived = Long.MAX_VALUE;
+        }
+        return new Survivors(read, survived);
+    }
+
     /** The samples a diagnosis ranks and the ranked types. */
     record Ranked(List<ObjectSample> samples, List<LeakingType> types) {}
 
@@ -292,17 +318,11 @@ public final class LeakDiagnostics implements AutoCloseable {
             try {
                 boolean everyWrite = writesOn();
                 dump = everyWrite ? ev.dumpEveryWrite() : ev.dump();
-                read = dump.samples();
                 sites = dump.sites();
-                survived = history.collectionTime(2);
-                if (survived == Long.MIN_VALUE) {
-                    survived = history.collectionTime(1);
-                }
-                readTotal = read.size();
-                if (everyWrite) {
-                    read = survivedTwo(read, history);
-                    survived = Long.MAX_VALUE;
-                }
+                readTotal = dump.samples().size();
+                Survivors survivors = survivors(dump.samples(), everyWrite, history);
+                read = survivors.samples();
+                survived = survivors.survivedBefore();
                 youngFrom = now - (long) ((now - observedFrom) * YOUNG_FRACTION);
             } catch (Exception | LinkageError e) {
                 status = "failed";

@@ -177,16 +177,7 @@ final class OldObjectEvidence implements AutoCloseable {
             long writtenFrom = System.currentTimeMillis() - LATEST_WRITE_SLACK_MILLIS;
             recording.dump(file);
             long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
-            Read r = readAll(file, paths, objectCounts, everyWrite);
-            return new Read(
-                    everyWrite ? r.samples() : writtenSince(r.samples(), writtenFrom),
-                    r.sites(),
-                    dumpMillis,
-                    r.searchMillis(),
-                    r.samplesWithPath(),
-                    r.pathFailures(),
-                    r.firstPathFailure(),
-                    r.objectCounts());
+            return read(file, paths, objectCounts, everyWrite, writtenFrom, dumpMillis);
         } finally {
             Files.deleteIfExists(file);
         }
@@ -206,6 +197,27 @@ final class OldObjectEvidence implements AutoCloseable {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * Reads a dump: with {@code everyWrite} the samples of every write ({@link #readAll(Path, boolean, boolean,
+     * boolean)}), otherwise only those its own write holds, the write that began at {@code writtenFrom} plus the
+     * slack ({@link #writtenSince}: when that write held no sample, the latest in the file is an earlier one, whose
+     * objects may have died since).
+     */
+    static Read read(
+            Path file, boolean paths, boolean objectCounts, boolean everyWrite, long writtenFrom, long dumpMillis)
+            throws IOException {
+        Read r = readAll(file, paths, objectCounts, everyWrite);
+        return new Read(
+                everyWrite ? r.samples() : writtenSince(r.samples(), writtenFrom),
+                r.sites(),
+                dumpMillis,
+                r.searchMillis(),
+                r.samplesWithPath(),
+                r.pathFailures(),
+                r.firstPathFailure(),
+                r.objectCounts());
     }
 
     /**

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heapwatch.gc.GcEventTracker;
+import io.heapwatch.gc.LiveHeapListener;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +61,61 @@ class SampleWritesTest {
             }
         } finally {
             KEEP.clear();
+        }
+    }
+
+    /** A type only {@link #aDiagnosisWithWritesRanksObjectsAWriteSawSurviveTwoCollectionsAfterTheyDied} keeps. */
+    static final class Retained {}
+
+    static final List<Object> HELD = new ArrayList<>();
+
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aDiagnosisWithWritesRanksObjectsAWriteSawSurviveTwoCollectionsAfterTheyDied() throws Exception {
+        DiagnosisSettings settings = DiagnosisSettings.defaults()
+                .withEvidence(true)
+                .withWriteInterval(Duration.ofMillis(20))
+                .withApplicationPackages(List.of(SampleWritesTest.class.getName()));
+        List<Long> collections = new CopyOnWriteArrayList<>();
+        LiveHeapListener seen = (epochMillis, liveBytes, maxBytes) -> collections.add(epochMillis);
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics diagnostics = GcRootPathTest.diagnostics(tracker, settings)) {
+            diagnostics.start(); // its heap history listens first: it has every collection this listener saw
+            tracker.addListener(seen);
+            for (int i = 0; i < 100; i++) {
+                HELD.add(new Retained[65_536]); // 256 KiB or more each: slow-path allocations, so sampled
+            }
+            int before = collections.size();
+            System.gc();
+            System.gc();
+            await(() -> collections.size() >= before + 2);
+            long writes = diagnostics.writesForTests()[0];
+            await(() -> diagnostics.writesForTests()[0] >= writes + 2); // one began after both collections
+            HELD.clear();
+            int alive = collections.size();
+            System.gc();
+            System.gc();
+            await(() -> collections.size() >= alive + 2); // the sampler let them go
+            // past the slack within which a dump reads the earlier writes as its own: the dump's own write does
+            // not hold them, only the earlier writes do
+            Thread.sleep(1500);
+
+            Diagnosis d = diagnostics.take("request");
+
+            assertThat(d).isNotNull();
+            assertThat(d.types())
+                    .as("dead now, but a write saw them alive two collections after their allocation")
+                    .extracting(LeakingType::type)
+                    .contains(Retained.class.getName() + "[]");
+        } finally {
+            HELD.clear();
         }
     }
 
