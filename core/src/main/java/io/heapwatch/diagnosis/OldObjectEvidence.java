@@ -171,16 +171,10 @@ final class OldObjectEvidence implements AutoCloseable {
         if (closed) {
             return new Read(List.of(), List.of());
         }
-        Path file = Files.createTempFile(directory, "dump-", ".jfr");
-        try {
-            long t0 = System.nanoTime();
-            long writtenFrom = System.currentTimeMillis() - LATEST_WRITE_SLACK_MILLIS;
-            recording.dump(file);
-            long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
-            return read(file, paths, objectCounts, everyWrite, writtenFrom, dumpMillis);
-        } finally {
-            Files.deleteIfExists(file);
-        }
+        return dumpTo(
+                "dump-",
+                (file, startMillis, dumpMillis) -> read(
+                        file, paths, objectCounts, everyWrite, startMillis - LATEST_WRITE_SLACK_MILLIS, dumpMillis));
     }
 
     /**
@@ -191,9 +185,28 @@ final class OldObjectEvidence implements AutoCloseable {
         if (closed) {
             return;
         }
-        Path file = Files.createTempFile(directory, "write-", ".jfr");
+        dumpTo("write-", (file, startMillis, dumpMillis) -> dumpMillis); // nothing is read: the dump only writes
+    }
+
+    /** What is read from a dump's file before it is deleted. */
+    @FunctionalInterface
+    private interface DumpReader<T> {
+        /**
+         * @param startMillis the wall-clock time just before the dump began
+         * @param dumpMillis how long the dump took
+         */
+        T read(Path file, long startMillis, long dumpMillis) throws IOException;
+    }
+
+    /** Dumps the recording to a new file in {@link #directory}, reads it with {@code reader} and deletes it. */
+    private <T> T dumpTo(String prefix, DumpReader<T> reader) throws IOException {
+        Path file = Files.createTempFile(directory, prefix, ".jfr");
         try {
+            long t0 = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
             recording.dump(file);
+            long dumpMillis = (System.nanoTime() - t0) / 1_000_000;
+            return reader.read(file, startMillis, dumpMillis);
         } finally {
             Files.deleteIfExists(file);
         }
