@@ -21,8 +21,14 @@ import org.jspecify.annotations.Nullable;
  *     writes ({@link DiagnosisSettings#writeInterval()}) every object of the recording's writes, once
  * @param samplesUsed those allocated in the window that survived two collections (the ranked ones)
  * @param types the leaking types, largest share first
- * @param explainedFraction the share of the ranked samples that the listed types hold, {@code NaN} without samples
- * @param explainedGrowthBytesPerSecond {@code explainedFraction} times the floor slope, {@code NaN} when unknown
+ * @param explainedFraction how much of the growth the listed types explain: with a retained growth
+ *     ({@code explainedFrom} {@code histogram} or {@code object counts}) their measured growth rate over the floor
+ *     slope; from samples alone, the share of the ranked samples they hold. {@code NaN} when unknown
+ * @param explainedGrowthBytesPerSecond the listed types' growth rate: measured from the retained growth (their
+ *     attributed bytes over the time between the two histograms or counting collections), or from samples alone
+ *     {@code explainedFraction} times the floor slope. {@code NaN} when unknown
+ * @param explainedFrom what the two values above come from: {@code histogram}, {@code object counts},
+ *     {@code samples} (a share of samples, not a measured growth) or {@code none}
  * @param routeJoin how types and routes are joined
  * @param heap the live heap after each recent collection, oldest first
  * @param floors the lowest live heap of each sub-window, oldest first
@@ -47,6 +53,7 @@ public record Diagnosis(
         List<LeakingType> types,
         double explainedFraction,
         double explainedGrowthBytesPerSecond,
+        String explainedFrom,
         String routeJoin,
         List<HeapPoint> heap,
         List<HeapPoint> floors,
@@ -64,6 +71,7 @@ public record Diagnosis(
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(evidence, "evidence");
         Objects.requireNonNull(evidenceDetail, "evidenceDetail");
+        Objects.requireNonNull(explainedFrom, "explainedFrom");
         Objects.requireNonNull(routeJoin, "routeJoin");
         Objects.requireNonNull(histogram, "histogram");
         Objects.requireNonNull(gcRoots, "gcRoots");
@@ -139,6 +147,7 @@ public record Diagnosis(
         j.name("liveHeapBytesPerSecond").value(verdict.growthBytesPerSecond());
         j.name("explainedFraction").value(explainedFraction);
         j.name("explainedBytesPerSecond").value(explainedGrowthBytesPerSecond);
+        j.name("explainedFrom").value(explainedFrom);
         j.end();
         histogram(j, histogram);
         if (objectCounts != null) {

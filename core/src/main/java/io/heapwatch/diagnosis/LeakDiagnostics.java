@@ -365,14 +365,20 @@ public final class LeakDiagnostics implements AutoCloseable {
                     : " ranked: allocated in the window and " + alive + "; groups with a sample older than " + young
                             + " rank first";
         }
-        double explained = Double.NaN;
-        if (!used.isEmpty()) {
-            explained = 0;
-            for (LeakingType t : types) {
-                explained += t.share();
-            }
+        long growthSpanMillis = -1;
+        String growthFrom = "";
+        ObjectCounts.Collection countedFirst = counted == null ? null : counted.first();
+        ObjectCounts.Collection countedLatest = counted == null ? null : counted.latest();
+        ClassHistogram histogramLatest = histogram == null ? null : histogram.latest();
+        ClassHistogram histogramBaseline = histogram == null ? null : histogram.baseline();
+        if (countsRank && countedFirst != null && countedLatest != null) {
+            growthSpanMillis = countedLatest.atMillis() - countedFirst.atMillis();
+            growthFrom = "object counts";
+        } else if (growth != null && histogramLatest != null && histogramBaseline != null) {
+            growthSpanMillis = histogramLatest.takenAtMillis() - histogramBaseline.takenAtMillis();
+            growthFrom = "histogram";
         }
-        double explainedRate = Double.isNaN(explained) || Double.isNaN(slope) ? Double.NaN : explained * slope;
+        Explained explained = explained(types, !used.isEmpty(), slope, growthFrom, growthSpanMillis);
         long id;
         synchronized (this) {
             id = ++sequence;
@@ -389,14 +395,44 @@ public final class LeakDiagnostics implements AutoCloseable {
                 readTotal,
                 used.size(),
                 types,
-                explained,
-                explainedRate,
+                explained.fraction(),
+                explained.bytesPerSecond(),
+                explained.from(),
                 ROUTE_JOIN,
                 heap,
                 floors,
                 histogram == null ? HistogramReport.off() : report(histogram, used),
                 gcRoots(ev != null, dump, dumpFailure),
                 settings.objectCount() ? objectCounts(ev != null, dump, dumpFailure, countsRank) : null);
+    }
+
+    /** How much of the growth the listed types explain, and what says so. */
+    record Explained(double fraction, double bytesPerSecond, String from) {}
+
+    /**
+     * How much of the growth the listed types explain. With a retained growth ({@code growthFrom} names it, measured
+     * over {@code growthSpanMillis}), their attributed bytes over that time give a growth rate, compared with the floor
+     * {@code slope}: a diagnosis whose types explain a tenth of the growth says so. From samples alone there is no
+     * measured growth: the share of the ranked samples they hold, times the slope.
+     */
+    static Explained explained(
+            List<LeakingType> types, boolean ranked, double slope, String growthFrom, long growthSpanMillis) {
+        if (!growthFrom.isEmpty() && growthSpanMillis > 0) {
+            long bytes = 0;
+            for (LeakingType t : types) {
+                bytes += Math.max(0, t.attributedGrowthBytes());
+            }
+            double rate = bytes / (growthSpanMillis / 1000.0);
+            return new Explained(slope > 0 ? rate / slope : Double.NaN, rate, growthFrom);
+        }
+        if (!ranked) {
+            return new Explained(Double.NaN, Double.NaN, "none");
+        }
+        double share = 0;
+        for (LeakingType t : types) {
+            share += t.share();
+        }
+        return new Explained(share, Double.isNaN(slope) ? Double.NaN : share * Math.max(0, slope), "samples");
     }
 
     /** The object counts' growth in the histogram's form, for the ranking. */
@@ -561,7 +597,7 @@ public final class LeakDiagnostics implements AutoCloseable {
         log.info(
                 "heapwatch diagnosis id={} trigger={} container={} suspected={} growthBytesPerSecond={}"
                         + " secondsToExhaustion={} topRoute={} evidence={} samples={} topType={} topShare={}"
-                        + " topFrame={} explainedFraction={} histogram={} histogramPauseMillis={} gcRoots={}"
+                        + " topFrame={} explainedFraction={} explainedFrom={} histogram={} histogramPauseMillis={} gcRoots={}"
                         + " dumpMillis={} tookMillis={}",
                 d.id(),
                 d.trigger(),
@@ -579,6 +615,7 @@ public final class LeakDiagnostics implements AutoCloseable {
                 top == null ? "-" : number(top.share()),
                 top == null || top.applicationFrame().isEmpty() ? "-" : clean(top.applicationFrame()),
                 number(d.explainedFraction()),
+                clean(d.explainedFrom()),
                 d.histogram().status(),
                 d.histogram().pauseMillis(),
                 d.gcRoots().status(),

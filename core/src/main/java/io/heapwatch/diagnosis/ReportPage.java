@@ -222,15 +222,31 @@ final class ReportPage {
             h.append("<p>No type named.</p>\n");
             return;
         }
-        h.append("<p>The types listed hold <b>")
-                .append(fmt("%.0f%%", d.explainedFraction() * 100))
-                .append("</b> of the surviving samples");
-        if (Double.isFinite(d.explainedGrowthBytesPerSecond())) {
-            h.append(", about <b>")
+        String from = d.explainedFrom();
+        if (from.equals("histogram") || from.equals("object counts")) {
+            h.append("<p>The types listed retained <b>")
                     .append(esc(rate(d.explainedGrowthBytesPerSecond())))
-                    .append("</b> of the ")
-                    .append(esc(rate(d.verdict().growthBytesPerSecond())))
-                    .append(" floor slope");
+                    .append("</b>, measured by the ")
+                    .append(from.equals("histogram") ? "class histograms" : "object counts")
+                    .append(" (their attributed growth)");
+            if (Double.isFinite(d.explainedFraction())) {
+                h.append(": <b>")
+                        .append(fmt("%.0f%%", d.explainedFraction() * 100))
+                        .append("</b> of the ")
+                        .append(esc(rate(d.verdict().growthBytesPerSecond())))
+                        .append(" floor slope");
+            }
+        } else {
+            h.append("<p>The types listed hold <b>")
+                    .append(fmt("%.0f%%", d.explainedFraction() * 100))
+                    .append("</b> of the surviving samples (a share of samples, not a measured growth)");
+            if (Double.isFinite(d.explainedGrowthBytesPerSecond())) {
+                h.append(", about <b>")
+                        .append(esc(rate(d.explainedGrowthBytesPerSecond())))
+                        .append("</b> of the ")
+                        .append(esc(rate(d.verdict().growthBytesPerSecond())))
+                        .append(" floor slope");
+            }
         }
         h.append(".</p><table><tr><th>#</th><th>type</th><th>share</th><th>samples</th><th>est. growth</th>"
                 + "<th>retained growth (histogram or object counts)</th><th>application frame</th></tr>");

@@ -301,6 +301,7 @@ class GcRootPathTest {
                 types,
                 1,
                 Double.NaN,
+                "samples",
                 "routes",
                 List.of(),
                 List.of(),

@@ -6,6 +6,9 @@ import io.heapwatch.gc.GcEventTracker;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,54 @@ class HistogramDiagnosisTest {
                     .contains("com.example.&lt;b&gt;Tag")
                     .contains("(no allocation sample of this type)")
                     .doesNotContain("<b>Tag");
+        }
+    }
+
+    @Test
+    void theListedTypesGrowthIsMeasuredBetweenTheTwoHistograms() {
+        Deque<String> texts = new ArrayDeque<>();
+        texts.add("   1: 10 40960 [B (java.base@17)\n");
+        texts.add("   1: 30 122880 [B (java.base@17)\n");
+        long[] now = {1_800_000_000_000L};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(now[0]);
+            }
+        };
+        try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
+                LeakDiagnostics d = new LeakDiagnostics(
+                        DiagnosisSettings.defaults()
+                                .withMinInterval(Duration.ZERO)
+                                .withHistogram(true),
+                        tracker,
+                        null,
+                        "shop",
+                        Duration.ofMinutes(30),
+                        Duration.ofMinutes(2),
+                        clock,
+                        texts::removeFirst)) {
+            Diagnosis first = d.take("request");
+            assertThat(first).isNotNull();
+            assertThat(first.explainedFrom()).isNotEqualTo("histogram");
+            now[0] += 60_000;
+
+            Diagnosis second = d.take("request");
+            assertThat(second).isNotNull();
+            // no allocation sample names a type, so the types listed (none) explain none of the byte[] growth
+            assertThat(second.explainedFrom()).isEqualTo("histogram");
+            assertThat(second.explainedGrowthBytesPerSecond()).isZero();
+            assertThat(second.toJson()).contains("\"explainedFrom\":\"histogram\"");
         }
     }
 

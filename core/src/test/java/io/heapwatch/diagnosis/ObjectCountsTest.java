@@ -195,6 +195,7 @@ class ObjectCountsTest {
                 List.of(),
                 Double.NaN,
                 Double.NaN,
+                "none",
                 "",
                 List.of(),
                 List.of(),
