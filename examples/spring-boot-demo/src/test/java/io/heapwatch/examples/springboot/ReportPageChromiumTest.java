@@ -102,11 +102,17 @@ class ReportPageChromiumTest {
                 .contains("heapwatch report")
                 .contains("demo-report")
                 .contains("Live heap after GC")
+                // the verdict and its evidence, with the time to exhaustion, whatever the verdict
+                .contains("<h2>Verdict</h2>")
+                .contains("time to exhaustion")
+                .contains("floors analysed")
                 .contains("<svg")
                 .contains("Route suspects")
                 .contains("Leaking types")
                 .contains("<code>byte[]</code>")
                 .contains("io.heapwatch.examples.springboot.DemoController.leak")
+                // how much of the growth the named types explain, and from what
+                .containsAnyOf("measured by the class histograms", "a share of samples, not a measured growth")
                 .contains("Class histogram")
                 .contains("Histogram on")
                 .contains("instances gained")
