@@ -101,8 +101,8 @@ for trial in $(seq 1 "$TRIALS"); do
   for _ in $(seq 1 "$LEAK_CLIENTS"); do
     drive POST "/api/leak?kb=64" "$LEAK_CALLS_PER_SECOND" & LOAD_PIDS+=($!)
   done
-  # the bounded cache's evicted entries are promoted, then die: mixed collections reclaim them, which makes the
-  # live-set points that confirm a verdict
+  # a second route that retains: the bounded cache (DEMO_CACHE_ENTRIES, 1,000 by default) fills for the first
+  # minutes, then its evicted entries are promoted and die
   drive GET "/api/cache" 10 & LOAD_PIDS+=($!)
   drive GET "/api/garbage?mb=2" 5 & LOAD_PIDS+=($!)
   # A pure leak leaves G1's mixed collections little to reclaim, so their live-set points come late; a collection

@@ -236,6 +236,8 @@ final class ReportPage {
                         .append(esc(rate(d.verdict().growthBytesPerSecond())))
                         .append(" floor slope");
             }
+        } else if (from.equals("none")) {
+            h.append("<p>Nothing measures how much of the growth the types listed explain");
         } else {
             h.append("<p>The types listed hold <b>")
                     .append(fmt("%.0f%%", d.explainedFraction() * 100))

@@ -147,5 +147,10 @@ class ExplainedGrowthTest {
 
         assertThat(measured).contains("measured by the class histograms").doesNotContain("not a measured growth");
         assertThat(sampled).contains("of the surviving samples (a share of samples, not a measured growth)");
+        String unmeasured = ReportPage.render(
+                diagnosis(types, new LeakDiagnostics.Explained(Double.NaN, Double.NaN, "none")), "/d");
+        assertThat(unmeasured)
+                .contains("Nothing measures how much of the growth the types listed explain")
+                .doesNotContain("NaN");
     }
 }
