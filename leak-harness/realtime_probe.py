@@ -9,6 +9,10 @@ heap actually ran out.
 
     mvn -B -ntp -q -pl examples/jetty-demo -am package -DskipTests
     python3 leak-harness/realtime_probe.py --leak-mb-per-min 22 --xmx 512m --minutes 30
+    python3 leak-harness/realtime_probe.py --leak-mb-per-min 22 --xmx 512m --minutes 30 --vary-every 60
+
+With --vary-every, each route's rate is redrawn independently at that interval, as traffic varies; attribution
+to routes needs that, since constant rates leave every route's cumulative count a straight line.
 
 No scaling of time: the detector runs at its production settings (30-minute window, one evaluation a minute).
 """
@@ -44,9 +48,9 @@ def get(url, auth=False, timeout=30):
         return r.read()
 
 
-def drive(stop, url, per_second):
-    """Calls url per_second times a second, on schedule, until stop is set; errors end the loop quietly."""
-    interval = 1.0 / per_second
+def drive(stop, url, per_second, factors, index):
+    """Calls url per_second * factors[index] times a second, on schedule, until stop is set; errors end the loop
+    quietly."""
     next_at = time.monotonic()
     while not stop.is_set():
         try:
@@ -54,7 +58,7 @@ def drive(stop, url, per_second):
         except (urllib.error.URLError, OSError):
             if stop.wait(0.5):
                 return
-        next_at += interval
+        next_at += 1.0 / (per_second * factors[index])
         delay = next_at - time.monotonic()
         if delay > 0:
             stop.wait(delay)
@@ -74,6 +78,9 @@ def main():
     p.add_argument("--poll", type=float, default=15.0, help="seconds between reads of the verdict")
     p.add_argument("--demo-jar", default=os.path.join(ROOT, "examples/jetty-demo/target/heapwatch-jetty-demo.jar"))
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--vary-every", type=float, default=0.0,
+                   help="seconds between redraws of each route's rate, independently lognormal (sigma 0.4, median"
+                        " the rate given); 0 keeps the rates constant")
     a = p.parse_args()
     random.seed(a.seed)
 
@@ -103,12 +110,27 @@ def main():
         (f"{base}/api/garbage?mb={garbage_mb}", a.garbage_mb_per_s / garbage_mb),
         (f"{base}/api/items/42", a.items_per_s),
     ]
-    threads = [threading.Thread(target=drive, args=(stop, u, r), daemon=True) for u, r in loads]
+    factors = [1.0] * len(loads)
+    threads = [threading.Thread(target=drive, args=(stop, u, r, factors, i), daemon=True)
+               for i, (u, r) in enumerate(loads)]
     start = time.monotonic()
+    print(f"# jvm: {' '.join(cmd[:-2])}; leak {a.leak_mb_per_min} MB/min in {a.leak_kb} KiB calls "
+          f"({leak_per_s:.2f}/s), garbage {a.garbage_mb_per_s} MB/s, light route {a.items_per_s}/s"
+          + (f"; each rate redrawn every {a.vary_every:g} s" if a.vary_every > 0 else ""), flush=True)
+
+    def vary():
+        while True:
+            for i in range(len(factors)):
+                factors[i] = random.lognormvariate(0.0, 0.4)
+            print(f"# minute {(time.monotonic() - start) / 60:.2f}: rate factors leak {factors[0]:.2f}, garbage "
+                  f"{factors[1]:.2f}, light {factors[2]:.2f}", flush=True)
+            if stop.wait(a.vary_every):
+                return
+
+    if a.vary_every > 0:
+        threading.Thread(target=vary, daemon=True).start()
     for t in threads:
         t.start()
-    print(f"# jvm: {' '.join(cmd[:-2])}; leak {a.leak_mb_per_min} MB/min in {a.leak_kb} KiB calls "
-          f"({leak_per_s:.2f}/s), garbage {a.garbage_mb_per_s} MB/s, light route {a.items_per_s}/s", flush=True)
     print("minute\tstate\tgrowth_MB_per_min\tlower_bound_MB_per_min\tpredicted_full_min\troutes", flush=True)
     first = {}
     oom_at = None

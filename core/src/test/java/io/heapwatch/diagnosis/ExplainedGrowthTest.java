@@ -114,27 +114,8 @@ class ExplainedGrowthTest {
     }
 
     private static Diagnosis diagnosis(List<LeakingType> types, LeakDiagnostics.Explained e) {
-        return new Diagnosis(
-                1,
-                System.currentTimeMillis(),
-                "request",
-                5,
-                "shop",
-                Verdict.unavailable("no detector"),
-                "on",
-                "test",
-                types.size(),
-                types.size(),
-                types,
-                e.fraction(),
-                e.bytesPerSecond(),
-                e.from(),
-                "routes",
-                List.of(),
-                List.of(),
-                HistogramReport.off(),
-                new GcRootsReport("off", "test", 0, -1, -1, 0),
-                null);
+        return TestDiagnoses.of(
+                types, e.fraction(), e.bytesPerSecond(), e.from(), new GcRootsReport("off", "test", 0, -1, -1, 0));
     }
 
     @Test

@@ -287,26 +287,7 @@ class GcRootPathTest {
     }
 
     static Diagnosis diagnosis(List<LeakingType> types) {
-        return new Diagnosis(
-                1,
-                System.currentTimeMillis(),
-                "request",
-                5,
-                "shop",
-                Verdict.unavailable("no detector"),
-                "on",
-                "test",
-                types.size(),
-                types.size(),
-                types,
-                1,
-                Double.NaN,
-                "samples",
-                "routes",
-                List.of(),
-                List.of(),
-                HistogramReport.off(),
-                new GcRootsReport("on", "test", 1000, 12, 3, types.size()),
-                null);
+        return TestDiagnoses.of(
+                types, 1, Double.NaN, "samples", new GcRootsReport("on", "test", 1000, 12, 3, types.size()));
     }
 }

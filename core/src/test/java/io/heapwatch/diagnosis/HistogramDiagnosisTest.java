@@ -6,9 +6,6 @@ import io.heapwatch.gc.GcEventTracker;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.junit.jupiter.api.Test;
@@ -85,23 +82,7 @@ class HistogramDiagnosisTest {
         Deque<String> texts = new ArrayDeque<>();
         texts.add("   1: 10 40960 [B (java.base@17)\n");
         texts.add("   1: 30 122880 [B (java.base@17)\n");
-        long[] now = {1_800_000_000_000L};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now[0]);
-            }
-        };
+        TestClock clock = new TestClock();
         try (GcEventTracker tracker = new GcEventTracker(Tags.empty());
                 LeakDiagnostics d = new LeakDiagnostics(
                         DiagnosisSettings.defaults()
@@ -117,7 +98,7 @@ class HistogramDiagnosisTest {
             Diagnosis first = d.take("request");
             assertThat(first).isNotNull();
             assertThat(first.explainedFrom()).isNotEqualTo("histogram");
-            now[0] += 60_000;
+            clock.millis += 60_000;
 
             Diagnosis second = d.take("request");
             assertThat(second).isNotNull();

@@ -7,11 +7,7 @@ import io.heapwatch.leak.LeakDetectionSettings;
 import io.heapwatch.leak.LeakDetector;
 import io.heapwatch.leak.RouteTraffic;
 import io.micrometer.core.instrument.Tags;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -19,30 +15,6 @@ import org.junit.jupiter.api.Test;
 class VerdictTriggerTest {
 
     static final long MB = 1L << 20;
-
-    static final class TestClock extends Clock {
-        long millis = 1_800_000_000_000L;
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     @Test
     void aNewVerdictIsDiagnosedOnceTheRateLimitAllows() {

@@ -285,7 +285,10 @@ final class LeakEvaluation {
                     .build();
         }
         Map<String, List<Result>> results = run(runs, base, settings);
-        System.out.print(table(results, (heldOut ? "held-out " : "tuning ") + base + " + [0, n)"));
+        String traffic = LeakSimulation.TRAFFIC_BLOCK_SECONDS == 300
+                ? ""
+                : String.format(Locale.ROOT, ", rates redrawn every %.0f s", LeakSimulation.TRAFFIC_BLOCK_SECONDS);
+        System.out.print(table(results, (heldOut ? "held-out " : "tuning ") + base + " + [0, n)" + traffic));
         System.out.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 }

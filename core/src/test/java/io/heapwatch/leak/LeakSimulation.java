@@ -78,6 +78,13 @@ final class LeakSimulation {
     /** The live set without the scenario's own growth, as a fraction of the maximum heap (&plusmn;10%). */
     static final double BASE_LIVE_FRACTION = 0.25;
 
+    /**
+     * Seconds between redraws of the routes' rates: 300 for every published figure; {@code
+     * -Dheapwatch.sim.trafficBlockSeconds=60} runs the sensitivity of attribution to faster-varying traffic.
+     */
+    static final double TRAFFIC_BLOCK_SECONDS =
+            Double.parseDouble(System.getProperty("heapwatch.sim.trafficBlockSeconds", "300"));
+
     static Scenario nonLeak(String name, double deadMib, double survivorMib) {
         return new Scenario(name, GcModel.Collector.G1, GIB, 24, 0, deadMib, survivorMib, 0, 0, false, false);
     }
@@ -262,8 +269,8 @@ final class LeakSimulation {
             if (t >= duration) {
                 break;
             }
-            if ((long) (t / 300) != block) {
-                block = (long) (t / 300);
+            if ((long) (t / TRAFFIC_BLOCK_SECONDS) != block) {
+                block = (long) (t / TRAFFIC_BLOCK_SECONDS);
                 double shared = Math.exp(0.4 * random.nextGaussian());
                 for (int r = 0; r < 3; r++) {
                     factors[r] = scenario.together()
