@@ -131,7 +131,8 @@ def main():
         threading.Thread(target=vary, daemon=True).start()
     for t in threads:
         t.start()
-    print("minute\tstate\tgrowth_MB_per_min\tlower_bound_MB_per_min\tpredicted_full_min\troutes", flush=True)
+    print("minute\tstate\tgrowth_MB_per_min\tlower_bound_MB_per_min\tpredicted_full_min\troutes\tattribution",
+          flush=True)
     first = {}
     oom_at = None
     while time.monotonic() - start < a.minutes * 60:
@@ -154,8 +155,9 @@ def main():
         routes = ",".join(f"{r['method']} {r['uri']}" for r in v.get("routes", []))
         full = None if tte is None else minute + tte / 60
         mbm = (lambda x: "" if x is None else f"{x * 60 / 1048576:.2f}")
-        print(f"{minute:.2f}\t{state}\t{mbm(growth)}\t{mbm(lower)}\t{'' if full is None else f'{full:.1f}'}\t{routes}",
-              flush=True)
+        why = "" if routes or state == "none" else v.get("attribution", "")
+        print(f"{minute:.2f}\t{state}\t{mbm(growth)}\t{mbm(lower)}\t{'' if full is None else f'{full:.1f}'}\t{routes}"
+              f"\t{why}", flush=True)
         for key in ("unconfirmed", "confirmed"):
             if state == key and key not in first:
                 first[key] = (minute, full)

@@ -248,6 +248,30 @@ class LeakDetectorTest {
     }
 
     @Test
+    void flatLiveSetPointsVetoARiseThatTheTeethDoNotExplain() {
+        // the sawtooth's teeth (5 MB/min) are slower than the last rise (8 MB/min), so they explain nothing; a third
+        // flat live-set point (a requested collection in the first hour) lets the live-set points veto the rise
+        LeakAssessment vetoed = sawtoothWithRequestedPoint(true).assessment();
+        assertThat(vetoed.state()).as(vetoed.reason()).isEqualTo(State.NO_EVIDENCE);
+        // the same rise with two live-set points, too few for the veto
+        assertThat(sawtoothWithRequestedPoint(false).assessment().state()).isEqualTo(State.RISING_UNCONFIRMED);
+    }
+
+    private LeakDetector sawtoothWithRequestedPoint(boolean requestedPoint) {
+        Random survivors = new Random(11);
+        return feed(
+                OTHER_RULES,
+                2 * 3600 + 2400,
+                t -> t < 7200
+                        ? (t % 3600 == 3590 || (requestedPoint && t == 1790)
+                                ? 300 * MIB
+                                : 300 * MIB + (long) ((t % 3600) * 5.0 * MIB / 60) + survivors.nextInt(10 << 20))
+                        : 300 * MIB + (long) ((t - 7200) * 8.0 * MIB / 60) + survivors.nextInt(10 << 20),
+                t -> t < 7200 && (t % 3600 == 3590 || (requestedPoint && t == 1790)),
+                t -> requestedPoint && t == 1790);
+    }
+
+    @Test
     void teethThatRequestedCollectionsBroughtDownExplainNothing() {
         // the same teeth, each cut by System.gc() or a class histogram: live-set points, but no tooth of the collector
         LeakAssessment a = sawtooth(5, true, true).assessment();

@@ -43,6 +43,60 @@ final class LeakEvaluation {
         return results;
     }
 
+    /** Runs of each non-leak scenario that last {@value #LONG_DAYS} days, to score the long horizons at long uptime. */
+    static final int LONG_DAYS = 7;
+
+    /**
+     * The non-leak scenarios over {@code runs} runs of {@value #LONG_DAYS} days each: confirmed evaluations by day, and
+     * unconfirmed hours per day from the second day on (the first day is the main table's).
+     */
+    static String longUptime(int runs, long seedBase, LeakDetectionSettings settings) {
+        StringBuilder out = new StringBuilder();
+        out.append("| scenario | runs of ")
+                .append(LONG_DAYS)
+                .append(" days | confirmed evaluations on days 1, 2, ... | unconfirmed hours per day, days 2-")
+                .append(LONG_DAYS)
+                .append(" |\n|---|---|---|---|\n");
+        for (Scenario scenario : LeakSimulation.scenarios()) {
+            if (scenario.leaks()) {
+                continue;
+            }
+            long[] confirmedByDay = new long[LONG_DAYS];
+            long[] later = new long[2]; // unconfirmed, evaluations, from the second day on
+            for (int i = 0; i < runs; i++) {
+                LeakSimulation.run(
+                        scenario.hours(24.0 * LONG_DAYS), seedBase + i, settings, new LeakSimulation.Observer() {
+                            @Override
+                            public void evaluated(double seconds, LeakAssessment a) {
+                                int day = Math.min(LONG_DAYS - 1, (int) (seconds / 86_400));
+                                if (a.state() == LeakAssessment.State.CONFIRMED) {
+                                    confirmedByDay[day]++;
+                                }
+                                if (day > 0) {
+                                    later[1]++;
+                                    if (a.state() == LeakAssessment.State.RISING_UNCONFIRMED) {
+                                        later[0]++;
+                                    }
+                                }
+                            }
+                        });
+            }
+            Proportion u = new Proportion(later[0], later[1]);
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %s | %.2f h [%.2f, %.2f] |%n",
+                    scenario.name(),
+                    runs,
+                    java.util.Arrays.stream(confirmedByDay)
+                            .mapToObj(Long::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")),
+                    24 * u.value(),
+                    24 * u.low(),
+                    24 * u.high()));
+        }
+        return out.toString();
+    }
+
     /** A proportion with its 95% Wilson score interval. */
     record Proportion(long hits, long total) {
         double value() {
@@ -117,7 +171,9 @@ final class LeakEvaluation {
                         (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 60,
                         "min median");
-            } else if (name.equals("leak under Parallel") || name.equals("leak, little dead promotion")) {
+            } else if (name.equals("leak under Parallel")
+                    || name.equals("leak, little dead promotion")
+                    || name.startsWith("leak 3 MB/min")) {
                 Proportion p = runs(results, r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3);
                 row(
                         out,
@@ -149,7 +205,7 @@ final class LeakEvaluation {
                         p,
                         (p.low() >= 0.95 ? "yes" : "no"),
                         median(results, Result::firstFlagSeconds) / 3600,
-                        "h median");
+                        "h median" + late(results, 24 * 3600));
             }
             if (!scenario.leaks()) {
                 long evaluations =
@@ -248,6 +304,28 @@ final class LeakEvaluation {
                 met));
     }
 
+    /** The runs flagged after {@code limitSeconds}: when the late ones were, and how many never were. */
+    static String late(List<Result> results, double limitSeconds) {
+        double[] later = results.stream()
+                .mapToDouble(Result::firstFlagSeconds)
+                .filter(t -> t > limitSeconds)
+                .sorted()
+                .toArray();
+        long never =
+                results.stream().filter(r -> Double.isNaN(r.firstFlagSeconds())).count();
+        if (later.length == 0 && never == 0) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "; %d flagged later, at %.1f-%.1f h; %d not in their %.0f h",
+                later.length,
+                later.length == 0 ? Double.NaN : later[0] / 3600,
+                later.length == 0 ? Double.NaN : later[later.length - 1] / 3600,
+                never,
+                results.get(0).scenario().hours());
+    }
+
     static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> f) {
         double[] v = results.stream()
                 .mapToDouble(f)
@@ -289,6 +367,8 @@ final class LeakEvaluation {
                 ? ""
                 : String.format(Locale.ROOT, ", rates redrawn every %.0f s", LeakSimulation.TRAFFIC_BLOCK_SECONDS);
         System.out.print(table(results, (heldOut ? "held-out " : "tuning ") + base + " + [0, n)" + traffic));
+        System.out.printf(Locale.ROOT, "%nLong uptime (the same seeds, runs of %d days):%n%n", LONG_DAYS);
+        System.out.print(longUptime(10, base, settings));
         System.out.printf(Locale.ROOT, "%n%.1f s%n", (System.nanoTime() - start) / 1e9);
     }
 }

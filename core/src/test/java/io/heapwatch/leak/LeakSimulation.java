@@ -104,6 +104,7 @@ final class LeakSimulation {
                 nonLeak("dead promotion", 0.85, 20),
                 new Scenario(
                         "TTL sessions, daily ramp", GcModel.Collector.G1, GIB, 24, 0, 0.0, 20, 0, 180, true, false),
+                leak("leak 3 MB/min (about 4 h)", GIB, 3.0, 6),
                 leak("slow leak 0.5 MB/min", GIB, 0.5, 27),
                 leak("slow leak 0.1 MB/min", GIB, 0.1, 48),
                 leak("fast leak 8 MB/min, 512 MiB", 512 * MIB, 8, 1.5),

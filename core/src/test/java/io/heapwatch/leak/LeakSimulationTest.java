@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The issue's probes as tests, on the simulation path with production GC models (a few held-out seeds each; the
- * full table comes from {@link LeakEvaluation}). Where a target is not met, the test pins the measured figure so
- * that it cannot get worse unnoticed.
+ * full table comes from {@link LeakEvaluation}). Where a target is not met, some tests pin a bound at the figure
+ * measured on their seeds (the TTL store's first days, the fast leak, the time to exhaustion); the other missed
+ * figures (0.1 MB/min within 24 h, 1 MB/min within 15 min, the route named before half a fast leak's life) are
+ * only in the table, since pinning them takes more runs than CI can spend.
  */
 class LeakSimulationTest {
 
@@ -60,22 +62,29 @@ class LeakSimulationTest {
         // it falls again (held-out runs of 4 days: 97, 104, 0 and 0 confirmed evaluations by day); from the third
         // day on, never
         Scenario threeDays = scenario("TTL sessions, daily ramp").hours(72);
-        long[] confirmedLater = {0};
+        long confirmedLater = 0;
+        long confirmedFirstDays = 0;
         long unconfirmed = 0;
         long evaluations = 0;
         for (int i = 0; i < 4; i++) {
+            long[] later = {0};
             Result r = LeakSimulation.run(threeDays, SEED + i, LeakDetectionSettings.defaults(), new Observer() {
                 @Override
                 public void evaluated(double seconds, LeakAssessment a) {
                     if (seconds >= 2 * 86_400 && a.state() == LeakAssessment.State.CONFIRMED) {
-                        confirmedLater[0]++;
+                        later[0]++;
                     }
                 }
             });
+            confirmedLater += later[0];
+            confirmedFirstDays += r.confirmedEvaluations() - later[0];
             unconfirmed += r.unconfirmedEvaluations();
             evaluations += r.evaluations();
         }
-        assertThat(confirmedLater[0]).isZero();
+        assertThat(confirmedLater).isZero();
+        // target missed: 0; measured 116 confirmed evaluations in the first two days of these four runs (2026-12-04),
+        // pinned so that it cannot grow unnoticed
+        assertThat(confirmedFirstDays).isLessThanOrEqualTo(116);
         assertThat(24.0 * unconfirmed / evaluations).isLessThan(1.0);
     }
 
@@ -121,7 +130,7 @@ class LeakSimulationTest {
         long early = results.stream()
                 .filter(r -> r.firstFlagSeconds() <= r.exhaustionSecondsAtStart() / 3)
                 .count();
-        // target: all; measured 98% [93, 99] of 100 held-out runs
+        // target: all; measured 96% [90, 98] of 100 held-out runs
         assertThat(early).isGreaterThanOrEqualTo(9);
     }
 
@@ -150,7 +159,7 @@ class LeakSimulationTest {
     @Test
     void aLeakUnderParallelIsFlaggedBeforeItIsExhausted() {
         // 1 MB/min: the old generation holds the live set in about 7 hours; nothing can tell the leak from dead
-        // objects before the first full collection, so it is flagged late (median 4.7 h of 100 held-out runs)
+        // objects before the first full collection, so it is flagged late (median 4.3 h of 100 held-out runs)
         for (Result r : runs(scenario("leak under Parallel"), 10)) {
             assertThat(r.firstFlagSeconds()).as("seed %d", r.seed()).isLessThan(r.exhaustionSecondsAtStart());
         }
