@@ -52,19 +52,19 @@ final class RouteAttributor {
             level[k] = bytes[first + k];
             time[k] = (millis[first + k] - origin) / 1000.0;
         }
-        center(level);
-        center(time);
-        if (dot(time, time) == 0.0) {
+        Statistics.center(level);
+        Statistics.center(time);
+        if (Statistics.dot(time, time) == 0.0) {
             return Attribution.refused("the floors carry no time span");
         }
-        double[] levelDeviation = detrend(level, time);
+        double[] levelDeviation = Statistics.detrend(level, time);
         List<Column> varying = new ArrayList<>();
         for (Column column : columns(millis, first, rows, traffic)) {
-            center(column.cumulative);
-            double[] deviation = detrend(column.cumulative, time);
-            double norm = Math.sqrt(dot(deviation, deviation));
+            Statistics.center(column.cumulative);
+            double[] deviation = Statistics.detrend(column.cumulative, time);
+            double norm = Math.sqrt(Statistics.dot(deviation, deviation));
             // a route at a perfectly steady rate is the trend itself: it cannot be told from growth over time
-            if (norm > 1e-9 * Math.sqrt(dot(column.cumulative, column.cumulative))) {
+            if (norm > 1e-9 * Math.sqrt(Statistics.dot(column.cumulative, column.cumulative))) {
                 column.deviation = deviation;
                 column.deviationNorm = norm;
                 varying.add(column);
@@ -73,18 +73,19 @@ final class RouteAttributor {
         if (varying.isEmpty()) {
             return Attribution.refused("no route's request rate varies, so none can be told from growth over time");
         }
-        double levelNorm = Math.sqrt(dot(levelDeviation, levelDeviation));
+        double levelNorm = Math.sqrt(Statistics.dot(levelDeviation, levelDeviation));
         for (Column column : varying) {
-            column.correlation =
-                    levelNorm > 0 ? dot(column.deviation, levelDeviation) / (column.deviationNorm * levelNorm) : 0.0;
+            column.correlation = levelNorm > 0
+                    ? Statistics.dot(column.deviation, levelDeviation) / (column.deviationNorm * levelNorm)
+                    : 0.0;
         }
         varying.sort(Comparator.comparingDouble((Column c) -> c.correlation).reversed());
         Column best = varying.get(0);
         if (!(best.correlation > 0)) {
             return Attribution.refused("no route's traffic follows the floor's deviations from its trend");
         }
-        double effectiveRows = effectiveRows(rows, best.deviation, levelDeviation);
-        double pValue = chance(best.correlation, effectiveRows, varying.size());
+        double effectiveRows = Statistics.effectiveRows(rows, best.deviation, levelDeviation);
+        double pValue = Statistics.chance(best.correlation, effectiveRows, varying.size());
         if (!(pValue < alpha)) {
             return Attribution.refused(format(
                     "route traffic follows the floor no better than chance (best partial r %.2f, p=%.3g over %d routes"
@@ -93,7 +94,8 @@ final class RouteAttributor {
         }
         if (varying.size() > 1) {
             Column second = varying.get(1);
-            double between = dot(best.deviation, second.deviation) / (best.deviationNorm * second.deviationNorm);
+            double between =
+                    Statistics.dot(best.deviation, second.deviation) / (best.deviationNorm * second.deviationNorm);
             double z = Statistics.steigerZ(best.correlation, second.correlation, between, effectiveRows);
             double runnerUpP = StandardNormal.upperTail(z);
             if (!(runnerUpP < alpha)) {
@@ -113,7 +115,8 @@ final class RouteAttributor {
         }
         List<RouteSuspect> suspects = new ArrayList<>();
         for (Column column : varying) {
-            double perRequest = dot(column.cumulative, level) / dot(column.cumulative, column.cumulative);
+            double perRequest =
+                    Statistics.dot(column.cumulative, level) / Statistics.dot(column.cumulative, column.cumulative);
             if (column.correlation > 0 && perRequest > 0 && suspects.size() < topRoutes) {
                 suspects.add(new RouteSuspect(column.route, perRequest, column.total, column.correlation));
             }
@@ -125,38 +128,6 @@ final class RouteAttributor {
                                 + "p=%.3g with %.1f effective floors, ahead of the runner-up)",
                         varying.size(), rows, best.correlation, pValue, effectiveRows),
                 suspects);
-    }
-
-    /**
-     * The number of independent rows that {@code rows} autocorrelated rows are worth when two series are
-     * correlated: {@code rows (1 - r1 r2) / (1 + r1 r2)} with {@code r1}, {@code r2} their lag-one
-     * autocorrelations (Bartlett's approximation for two AR(1) series), at least 4.
-     */
-    static double effectiveRows(int rows, double[] a, double[] b) {
-        double product = lagOneAutocorrelation(a) * lagOneAutocorrelation(b);
-        if (!(product > 0)) {
-            return rows;
-        }
-        return Math.max(4.0, rows * (1 - product) / (1 + product));
-    }
-
-    private static double lagOneAutocorrelation(double[] v) {
-        double num = 0.0;
-        for (int i = 1; i < v.length; i++) {
-            num += v[i] * v[i - 1];
-        }
-        double den = dot(v, v);
-        return den > 0 ? num / den : 0.0;
-    }
-
-    /**
-     * The chance that the best of {@code routes} unrelated routes reaches partial correlation {@code r} over
-     * {@code rows} effective floors: Fisher's z with {@code rows - 4} degrees of freedom, one-sided,
-     * Bonferroni-corrected.
-     */
-    static double chance(double r, double rows, int routes) {
-        double z = Statistics.fisherZ(r) * Math.sqrt(Math.max(1.0, rows - 4));
-        return Math.min(1.0, StandardNormal.upperTail(z) * routes);
     }
 
     /** Each route's cumulative requests from the first used floor to each floor. */
@@ -174,35 +145,6 @@ final class RouteAttributor {
             }
         }
         return all;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double sum = 0.0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
-    }
-
-    private static void center(double[] v) {
-        double mean = 0.0;
-        for (double x : v) {
-            mean += x;
-        }
-        mean /= v.length;
-        for (int i = 0; i < v.length; i++) {
-            v[i] -= mean;
-        }
-    }
-
-    /** The residual of centred {@code v} after its least-squares fit on centred {@code time}. */
-    private static double[] detrend(double[] v, double[] time) {
-        double slope = dot(v, time) / dot(time, time);
-        double[] residual = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            residual[i] = v[i] - slope * time[i];
-        }
-        return residual;
     }
 
     private static String format(String pattern, Object... args) {

@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The statistics of leak detection, in one place: a least-squares trend with a one-sided confidence bound on its
- * slope (Student's t), a quantile regression line, quantiles of the normal and t distributions, and the test of one
- * route's correlation against the runner-up's.
+ * slope (Student's t), a streaming least-squares fit, a quantile regression line, quantiles of the normal and t
+ * distributions, and attribution's tests: a route's correlation against chance (Fisher's z over Bartlett's effective
+ * number of floors) and against the runner-up's. The standard normal's tail is in {@link StandardNormal}.
  *
  * <p>Written from the textbook definitions: the t distribution function for integer degrees of freedom in its
  * closed trigonometric form (Abramowitz and Stegun, 26.7.3 and 26.7.4), inverted by bisection, and Steiger's (1980)
@@ -248,5 +249,68 @@ final class Statistics {
     static double fisherZ(double r) {
         double clamped = Math.max(-1 + 1e-12, Math.min(1 - 1e-12, r));
         return 0.5 * Math.log((1 + clamped) / (1 - clamped));
+    }
+
+    /**
+     * The number of independent rows that {@code rows} autocorrelated rows are worth when two series are
+     * correlated: {@code rows (1 - r1 r2) / (1 + r1 r2)} with {@code r1}, {@code r2} their lag-one
+     * autocorrelations (Bartlett's approximation for two AR(1) series), at least 4.
+     */
+    static double effectiveRows(int rows, double[] a, double[] b) {
+        double product = lagOneAutocorrelation(a) * lagOneAutocorrelation(b);
+        if (!(product > 0)) {
+            return rows;
+        }
+        return Math.max(4.0, rows * (1 - product) / (1 + product));
+    }
+
+    private static double lagOneAutocorrelation(double[] v) {
+        double num = 0.0;
+        for (int i = 1; i < v.length; i++) {
+            num += v[i] * v[i - 1];
+        }
+        double den = dot(v, v);
+        return den > 0 ? num / den : 0.0;
+    }
+
+    /**
+     * The chance that the best of {@code routes} unrelated routes reaches partial correlation {@code r} over
+     * {@code rows} effective floors: Fisher's z with {@code rows - 4} degrees of freedom, one-sided,
+     * Bonferroni-corrected.
+     */
+    static double chance(double r, double rows, int routes) {
+        double z = fisherZ(r) * Math.sqrt(Math.max(1.0, rows - 4));
+        return Math.min(1.0, StandardNormal.upperTail(z) * routes);
+    }
+
+    /** The dot product of {@code a} and {@code b}. */
+    static double dot(double[] a, double[] b) {
+        double sum = 0.0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /** Subtracts the mean of {@code v} from each of its values. */
+    static void center(double[] v) {
+        double mean = 0.0;
+        for (double x : v) {
+            mean += x;
+        }
+        mean /= v.length;
+        for (int i = 0; i < v.length; i++) {
+            v[i] -= mean;
+        }
+    }
+
+    /** The residual of centred {@code v} after its least-squares fit on centred {@code time}. */
+    static double[] detrend(double[] v, double[] time) {
+        double slope = dot(v, time) / dot(time, time);
+        double[] residual = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            residual[i] = v[i] - slope * time[i];
+        }
+        return residual;
     }
 }

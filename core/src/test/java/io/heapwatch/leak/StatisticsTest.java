@@ -139,4 +139,26 @@ class StatisticsTest {
         assertThat(Statistics.quantileLine(new double[] {1}, new double[] {1}, 1, 0.5))
                 .isNull();
     }
+
+    @Test
+    void effectiveFloorsFollowBartlettsCorrectionAndNeverFallBelowFour() {
+        // lag-one autocorrelations 20/30 each: 20 rows are worth 20 (1 - 4/9) / (1 + 4/9)
+        double[] rising = {1, 2, 3, 4};
+        double[] falling = {4, 3, 2, 1};
+        assertThat(Statistics.effectiveRows(20, rising, falling)).isCloseTo(7.6923076923, within(1e-9));
+        assertThat(Statistics.effectiveRows(5, rising, falling)).isEqualTo(4.0);
+        // autocorrelations of opposite signs (-3/4 and 2/3): no correction
+        assertThat(Statistics.effectiveRows(20, new double[] {1, -1, 1, -1}, rising))
+                .isEqualTo(20.0);
+    }
+
+    @Test
+    void chanceIsFishersOneSidedTailBonferroniCorrectedAndAtMostOne() {
+        // z = atanh(0.5) sqrt(20 - 4), three routes
+        assertThat(Statistics.chance(0.5, 20, 3)).isCloseTo(0.0420066167, within(1e-8));
+        assertThat(Statistics.chance(0.6, 10, 2)).isCloseTo(0.0895347719, within(1e-8));
+        // fewer than five effective floors count as one degree of freedom
+        assertThat(Statistics.chance(0.3, 4.5, 1)).isCloseTo(0.3784631509, within(1e-8));
+        assertThat(Statistics.chance(0.3, 3, 3)).isEqualTo(1.0);
+    }
 }
