@@ -11,8 +11,8 @@ heap actually ran out.
     python3 leak-harness/realtime_probe.py --leak-mb-per-min 22 --xmx 512m --minutes 30
     python3 leak-harness/realtime_probe.py --leak-mb-per-min 22 --xmx 512m --minutes 30 --vary-every 60
 
-With --vary-every, each route's rate is redrawn independently at that interval, as traffic varies; attribution
-to routes needs that, since constant rates leave every route's cumulative count a straight line.
+With --vary-every, each route's rate is redrawn independently at that interval, as traffic varies. Attribution to
+routes reads how each route's traffic varies: at constant rates only the client's own jitter varies it.
 
 No scaling of time: the detector runs at its production settings (30-minute window, one evaluation a minute).
 """
