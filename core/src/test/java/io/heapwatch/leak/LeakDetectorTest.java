@@ -257,6 +257,10 @@ class LeakDetectorTest {
         assertThat(sawtoothWithRequestedPoint(false).assessment().state()).isEqualTo(State.RISING_UNCONFIRMED);
     }
 
+    /**
+     * The teeth of {@link #sawtooth} and a third tooth rising 8 MB/min; with {@code requestedPoint}, a requested
+     * collection halfway through the first tooth brings it down to the live set, and the tooth starts again from there.
+     */
     private LeakDetector sawtoothWithRequestedPoint(boolean requestedPoint) {
         Random survivors = new Random(11);
         return feed(
@@ -265,7 +269,12 @@ class LeakDetectorTest {
                 t -> t < 7200
                         ? (t % 3600 == 3590 || (requestedPoint && t == 1790)
                                 ? 300 * MIB
-                                : 300 * MIB + (long) ((t % 3600) * 5.0 * MIB / 60) + survivors.nextInt(10 << 20))
+                                : 300 * MIB
+                                        + (long) ((requestedPoint && t > 1790 && t < 3590 ? t - 1790 : t % 3600)
+                                                * 5.0
+                                                * MIB
+                                                / 60)
+                                        + survivors.nextInt(10 << 20))
                         : 300 * MIB + (long) ((t - 7200) * 8.0 * MIB / 60) + survivors.nextInt(10 << 20),
                 t -> t < 7200 && (t % 3600 == 3590 || (requestedPoint && t == 1790)),
                 t -> requestedPoint && t == 1790);
