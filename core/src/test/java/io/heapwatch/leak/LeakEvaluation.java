@@ -355,6 +355,16 @@ final class LeakEvaluation {
                     .horizonFactor(Double.parseDouble(factor))
                     .build();
         }
+        String growth = System.getProperty("heapwatch.leak.minGrowthFraction");
+        if (growth != null) {
+            settings = settings.toBuilder()
+                    .minGrowthFraction(Double.parseDouble(growth))
+                    .build();
+        }
+        String alpha = System.getProperty("heapwatch.leak.alpha");
+        if (alpha != null) {
+            settings = settings.toBuilder().alpha(Double.parseDouble(alpha)).build();
+        }
         // -Dheapwatch.leak.evaluationInterval=PT30S: likewise
         String interval = System.getProperty("heapwatch.leak.evaluationInterval");
         if (interval != null) {
