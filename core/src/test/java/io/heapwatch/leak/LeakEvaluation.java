@@ -3,11 +3,13 @@ package io.heapwatch.leak;
 import io.heapwatch.leak.LeakSimulation.Result;
 import io.heapwatch.leak.LeakSimulation.Scenario;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The evaluation of leak detection against the issue's targets, on the simulation path, scored per evaluation with
@@ -87,9 +89,7 @@ final class LeakEvaluation {
                     "| %s | %d | %s | %.2f h [%.2f, %.2f] |%n",
                     scenario.name(),
                     runs,
-                    java.util.Arrays.stream(confirmedByDay)
-                            .mapToObj(Long::toString)
-                            .collect(java.util.stream.Collectors.joining(", ")),
+                    Arrays.stream(confirmedByDay).mapToObj(Long::toString).collect(Collectors.joining(", ")),
                     24 * u.value(),
                     24 * u.low(),
                     24 * u.high()));
