@@ -255,15 +255,17 @@ final class LeakEvaluation {
                 long wrong = results.stream().mapToLong(Result::attributedWrong).sum();
                 long refused = results.stream().mapToLong(Result::refused).sum();
                 Proportion w = new Proportion(wrong, correct + wrong + refused);
+                Proportion named = new Proportion(wrong, correct + wrong);
                 out.append(String.format(
                         Locale.ROOT,
                         "| wrong route named (flagged evaluations) | <= 5%% | %s | %s; right %d, wrong %d, refused"
-                                + " %d | %s |%n",
+                                + " %d; wrong among the named %s | %s |%n",
                         name,
                         w.percent(),
                         correct,
                         wrong,
                         refused,
+                        named.percent(),
                         w.high() <= 0.05 ? "yes" : "no"));
                 long scored = results.stream().mapToLong(Result::tteScored).sum();
                 long within = results.stream().mapToLong(Result::tteWithin25).sum();
